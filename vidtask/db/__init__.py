@@ -1,0 +1,1 @@
+"""vidtask.db package."""
