@@ -1,0 +1,164 @@
+"""Engine and session setup for SQLite and PostgreSQL, behind one `Database` object.
+
+SQLite: WAL, foreign keys, busy timeout; writers begin with BEGIN IMMEDIATE (read-then-write
+under a plain BEGIN fails under contention), readers with a deferred BEGIN.
+PostgreSQL: psycopg 3, session time zone UTC, a small pool (40 desktops share max_connections).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+_WRITE_OPTION = "vidtask_write"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+NETWORK_FS_TYPES = frozenset({"nfs", "nfs4", "cifs", "smbfs", "smb3", "9p", "fuse.sshfs", "afs"})
+
+
+class DatabaseUrlError(Exception):
+    pass
+
+
+def normalize_url(raw: str) -> URL:
+    """Accept plain `postgresql://` and route it to psycopg 3; reject other backends clearly."""
+    try:
+        url = make_url(raw)
+    except Exception as exc:  # sqlalchemy raises ArgumentError with a terse message
+        raise DatabaseUrlError(f"Not a database URL: {raw!r}") from exc
+    if url.drivername in {"postgresql", "postgres", "postgresql+psycopg"}:
+        return url.set(drivername="postgresql+psycopg")
+    if url.drivername in {"sqlite", "sqlite+pysqlite"}:
+        return url.set(drivername="sqlite+pysqlite")
+    raise DatabaseUrlError(
+        f"Unsupported database {url.drivername!r}: use sqlite:///PATH or postgresql://HOST/DB."
+    )
+
+
+def network_filesystem_of(path: Path) -> str | None:
+    """Return the fs type if `path` lies on a network share (SQLite locking is unsafe there)."""
+    try:
+        target = os.path.realpath(path.parent if not path.exists() else path)
+        best, best_type = "", None
+        with open("/proc/mounts", encoding="utf-8") as mounts:
+            for line in mounts:
+                parts = line.split()
+                if len(parts) >= 3 and target.startswith(parts[1]) and len(parts[1]) > len(best):
+                    best, best_type = parts[1], parts[2]
+        return best_type if best_type in NETWORK_FS_TYPES else None
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class DatabaseDescription:
+    backend: str
+    location: str
+
+    def __str__(self) -> str:
+        return f"{self.backend}: {self.location}"
+
+
+class Database:
+    """One shared database: engines, session factories and the server clock.
+
+    `read()` gives a session for queries; `write()` gives one whose transaction holds the write
+    lock from its first statement on SQLite. Sessions are short: one per user action.
+    """
+
+    def __init__(self, url: str, *, pool_size: int = 3, echo: bool = False) -> None:
+        self.url = normalize_url(url)
+        self.backend = "postgresql" if self.url.drivername.startswith("postgresql") else "sqlite"
+        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        if self.backend == "sqlite":
+            self._prepare_sqlite_path()
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                                      "check_same_thread": False}
+        else:
+            kwargs.update(pool_size=pool_size, max_overflow=2, pool_pre_ping=True,
+                          connect_args={"options": "-c timezone=UTC",
+                                        "application_name": "vidtask"})
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.backend == "sqlite":
+            _install_sqlite_hooks(self.engine)
+        self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
+        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
+
+    def _prepare_sqlite_path(self) -> None:
+        database = self.url.database
+        if not database or database == ":memory:":
+            raise DatabaseUrlError("vidtask needs a file for SQLite: windows share it.")
+        path = Path(database).expanduser()
+        fs_type = network_filesystem_of(path)
+        if fs_type and not os.environ.get("VIDTASK_ALLOW_NETWORK_SQLITE"):
+            raise DatabaseUrlError(
+                f"{path} is on a network share ({fs_type}); SQLite locking is unsafe there. "
+                "Use PostgreSQL for a shared room database."
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.backend == "postgresql"
+
+    def describe(self) -> DatabaseDescription:
+        if self.backend == "sqlite":
+            return DatabaseDescription("SQLite", str(self.url.database))
+        host = self.url.host or "local socket"
+        port = f":{self.url.port}" if self.url.port else ""
+        return DatabaseDescription("PostgreSQL", f"{self.url.username or ''}@{host}{port}/"
+                                   f"{self.url.database}".lstrip("@"))
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._read_sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def write_session(self) -> Session:
+        """A session whose transaction takes the write lock at once; the caller commits."""
+        return self._write_sessions()
+
+    def server_now(self, session: Session) -> datetime:
+        """The database server's clock: leases and audit never trust client clocks."""
+        if self.backend == "postgresql":
+            value = session.execute(text("SELECT now()")).scalar_one()
+        else:
+            raw = session.execute(text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")).scalar_one()
+            value = datetime.fromisoformat(raw)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" hook below decide how transactions start.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        writing = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

@@ -1,0 +1,59 @@
+"""Which role may do what: the one table both the services and the UI consult."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from vidtask.domain.enums import Role
+from vidtask.domain.errors import PermissionDenied
+
+
+class Action(StrEnum):
+    CREATE_SPRINT = "create a sprint"
+    MANAGE_PARTICIPANTS = "manage participants"
+    IMPORT_SERIES = "import series"
+    EDIT_SERIES = "edit series details"
+    CLAIM = "claim a series"
+    FORCE_RELEASE = "force-release another person's claim"
+    EDIT_CLUES = "record clues"
+    ASSESS = "assess countries"
+    PROPOSE = "propose a country"
+    CONFIRM = "confirm a country"
+    SEND_BACK = "send a series back"
+    ELIMINATE = "eliminate a series"
+    COMMENT = "comment"
+    EXPORT_PACKETS = "export packets"
+    RECORD_FEEDBACK = "record country feedback"
+    OVERRIDE_HANDLING = "override a handling restriction"
+
+
+_EVERYONE = frozenset(Role)
+_LEADS = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
+    Action.CREATE_SPRINT: _LEADS,
+    Action.MANAGE_PARTICIPANTS: frozenset({Role.ADMIN}),
+    Action.IMPORT_SERIES: _LEADS,
+    Action.EDIT_SERIES: _LEADS,
+    Action.CLAIM: _EVERYONE,
+    Action.FORCE_RELEASE: _LEADS,
+    Action.EDIT_CLUES: _EVERYONE,
+    Action.ASSESS: _EVERYONE,
+    Action.PROPOSE: _EVERYONE,
+    Action.CONFIRM: _LEADS,
+    Action.SEND_BACK: _LEADS,
+    Action.ELIMINATE: _LEADS,
+    Action.COMMENT: _EVERYONE,
+    Action.EXPORT_PACKETS: _LEADS,
+    Action.RECORD_FEEDBACK: _LEADS,
+    Action.OVERRIDE_HANDLING: _LEADS,
+}
+
+
+def may(role: Role | str, action: Action) -> bool:
+    return Role(role) in ALLOWED_ROLES[action]
+
+
+def require(role: Role | str, action: Action) -> None:
+    if not may(role, action):
+        raise PermissionDenied(action.value, Role(role).value)
