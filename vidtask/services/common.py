@@ -1,0 +1,62 @@
+"""Small helpers the services share: loading rows, claim checks, snapshots for events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from vidtask.db.models import Participant, Series, Sprint
+from vidtask.domain.errors import ClaimRequired, NotFound
+from vidtask.services.tx import WriteTx
+
+
+def load_series(session: Session, series_id: int, *, for_update: bool = False) -> Series:
+    query = select(Series).where(Series.id == series_id)
+    if for_update:
+        query = query.with_for_update()
+    series = session.scalar(query)
+    if series is None:
+        raise NotFound("series", series_id)
+    return series
+
+
+def load_sprint(session: Session, sprint_id: int) -> Sprint:
+    sprint = session.get(Sprint, sprint_id)
+    if sprint is None:
+        raise NotFound("sprint", sprint_id)
+    return sprint
+
+
+def load_participant(session: Session, login: str) -> Participant:
+    participant = session.scalar(select(Participant).where(Participant.login == login))
+    if participant is None:
+        raise NotFound("participant", login)
+    return participant
+
+
+def holds_live_claim(series: Series, participant_id: int | None, now: datetime) -> bool:
+    return (participant_id is not None and series.claimed_by_id == participant_id
+            and series.claim_expires_at is not None and series.claim_expires_at > now)
+
+
+def require_claim(tx: WriteTx, series: Series) -> None:
+    """Edits to a series need the editor to hold its live claim: one person works it at a time."""
+    if not holds_live_claim(series, tx.actor.id if tx.actor else None, tx.now):
+        raise ClaimRequired(series.code)
+
+
+def touch_series(tx: WriteTx, series_id: int) -> None:
+    """Mark activity on a series without an ORM version check (a comment must not conflict)."""
+    tx.session.execute(
+        update(Series).where(Series.id == series_id)
+        .values(updated_at=tx.now, version=Series.version + 1)
+        # "evaluate" keeps a loaded Series' version in step, so a later ORM save isn't stale.
+        .execution_options(synchronize_session="evaluate")
+    )
+
+
+def snapshot(row: object, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in fields}

@@ -1,0 +1,85 @@
+"""Participants: the specialists, coordinators and admins of a sprint."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from vidtask.db.engine import Database
+from vidtask.db.models import Participant
+from vidtask.domain.countries_basic import normalize_country_code
+from vidtask.domain.enums import Role
+from vidtask.domain.errors import InvalidInput, NotFound
+from vidtask.domain.permissions import Action
+from vidtask.services.changes import Changes
+from vidtask.services.tx import write_tx
+
+LOGIN_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{1,62}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantInfo:
+    id: int
+    login: str
+    display_name: str
+    agency: str
+    country: str | None
+    languages: tuple[str, ...]
+    role: Role
+    active: bool
+
+
+def _info(p: Participant) -> ParticipantInfo:
+    return ParticipantInfo(p.id, p.login, p.display_name, p.agency, p.country,
+                           tuple(p.languages or ()), Role(p.role), p.active)
+
+
+def add_participant(db: Database, actor: str | None, login: str, display_name: str, *,
+                    role: Role | str = Role.SPECIALIST, agency: str = "",
+                    country: str | None = None, languages: tuple[str, ...] = ()
+                    ) -> tuple[ParticipantInfo, Changes]:
+    """Add a person. `actor=None` only while the database has nobody yet (first start)."""
+    login = login.strip().lower()
+    if not LOGIN_PATTERN.match(login):
+        raise InvalidInput("login", "use 2–63 lower-case letters, digits, '.', '_' or '-', "
+                                    "starting with a letter")
+    if not display_name.strip():
+        raise InvalidInput("display name", "must not be empty")
+    try:
+        role = Role(role)
+    except ValueError:
+        raise InvalidInput("role", f"must be one of {', '.join(r.value for r in Role)}") from None
+    code = normalize_country_code(country) if country else None
+    with write_tx(db, actor) as tx:
+        if actor is not None:
+            tx.require(Action.MANAGE_PARTICIPANTS)
+        elif tx.session.scalar(select(func.count()).select_from(Participant)):
+            # Bootstrap without an actor is only for the very first person.
+            raise InvalidInput("actor", "an admin must add participants once anyone exists")
+        if tx.session.scalar(select(Participant.id).where(Participant.login == login)):
+            raise InvalidInput("login", f"{login!r} is already taken")
+        person = Participant(login=login, display_name=display_name.strip(), agency=agency,
+                             country=code, languages=list(languages), role=role.value,
+                             active=True, created_at=tx.now)
+        tx.session.add(person)
+        tx.session.flush()
+        tx.emit("participant.added", "participant", person.id,
+                after={"login": login, "role": role.value, "agency": agency})
+        info = _info(person)
+    return info, tx.changes
+
+
+def list_participants(db: Database) -> list[ParticipantInfo]:
+    with db.read() as session:
+        return [_info(p) for p in session.scalars(select(Participant).order_by(
+            Participant.display_name))]
+
+
+def get_participant(db: Database, login: str) -> ParticipantInfo:
+    with db.read() as session:
+        person = session.scalar(select(Participant).where(Participant.login == login))
+        if person is None:
+            raise NotFound("participant", login)
+        return _info(person)
