@@ -1,0 +1,21 @@
+"""Entry point of the `vidtask` command: the CLI, with the GUI plugged in from above.
+
+It sits above both `ui` and `cli` so that the CLI never imports Qt itself; the window is only
+loaded when asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from vidtask import cli
+
+
+def _run_gui(database_url: str | None) -> int:
+    from vidtask.ui.app import run_gui
+
+    return run_gui(database_url)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return cli.main(argv, gui=_run_gui)
