@@ -1,0 +1,142 @@
+"""Test fixtures: every `db` test runs on SQLite and on a real PostgreSQL server.
+
+PostgreSQL: one fresh database per test session (so parallel runs never collide), migrated once,
+emptied between tests. Unreachable server: fail under CI=true, skip with the reason elsewhere.
+SQLite: one migrated template file copied per test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from vidtask.db.engine import Database
+from vidtask.db.migrate import upgrade
+from vidtask.db.models import Base
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def pg_admin_url() -> str:
+    return os.environ.get("VIDTASK_TEST_POSTGRES_URL", DEFAULT_PG_URL)
+
+
+def _pg_unavailable(reason: str) -> None:
+    message = f"PostgreSQL not reachable at {pg_admin_url()}: {reason}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + " (CI requires it)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """URL of a brand-new PostgreSQL database for this test session, dropped afterwards."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(pg_admin_url()).set(drivername="postgresql")
+    name = f"vidtask_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True,
+                             connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        _pg_unavailable(str(exc).splitlines()[0])
+    url = admin.set(drivername="postgresql+psycopg", database=name)
+    rendered = url.render_as_string(hide_password=False)
+    db = Database(rendered)
+    upgrade(db)
+    db.dispose()
+    yield rendered
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    upgrade(db)
+    db.dispose()
+    return path
+
+
+def _empty_postgres(db: Database) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables
+                       if t.name != "change_counter")
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(text("UPDATE change_counter SET version = 0"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "vidtask.sqlite3"
+        shutil.copy(template, target)
+        return f"sqlite:///{target}"
+    url: str = request.getfixturevalue("postgres_url")
+    db = Database(url)
+    _empty_postgres(db)
+    db.dispose()
+    return url
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@dataclass
+class World:
+    """A small sprint: an admin, two coordinators, three specialists, N series."""
+
+    db: Database
+    sprint_id: int
+    series_ids: list[int] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+
+
+def build_world(db: Database, *, series: int = 3, media_per_series: int = 2) -> World:
+    from vidtask.services import participants, sprints
+    from vidtask.services.series import NewSeries, create_series, list_series
+
+    participants.add_participant(db, None, "admin", "Ada Admin", role="admin", agency="Europol")
+    for login, name, role, country in (
+            ("cora", "Cora Coordinator", "coordinator", "NL"),
+            ("cody", "Cody Coordinator", "coordinator", "BE"),
+            ("anna", "Anna Specialist", "specialist", "DE"),
+            ("bert", "Bert Specialist", "specialist", "FR"),
+            ("dmytro", "Dmytro Specialist", "specialist", "UA")):
+        participants.add_participant(db, "admin", login, name, role=role, country=country,
+                                     agency=f"{country} police")
+    sprint, _ = sprints.create_sprint(db, "admin", "Test sprint", date(2026, 6, 1),
+                                      date(2026, 6, 12))
+    specs = [NewSeries(code=f"S-{n:03d}", alias=f"Alias {n}", media=[
+        {"md5": f"{n:08x}{m:024x}", "sha1": None, "category_code": 1,
+         "category_scheme": "VICS-US", "victim_identified": m == 0 and n == 1}
+        for m in range(media_per_series)]) for n in range(1, series + 1)]
+    create_series(db, "admin", sprint.id, specs)
+    rows = list_series(db, sprint.id)
+    return World(db, sprint.id, [r.id for r in rows], [r.code for r in rows])
+
+
+@pytest.fixture
+def world(db: Database) -> World:
+    return build_world(db)
