@@ -171,31 +171,32 @@ def _script_in(tag: str, territory: str) -> str | None:
     return script or _likely_script(language, territory)
 
 
-def languages_of(code: str) -> tuple[str, ...]:
-    """CLDR official, regional-official and de-facto languages of a country, most spoken first.
+def languages_of(code: str, *, regional: bool = True) -> tuple[str, ...]:
+    """CLDR official, de-facto and (unless ``regional=False``) regional-official languages.
 
-    Tags are CLDR's: mostly ISO 639 codes ("uk"), with a script where CLDR names one ("sr_Latn").
+    Most spoken first. Tags are CLDR's: ISO 639 codes ("uk"), with a script where CLDR names
+    one ("sr_Latn").
     """
-    return _languages_by_country().get(normalize_country(code), ())
+    return _languages_by_country(regional).get(normalize_country(code), ())
 
 
 @cache
-def _languages_by_country() -> dict[str, tuple[str, ...]]:
+def _languages_by_country(regional: bool) -> dict[str, tuple[str, ...]]:
     return {
-        code: tuple(get_official_languages(code, regional=True, de_facto=True))
+        code: tuple(get_official_languages(code, regional=regional, de_facto=True))
         for code in _names()
     }
 
 
 @cache
-def _language_indexes() -> tuple[
+def _language_indexes(regional: bool = True) -> tuple[
     dict[str, frozenset[str]], dict[tuple[str, str], frozenset[str]], dict[str, frozenset[str]]
 ]:
     """Inverted indexes: language -> countries, (language, script) -> countries, script -> ..."""
     by_language: defaultdict[str, set[str]] = defaultdict(set)
     by_language_script: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
     by_script: defaultdict[str, set[str]] = defaultdict(set)
-    for code, tags in _languages_by_country().items():
+    for code, tags in _languages_by_country(regional).items():
         for tag in tags:
             language, _ = split_language_tag(tag)
             by_language[language].add(code)
@@ -206,14 +207,15 @@ def _language_indexes() -> tuple[
     return _freeze(by_language), _freeze(by_language_script), _freeze(by_script)
 
 
-def countries_speaking(language: str) -> frozenset[str]:
-    """Countries where CLDR lists the language as official, regional or de facto.
+def countries_speaking(language: str, *, regional: bool = True) -> frozenset[str]:
+    """Countries where CLDR lists the language as official, de facto or (unless
+    ``regional=False``) regionally official.
 
     "sr" matches every country with Serbian in any script; "sr-Latn" only those writing it in
     Latin script.
     """
     base, script = split_language_tag(language)
-    by_language, by_language_script, _ = _language_indexes()
+    by_language, by_language_script, _ = _language_indexes(regional)
     if script is None:
         return by_language.get(base, frozenset())
     return by_language_script.get((base, script), frozenset())
@@ -234,9 +236,10 @@ def scripts_of_language(language: str) -> tuple[str, ...]:
     return (likely, *others) if likely else tuple(others)
 
 
-def countries_using_script(script: str) -> frozenset[str]:
-    """Countries with an official/regional/de-facto language written in the ISO 15924 script."""
-    return _language_indexes()[2].get(script.strip().title(), frozenset())
+def countries_using_script(script: str, *, regional: bool = True) -> frozenset[str]:
+    """Countries with an official or de-facto (or, unless ``regional=False``, regionally
+    official) language written in the ISO 15924 script."""
+    return _language_indexes(regional)[2].get(script.strip().title(), frozenset())
 
 
 def language_name(language: str) -> str:

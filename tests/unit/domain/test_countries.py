@@ -135,3 +135,12 @@ def test_lookups_reject_unknown_countries() -> None:
     for lookup in (c.languages_of, c.currencies_of, c.plug_types_of, c.driving_side_of):
         with pytest.raises(c.UnknownCountry):
             lookup("Atlantis")
+
+
+def test_regional_languages_can_be_left_out() -> None:
+    assert "hu" in c.languages_of("RS")
+    assert "hu" not in c.languages_of("RS", regional=False)
+    assert c.countries_speaking("uk") >= {"UA", "RS"}  # Serbia: regionally official
+    assert c.countries_speaking("uk", regional=False) == frozenset({"UA"})
+    assert "GE" in c.countries_using_script("Cyrl")  # Abkhaz, Ossetian
+    assert "GE" not in c.countries_using_script("Cyrl", regional=False)
