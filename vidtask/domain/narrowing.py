@@ -18,7 +18,6 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import cache
 from typing import NamedTuple
 
@@ -42,26 +41,7 @@ from vidtask.domain.countries import (
     script_name,
     split_language_tag,
 )
-
-
-class StructuredKind(StrEnum):
-    """What a clue's ``value`` names; ``none`` clues carry only explicit supports/excludes."""
-
-    LANGUAGE = "language"  # ISO 639 / BCP-47 code, e.g. "uk", "sr-Latn"
-    SCRIPT = "script"  # ISO 15924, e.g. "Cyrl"
-    CURRENCY = "currency"  # ISO 4217, e.g. "UAH"
-    SOCKET = "socket"  # IEC plug/socket letter, e.g. "G"
-    DRIVING_SIDE = "driving_side"  # "left" / "right"
-    NONE = "none"
-
-
-class ClueConfidence(StrEnum):
-    """How sure the specialist is of the clue."""
-
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
+from vidtask.domain.enums import ClueConfidence, StructuredKind
 
 # Dyadic weights keep every sum exact in binary floating point; fsum makes order irrelevant anyway.
 SUPPORT_WEIGHT = 1.0

@@ -13,10 +13,10 @@ from sqlalchemy import CursorResult, and_, case, or_, select, update
 
 from vidtask.db.engine import Database
 from vidtask.db.models import Participant, Series, Sprint
+from vidtask.domain.changes import Changes
 from vidtask.domain.enums import CLAIMABLE_STATUSES, SeriesStatus
 from vidtask.domain.errors import ClaimConflict, InvalidInput
 from vidtask.domain.permissions import Action
-from vidtask.services.changes import Changes
 from vidtask.services.common import load_series
 from vidtask.services.tx import WriteTx, write_tx
 

@@ -9,11 +9,11 @@ from typing import Any
 
 from vidtask.db.engine import Database
 from vidtask.db.models import Clue
+from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import normalize_country_code
 from vidtask.domain.enums import ClueCategory, ClueConfidence, HandlingCode, StructuredKind
 from vidtask.domain.errors import InvalidInput, NotFound, StaleVersion
 from vidtask.domain.permissions import Action
-from vidtask.services.changes import Changes
 from vidtask.services.common import load_series, require_claim, snapshot, touch_series
 from vidtask.services.tx import WriteTx, write_tx
 

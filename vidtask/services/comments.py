@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from vidtask.db.engine import Database
 from vidtask.db.models import Clue, Comment
+from vidtask.domain.changes import Changes
 from vidtask.domain.errors import InvalidInput
 from vidtask.domain.permissions import Action
-from vidtask.services.changes import Changes
 from vidtask.services.common import load_series, touch_series
 from vidtask.services.tx import write_tx
 

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from vidtask.db.engine import Database
 from vidtask.db.models import Participant
+from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import normalize_country_code
 from vidtask.domain.enums import Role
 from vidtask.domain.errors import InvalidInput, NotFound
 from vidtask.domain.permissions import Action
-from vidtask.services.changes import Changes
 from vidtask.services.tx import write_tx
 
 LOGIN_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{1,62}$")

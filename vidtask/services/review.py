@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from vidtask.db.engine import Database
 from vidtask.db.models import Comment, CountryAssessment
+from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import normalize_country_code
 from vidtask.domain.enums import SeriesStatus
 from vidtask.domain.errors import InvalidInput, InvalidTransition, PermissionDenied
 from vidtask.domain.permissions import Action
-from vidtask.services.changes import Changes
 from vidtask.services.common import load_series
 from vidtask.services.tx import write_tx
 

@@ -12,10 +12,10 @@ from sqlalchemy.orm import aliased
 
 from vidtask.db.engine import Database
 from vidtask.db.models import Clue, CountryAssessment, Media, Participant, Series, SeriesLink
+from vidtask.domain.changes import Changes
 from vidtask.domain.enums import AgeBand, HandlingCode, Priority, SeriesStatus, VictimSex
 from vidtask.domain.errors import InvalidInput, NotFound
 from vidtask.domain.permissions import Action
-from vidtask.services.changes import Changes
 from vidtask.services.common import load_series, snapshot
 from vidtask.services.tx import WriteTx, write_tx
 

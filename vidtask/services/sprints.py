@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from vidtask.db.engine import Database
 from vidtask.db.models import Sprint
+from vidtask.domain.changes import Changes
 from vidtask.domain.enums import HandlingCode
 from vidtask.domain.errors import InvalidInput, NotFound
 from vidtask.domain.permissions import Action
-from vidtask.services.changes import Changes
 from vidtask.services.tx import write_tx
 
 

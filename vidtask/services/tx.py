@@ -22,10 +22,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from vidtask.db.engine import Database
 from vidtask.db.models import ChangeCounter, Event, Participant
+from vidtask.domain.changes import ChangeEvent, Changes
 from vidtask.domain.enums import Role
 from vidtask.domain.errors import NotFound, PermissionDenied, StaleVersion
 from vidtask.domain.permissions import Action, require
-from vidtask.services.changes import ChangeEvent, Changes
 
 NOTIFY_CHANNEL = "vidtask_changes"
 SYSTEM_ACTOR = "system"
