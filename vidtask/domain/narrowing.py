@@ -185,8 +185,9 @@ def implied_countries(kind: StructuredKind, value: str) -> frozenset[str]:
 def rank_countries(clues: Iterable[ClueFacts], *, limit: int | None = None) -> list[Candidate]:
     """Rank every country at least one clue says something about, best first.
 
-    Sorted by score (descending), then English name, then code, so equal inputs give equal
-    output whatever the clue order. Raises InvalidClue on duplicate clue ids and
+    Countries some clue supports come first; then by score (descending), English name and
+    code, so equal inputs give equal output whatever the clue order. Raises InvalidClue on
+    duplicate clue ids and
     UnknownClueValue on a structured value that matches no country.
     """
     channels: list[_Channel] = []
@@ -219,7 +220,12 @@ def rank_countries(clues: Iterable[ClueFacts], *, limit: int | None = None) -> l
         code: math.fsum([channels[i].weight for i in indexes]) for code, indexes in touched.items()
     }
     names = {code: _display_name(code) for code in scores}
-    order = sorted(scores, key=lambda code: (-scores[code], names[code], code))
+    # A country no clue speaks for never outranks one that some clue supports: otherwise
+    # territories lacking reference data (uninhabited BV, HM…) float above real neighbours.
+    supported = {code for code, indexes in touched.items()
+                 if any(channels[i].weight > 0 for i in indexes)}
+    order = sorted(scores, key=lambda code: (code not in supported, -scores[code],
+                                             names[code], code))
     top = max(scores.values(), default=0.0)
     total = math.fsum([math.exp(score - top) for score in scores.values()])
     if limit is not None:

@@ -13,6 +13,7 @@ from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import normalize_country_code
 from vidtask.domain.enums import ClueCategory, ClueConfidence, HandlingCode, StructuredKind
 from vidtask.domain.errors import InvalidInput, NotFound, StaleVersion
+from vidtask.domain.narrowing import implied_countries
 from vidtask.domain.permissions import Action
 from vidtask.services.common import load_series, require_claim, snapshot, touch_series
 from vidtask.services.tx import WriteTx, write_tx
@@ -56,6 +57,10 @@ def clean_clue(data: ClueInput) -> dict[str, Any]:
     value = (data.value or "").strip() or None
     if kind != StructuredKind.NONE and value is None:
         raise InvalidInput("value", f"a {kind.replace('_', ' ')} clue needs a value")
+    if value is not None and kind != StructuredKind.NONE \
+            and not implied_countries(StructuredKind(kind), value):
+        raise InvalidInput("value", f"no country matches {kind.replace('_', ' ')} {value!r}; "
+                                    "check the spelling (e.g. uk, Cyrl, UAH, G, left)")
     md5 = (data.evidence_md5 or "").strip().lower() or None
     if md5 is not None and not _MD5.match(md5):
         raise InvalidInput("evidence hash", "must be an MD5 of 32 hex characters")

@@ -320,3 +320,17 @@ def test_adding_a_support_never_lowers_a_country(
     assert new is not None
     if old is not None:
         assert new <= old
+
+
+def test_territories_without_data_never_outrank_a_supported_country() -> None:
+    """Georgian + GEL: uninhabited BV/HM have no language data but must not beat Armenia."""
+    ranked = rank_countries([
+        ClueFacts(1, "text", "Georgian note", StructuredKind.LANGUAGE, "ka",
+                  ClueConfidence.HIGH),
+        ClueFacts(2, "currency", "Lari coins", StructuredKind.CURRENCY, "GEL",
+                  ClueConfidence.MEDIUM),
+        ClueFacts(3, "product", "Sold in GE and AM", StructuredKind.NONE, None,
+                  ClueConfidence.MEDIUM, supports=frozenset({"GE", "AM"})),
+    ])
+    assert [c.country for c in ranked[:2]] == ["GE", "AM"]
+    assert ranked[1].score < 0  # Armenia is supported by the product but opposed by the rest
