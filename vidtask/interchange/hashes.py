@@ -6,6 +6,7 @@ numbers and booleans) and raises ValueError with a reason fit to show a user oth
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 _HEX = frozenset("0123456789abcdef")
@@ -14,7 +15,12 @@ _TRUE = frozenset({"true", "1", "yes", "y", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "f"})
 
 
+_CLEAN = {n: re.compile(f"[0-9a-f]{{{n}}}") for n in (32, 40, 64)}
+
+
 def _normalize_hex(value: object, length: int, name: str) -> str:
+    if type(value) is str and len(value) == length and _CLEAN[length].fullmatch(value):
+        return value  # already clean: the common case, checked at C speed
     if not isinstance(value, str):
         raise ValueError(f"{name} must be text, got {type(value).__name__}")
     text = value.strip().lower()

@@ -261,6 +261,18 @@ def _field(parse: Any, value: Any, field: str, **kwargs: Any) -> Any:
         raise _Invalid(field, str(exc)) from None
 
 
+def _flag(value: Any, field: str) -> bool | None:
+    if value is None or type(value) is bool:
+        return value  # fast path: most files write real booleans
+    return _field(parse_bool, value, field)
+
+
+def _count(value: Any, field: str) -> int | None:
+    if type(value) is int and value >= 0:
+        return value
+    return _field(parse_int, value, field, minimum=0)
+
+
 def _optional_hash(parse: Any, value: Any, field: str) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -587,12 +599,11 @@ def _media_from_fields(fields: dict[str, Any], scheme: str | None) -> MediaRecor
     md5 = _field(normalize_md5, md5_value, "MD5")
     sha1 = _optional_hash(normalize_sha1, pop("SHA1", None), "SHA1")
     sha256 = _optional_hash(normalize_sha256, pop("SHA256", None), "SHA256")
-    size = _field(parse_int, pop("MediaSize", None), "MediaSize", minimum=0)
-    code = _field(parse_int, pop("Category", None), "Category", minimum=0)
-    code = category_code_for(scheme, code)
-    victim = _field(parse_bool, pop("VictimIdentified", None), "VictimIdentified")
-    offender = _field(parse_bool, pop("OffenderIdentified", None), "OffenderIdentified")
-    distributed = _field(parse_bool, pop("IsDistributed", None), "IsDistributed")
+    size = _count(pop("MediaSize", None), "MediaSize")
+    code = category_code_for(scheme, _count(pop("Category", None), "Category"))
+    victim = _flag(pop("VictimIdentified", None), "VictimIdentified")
+    offender = _flag(pop("OffenderIdentified", None), "OffenderIdentified")
+    distributed = _flag(pop("IsDistributed", None), "IsDistributed")
     series = tuple(_names(pop("Series", None), "Series"))
     mime = _optional_text(pop("MimeType", None), "MimeType")
     media_id = pop("MediaID", None)
@@ -603,7 +614,7 @@ def _media_from_fields(fields: dict[str, Any], scheme: str | None) -> MediaRecor
     extra = fields  # what is left is kept verbatim, after checks on the known keys
     for key in ("IsPrecategorized", "IsSuspected"):
         if key in extra:
-            extra[key] = _field(parse_bool, extra[key], key)
+            extra[key] = _flag(extra[key], key)
     if "Tags" in extra:
         extra["Tags"] = _names(extra["Tags"], "Tags")
     for key in _TEXT_EXTRAS:
