@@ -1,0 +1,107 @@
+"""Normalise the scalar values interchange files carry: hashes, booleans and integers.
+
+Every function accepts what real files hold (upper case, surrounding whitespace, strings for
+numbers and booleans) and raises ValueError with a reason fit to show a user otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_HEX = frozenset("0123456789abcdef")
+
+_TRUE = frozenset({"true", "1", "yes", "y", "t"})
+_FALSE = frozenset({"false", "0", "no", "n", "f"})
+
+
+_CLEAN = {n: re.compile(f"[0-9a-f]{{{n}}}") for n in (32, 40, 64)}
+
+
+def _normalize_hex(value: object, length: int, name: str) -> str:
+    if type(value) is str and len(value) == length and _CLEAN[length].fullmatch(value):
+        return value  # already clean: the common case, checked at C speed
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be text, got {type(value).__name__}")
+    text = value.strip().lower()
+    if len(text) != length:
+        raise ValueError(f"{name} must be {length} hex characters, got {len(text)}")
+    if not _HEX.issuperset(text):
+        bad = next(c for c in text if c not in _HEX)
+        raise ValueError(f"{name} must be hexadecimal, found {bad!r}")
+    return text
+
+
+def normalize_md5(value: object) -> str:
+    """Return a lower-case 32-character MD5, or raise ValueError."""
+    return _normalize_hex(value, 32, "MD5")
+
+
+def normalize_sha1(value: object) -> str:
+    """Return a lower-case 40-character SHA-1, or raise ValueError."""
+    return _normalize_hex(value, 40, "SHA-1")
+
+
+def normalize_sha256(value: object) -> str:
+    """Return a lower-case 64-character SHA-256, or raise ValueError."""
+    return _normalize_hex(value, 64, "SHA-256")
+
+
+def normalize_pdq(value: object) -> str:
+    """Return a lower-case 64-character (256-bit) PDQ hash, or raise ValueError."""
+    return _normalize_hex(value, 64, "PDQ")
+
+
+def parse_bool(value: Any) -> bool | None:
+    """Read a boolean as files write it; None or "" mean "not stated".
+
+    Never ``bool(value)``: ``bool("false")`` is True.
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return value == 1
+    if isinstance(value, float) and value in (0.0, 1.0):
+        return value == 1.0
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if not text:
+            return None
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValueError(f"expected true/false, got {value.strip()[:40]!r}")
+    raise ValueError(f"expected true/false, got {type(value).__name__}")
+
+
+def parse_int(value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int | None:
+    """Read an integer from an int, an integral float or a decimal string; None or "" → None."""
+    result: int
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        # True is an int in Python, but a boolean where a number belongs is a wrong type
+        raise ValueError("expected a whole number, got a boolean")
+    if isinstance(value, int):
+        result = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"expected a whole number, got {value!r}")
+        result = int(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        # int() would also accept "1_000" and non-ASCII digits; files never mean those
+        digits = text[1:] if text[0] in "+-" else text
+        if not digits.isascii() or not digits.isdigit() or len(digits) > 30:
+            raise ValueError(f"expected a whole number, got {text[:40]!r}")
+        result = int(text)
+    else:
+        raise ValueError(f"expected a whole number, got {type(value).__name__}")
+    if minimum is not None and result < minimum:
+        raise ValueError(f"must be at least {minimum}, got {result}")
+    if maximum is not None and result > maximum:
+        raise ValueError(f"must be at most {maximum}, got {result}")
+    return result
