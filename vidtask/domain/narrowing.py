@@ -193,7 +193,9 @@ def rank_countries(clues: Iterable[ClueFacts], *, limit: int | None = None) -> l
     channels: list[_Channel] = []
     touched: defaultdict[str, list[int]] = defaultdict(list)  # country -> channel indexes
     seen_ids: set[int] = set()
+    seen_clues: list[ClueFacts] = []
     for clue in clues:
+        seen_clues.append(clue)
         if clue.clue_id in seen_ids:
             raise InvalidClue(clue.clue_id, "appears twice; each clue may count once")
         seen_ids.add(clue.clue_id)
@@ -215,6 +217,12 @@ def rank_countries(clues: Iterable[ClueFacts], *, limit: int | None = None) -> l
             for code in codes:
                 touched[code].append(index)
 
+    # Territories CLDR knows no language for are uninhabited (BV, HM, TF…): media are not
+    # produced there, so they appear only when a clue names them explicitly.
+    named = {code for clue in seen_clues for code in clue.supports | clue.excludes}
+    inhabited = _universe_with(languages_of)
+    for code in [c for c in touched if c not in inhabited and c not in named]:
+        del touched[code]
     # fsum is exactly rounded, hence independent of the order the clues arrived in.
     scores = {
         code: math.fsum([channels[i].weight for i in indexes]) for code, indexes in touched.items()

@@ -18,6 +18,7 @@ from babel.languages import get_official_languages
 from babel.numbers import get_territory_currencies
 
 from vidtask.db.engine import Database
+from vidtask.domain.countries import driving_side_of, language_name, plug_types_of
 from vidtask.domain.countries_basic import country_label
 from vidtask.domain.enums import (
     AgeBand,
@@ -135,13 +136,25 @@ def _clue_inputs(rng: random.Random, country: str, media_md5s: list[str]) -> lis
 
     if language:
         picks.append(clues.ClueInput(
-            ClueCategory.TEXT, f"Handwritten note on the fridge; the words look like "
-            f"{language!r} text.", kind=StructuredKind.LANGUAGE, value=language,
+            ClueCategory.TEXT, "Handwritten note on the fridge; the words look like "
+            f"{language_name(language)}.", kind=StructuredKind.LANGUAGE, value=language,
             confidence=rng.choice((ClueConfidence.MEDIUM, ClueConfidence.HIGH)), **evidence()))
     if currency and rng.random() < 0.6:
         picks.append(clues.ClueInput(
             ClueCategory.CURRENCY, f"Coins on the table resemble {currency} coins.",
             kind=StructuredKind.CURRENCY, value=currency, confidence=ClueConfidence.MEDIUM,
+            **evidence()))
+    sockets = plug_types_of(country)
+    if sockets and rng.random() < 0.6:
+        picks.append(clues.ClueInput(
+            ClueCategory.ELECTRICAL, f"Wall socket by the bed looks like type {sockets[0]}.",
+            kind=StructuredKind.SOCKET, value=sockets[0],
+            confidence=rng.choice((ClueConfidence.MEDIUM, ClueConfidence.HIGH)), **evidence()))
+    side = driving_side_of(country)
+    if side and rng.random() < 0.3:
+        picks.append(clues.ClueInput(
+            ClueCategory.VEHICLE, f"Through the window, parked cars face traffic keeping {side}.",
+            kind=StructuredKind.DRIVING_SIDE, value=side, confidence=ClueConfidence.LOW,
             **evidence()))
     product = f"{rng.choice(PRODUCT_WORDS)} {rng.choice(PRODUCT_KINDS)}"
     picks.append(clues.ClueInput(
