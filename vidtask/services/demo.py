@@ -15,10 +15,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from babel.languages import get_official_languages
-from babel.numbers import get_territory_currencies
 
 from vidtask.db.engine import Database
-from vidtask.domain.countries import driving_side_of, language_name, plug_types_of
+from vidtask.domain.countries import currencies_of, driving_side_of, language_name, plug_types_of
 from vidtask.domain.countries_basic import country_label
 from vidtask.domain.enums import (
     AgeBand,
@@ -119,8 +118,9 @@ def _media(rng: random.Random, count: int) -> list[dict[str, Any]]:
 
 
 def _language_and_currency(country: str) -> tuple[str | None, str | None]:
+    # The same reference data narrowing uses, so demo clues are always valid values.
     languages = get_official_languages(country, de_facto=True)
-    currencies = get_territory_currencies(country, date(2026, 1, 1))
+    currencies = currencies_of(country)
     return (languages[0] if languages else None), (currencies[0] if currencies else None)
 
 
