@@ -127,7 +127,8 @@ def read_packet_series(session: Session, rows: Sequence[Series], country: str, *
             context_clues=tuple(p for c, p in packet_clues if not c.supports and not c.excludes),
             withheld_clues=len(clues[s.id]) - len(kept),
             appeals=tuple(appeals[s.id]),
-            audit=_audit(s, country, candidates[s.id], clues[s.id], events[s.id], people)))
+            audit=_audit(s, country, candidates=candidates[s.id], clues=clues[s.id],
+                         events=events[s.id], people=people)))
     return tuple(sections), included_h2
 
 
@@ -137,7 +138,7 @@ def _clue(c: Clue) -> PacketClue:
                       c.evidence_time, c.evidence_region, c.handling)
 
 
-def _audit(s: Series, country: str, candidates: list[CountryAssessment], clues: list[Clue],
+def _audit(s: Series, country: str, *, candidates: list[CountryAssessment], clues: list[Clue],
            events: list[Event], people: dict[int, PacketPerson]) -> tuple[AuditStep, ...]:
     steps: list[AuditStep] = []
     seen: set[tuple[str, int]] = set()

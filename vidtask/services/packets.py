@@ -12,7 +12,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,7 @@ class PacketResult:
     file_sha256: str | None = None
     series_codes: tuple[str, ...] = ()
     changes: str = ""
-    events: Changes = Changes()
+    events: Changes = field(default_factory=Changes)
 
 
 def _strictest(codes: Sequence[str]) -> str:
@@ -184,7 +184,8 @@ def _export_one(tx: WriteTx, sprint: Sprint, country: str, out_dir: Path, *,
                        == previous.file_sha256})
         return PacketResult(country, name, "unchanged", previous.packet_code,
                             previous.packet_version, target,
-                            hashlib.sha256(data).hexdigest(), tuple(s.code for s in series), previous.changes)
+                            hashlib.sha256(data).hexdigest(), tuple(s.code for s in series),
+                            previous.changes)
 
     version = (previous.packet_version + 1) if previous else 1
     packet_id = f"S{sprint.id}V{version}"
@@ -223,9 +224,9 @@ def _export_one(tx: WriteTx, sprint: Sprint, country: str, out_dir: Path, *,
                         target, file_sha, tuple(s.code for s in series), changes)
 
 
-def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Path | str,
+def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Path | str, *,
                            countries: Sequence[str] | None = None, handling: str | None = None,
-                           include_notified: bool = False, progress: Progress | None = None, *,
+                           include_notified: bool = False, progress: Progress | None = None,
                            override_h2: bool = False, override_reason: str = "",
                            contact: ContactBlock | None = None,
                            evaluation: str = DEFAULT_EVALUATION) -> list[PacketResult]:
