@@ -23,6 +23,12 @@ ENV_USER = "VIDTASK_USER"
 
 Handler = Callable[[argparse.Namespace], int]
 
+#: Modules adding subcommands via `add_commands(add, commands, common, who)`.
+FEATURE_COMMAND_MODULES = (
+    "vidtask.cli_narrow",
+    "vidtask.cli_packets",
+)
+
 
 class CliError(Exception):
     """A user mistake the CLI reports in one line."""
@@ -599,9 +605,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("list", cmd_sprint_list, "list sprints", into=sprint_sub)
 
     # feature commands: each feature module registers its own subcommands.
-    from vidtask import cli_narrow
+    import importlib
 
-    cli_narrow.add_commands(add, commands, common, who)
+    for name in FEATURE_COMMAND_MODULES:
+        importlib.import_module(name).add_commands(add, commands, common, who)
     return parser
 
 

@@ -6,17 +6,21 @@ Four-eyes: nobody confirms a series they proposed or ranked themselves.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from vidtask.db.engine import Database
-from vidtask.db.models import Comment, CountryAssessment
+from vidtask.db.models import Comment, CountryAssessment, Packet, Participant, Series
 from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import normalize_country_code
 from vidtask.domain.enums import SeriesStatus
 from vidtask.domain.errors import InvalidInput, InvalidTransition, PermissionDenied
 from vidtask.domain.permissions import Action
 from vidtask.services.common import load_series
+from vidtask.services.series_detail import CandidateInfo, ClueInfo, clues_of
 from vidtask.services.tx import write_tx
 
 
@@ -85,3 +89,95 @@ def eliminate(db: Database, actor: str, series_id: int, reason: str) -> Changes:
         tx.emit("series.eliminated", "series", series_id, series_id=series_id, before=before,
                 after={"reason": reason.strip()})
     return tx.changes
+
+
+# ---------------------------------------------------------------- read models
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """One proposed series as a coordinator reviews it."""
+
+    series_id: int
+    code: str
+    alias: str
+    priority: int
+    handling: str
+    proposed_by: str | None
+    proposed_at: datetime | None
+    candidates: tuple[CandidateInfo, ...]
+    clues_for: tuple[ClueInfo, ...]
+    clues_against: tuple[ClueInfo, ...]
+    assessors: tuple[str, ...]  # logins of everyone who ranked or proposed: they may not confirm
+
+    def may_confirm(self, login: str) -> bool:
+        """Four-eyes rule as the queue shows it (the service enforces it again)."""
+        return login not in self.assessors
+
+
+def review_queue(db: Database, sprint_id: int) -> list[ReviewItem]:
+    """Series proposed with a likely country, most urgent and oldest first."""
+    with db.read() as session:
+        proposer = aliased(Participant)
+        rows = session.execute(
+            select(Series, proposer.login).outerjoin(proposer, proposer.id == Series.proposed_by_id)
+            .where(Series.sprint_id == sprint_id, Series.status == SeriesStatus.PROPOSED.value)
+            .order_by(Series.priority, Series.proposed_at, Series.code)).all()
+        items: list[ReviewItem] = []
+        for series, proposed_by in rows:
+            author = aliased(Participant)
+            confirmer = aliased(Participant)
+            candidates = tuple(
+                CandidateInfo(a.country, a.rank, a.confidence, a.rationale, login, a.confirmed,
+                              confirmer_login)
+                for a, login, confirmer_login in session.execute(
+                    select(CountryAssessment, author.login, confirmer.login)
+                    .join(author, author.id == CountryAssessment.author_id)
+                    .outerjoin(confirmer, confirmer.id == CountryAssessment.confirmed_by_id)
+                    .where(CountryAssessment.series_id == series.id)
+                    .order_by(CountryAssessment.rank)))
+            clues = clues_of(session, series.id)
+            assessors = tuple(sorted({c.author for c in candidates}
+                                     | ({proposed_by} if proposed_by else set())))
+            items.append(ReviewItem(
+                series.id, series.code, series.alias, series.priority, series.handling,
+                proposed_by, series.proposed_at, candidates,
+                tuple(c for c in clues if c.supports),
+                tuple(c for c in clues if c.excludes and not c.supports), assessors))
+        return items
+
+
+@dataclass(frozen=True, slots=True)
+class DisseminationEntry:
+    """Confirmed series waiting for (or already in) a country's packet."""
+
+    country: str
+    country_name: str
+    waiting: tuple[str, ...]  # series codes confirmed for this country, not yet sent to it
+    sent: tuple[str, ...]  # series codes already in a packet for this country
+
+    @property
+    def total(self) -> int:
+        return len(self.waiting) + len(self.sent)
+
+
+def dissemination_list(db: Database, sprint_id: int) -> list[DisseminationEntry]:
+    """Per country: its confirmed series, split into waiting and already sent."""
+    from vidtask.domain.countries_basic import country_label
+
+    with db.read() as session:
+        sent: dict[str, set[int]] = {}
+        for country, ids in session.execute(select(Packet.country, Packet.series_ids)
+                                            .where(Packet.sprint_id == sprint_id)):
+            sent.setdefault(country, set()).update(int(i) for i in ids or ())
+        by_country: dict[str, tuple[list[str], list[str]]] = {}
+        for country, series_id, code in session.execute(
+                select(CountryAssessment.country, Series.id, Series.code)
+                .join(Series, Series.id == CountryAssessment.series_id)
+                .where(Series.sprint_id == sprint_id, CountryAssessment.confirmed.is_(True),
+                       Series.status.in_((SeriesStatus.CONFIRMED.value,
+                                          SeriesStatus.NOTIFIED.value)))
+                .order_by(CountryAssessment.country, Series.code)):
+            waiting, done = by_country.setdefault(country, ([], []))
+            (done if series_id in sent.get(country, set()) else waiting).append(code)
+    return [DisseminationEntry(c, country_label(c), tuple(w), tuple(d))
+            for c, (w, d) in sorted(by_country.items())]

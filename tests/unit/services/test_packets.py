@@ -1,0 +1,217 @@
+"""Notification packets: leakage, determinism, versions, sanitising, handling, feedback."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import World
+from vidtask.cli import main
+from vidtask.db.engine import Database
+from vidtask.domain.errors import PermissionDenied
+from vidtask.interchange.packets import verify_packet
+from vidtask.services import assessments, claims, clues, review
+from vidtask.services.assessments import CandidateInput
+from vidtask.services.demo import generate_demo
+from vidtask.services.feedback import import_feedback
+from vidtask.services.packets import export_country_packets
+from vidtask.services.participants import list_participants
+from vidtask.services.review import dissemination_list, review_queue
+from vidtask.services.series import NewSeries, create_series, series_id_by_code, update_series
+from vidtask.services.series_detail import get_series_detail
+from vidtask.services.stats import sprint_stats
+
+
+def confirm(world: World, series_id: int, countries: tuple[str, ...] = ("DE", "AT"), *,
+            confirm_for: tuple[str, ...] = ("DE",), h2_clue: bool = False) -> None:
+    claims.claim_series(world.db, "anna", series_id)
+    md5 = get_series_detail(world.db, series_id).media[0].md5
+    clues.add_clue(world.db, "anna", series_id, clues.ClueInput(
+        "product", "Zindle shampoo bottle sold only here", evidence_md5=md5,
+        evidence_time="00:12", supports=countries))
+    clues.add_clue(world.db, "anna", series_id, clues.ClueInput(
+        "tv_radio", "TV logo not broadcast there", excludes=("FR",)))
+    if h2_clue:
+        clues.add_clue(world.db, "anna", series_id, clues.ClueInput(
+            "text", "Informant says the flat is in Kassel", handling="H2"))
+    assessments.set_candidates(world.db, "anna", series_id, [
+        CandidateInput(c, 70 - 20 * i, f"reason {i}") for i, c in enumerate(countries)])
+    assessments.propose(world.db, "anna", series_id)
+    review.confirm_countries(world.db, "cora", series_id, list(confirm_for))
+
+
+def zip_text(path: Path) -> str:
+    """Every file of a packet as text; the PDF through pypdf, whitespace normalised."""
+    parts = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            data = archive.read(name)
+            if name.endswith(".pdf"):
+                text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
+                parts.append(re.sub(r"\s+", " ", text))
+            else:
+                parts.append(data.decode("utf-8"))
+    return "\n".join(parts)
+
+
+def test_no_packet_names_another_countrys_series(db: Database, tmp_path: Path) -> None:
+    summary = generate_demo(db, series_count=60, today=date(2026, 6, 10))
+    coordinator = next(p.login for p in list_participants(db) if p.role == "coordinator")
+    results = export_country_packets(db, coordinator, summary.sprint.id, tmp_path)
+    assert len(results) >= 5
+    series_of = {r.country: set(r.series_codes) for r in results}
+    media_of = {code: [m.md5 for m in get_series_detail(
+        db, series_id_by_code(db, summary.sprint.id, code)).media]
+        for codes in series_of.values() for code in codes}
+    for result in results:
+        assert result.path is not None and verify_packet(result.path).ok
+        text = zip_text(result.path)
+        for code in result.series_codes:
+            assert code in text
+        others = {c for country, codes in series_of.items() if country != result.country
+                  for c in codes} - series_of[result.country]
+        for code in others:
+            assert code not in text, f"{result.country} packet names {code}"
+            for md5 in media_of[code]:
+                assert md5 not in text.lower()
+
+
+def test_reexport_is_byte_identical_and_a_change_bumps_the_version(world: World,
+                                                                    tmp_path: Path) -> None:
+    confirm(world, world.series_ids[0])
+    confirm(world, world.series_ids[1])
+    first = export_country_packets(world.db, "cora", world.sprint_id, tmp_path / "a")
+    assert [(r.country, r.packet_version, r.outcome) for r in first] == [("DE", 1, "new")]
+    assert {s.status for s in (get_series_detail(world.db, i) for i in world.series_ids[:2])} \
+        == {"notified"}
+    assert export_country_packets(world.db, "cora", world.sprint_id, tmp_path / "b")[0].outcome \
+        == "nothing new"
+    again = export_country_packets(world.db, "cora", world.sprint_id, tmp_path / "c",
+                                   include_notified=True)
+    assert again[0].outcome == "unchanged"
+    assert first[0].path is not None and again[0].path is not None
+    assert again[0].path.name == first[0].path.name
+    assert again[0].path.read_bytes() == first[0].path.read_bytes()
+
+    detail = get_series_detail(world.db, world.series_ids[0])
+    update_series(world.db, "cora", detail.id, detail.version, victim_age_band="7-10")
+    bumped = export_country_packets(world.db, "cora", world.sprint_id, tmp_path / "d",
+                                    include_notified=True)[0]
+    assert bumped.packet_version == 2 and bumped.outcome == "new version"
+    assert "S-001 (victim description)" in bumped.changes
+    assert bumped.path is not None and "version 2" in zip_text(bumped.path)
+
+
+def test_hostile_names_stay_inside_the_output_folder(world: World, db_url: str,
+                                                    tmp_path: Path) -> None:
+    nul = "\x00" if db_url.startswith("sqlite") else ""
+    codes = ["../../etc/x", f"..\\..\\win{nul}dows", "Z" * 100]
+    create_series(world.db, "admin", world.sprint_id, [
+        NewSeries(code=c, alias=f"../{nul}<b>evil</b> " + "long " * 30, media=[
+            {"md5": f"{i:032x}", "mime_type": "image/jpeg"}]) for i, c in enumerate(codes, 100)])
+    for code in codes:
+        confirm(world, series_id_by_code(world.db, world.sprint_id, code))
+    out = tmp_path / "jail" / "out"
+    results = export_country_packets(world.db, "cora", world.sprint_id, out)
+    files = [p for p in (tmp_path / "jail").rglob("*") if p.is_file()]
+    assert files and all(p.parent == out for p in files)
+    assert results[0].path is not None and verify_packet(results[0].path).ok
+    text = zip_text(results[0].path)
+    assert "../../etc/x" in text and "Z" * 100 in text
+
+
+def test_verify_packet_finds_tampering(world: World, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    confirm(world, world.series_ids[0])
+    path = export_country_packets(world.db, "cora", world.sprint_id, tmp_path)[0].path
+    assert path is not None
+    assert main(["verify-packet", str(path)]) == 0
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "hashes.icse.csv":
+                data = data.replace(b"No", b"Yes", 1)
+            dst.writestr(info, data)
+    assert main(["verify-packet", str(tampered)]) == 1
+    assert "hashes.icse.csv does not match MANIFEST.sha256" in capsys.readouterr().err
+
+
+def test_pdf_names_every_series_country_and_handling_code(world: World, tmp_path: Path) -> None:
+    confirm(world, world.series_ids[0])
+    confirm(world, world.series_ids[1], ("AT", "DE"), confirm_for=("AT", "DE"))
+    results = export_country_packets(world.db, "cora", world.sprint_id, tmp_path, handling="H1")
+    assert [r.country for r in results] == ["AT", "DE"]
+    for result in results:
+        assert result.path is not None
+        with zipfile.ZipFile(result.path) as archive:
+            reader = PdfReader(io.BytesIO(archive.read("report.pdf")))
+            doc = json.loads(archive.read("packet.json"))
+        text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+        for code in result.series_codes:
+            assert code in text
+        assert result.country_name in text and "H1" in text
+        assert "Not for use in court without permission of the originator" in text
+        assert doc["schema_version"] == "1.0" and doc["header"]["handling"] == "H1"
+    # The series confirmed for both countries appears in both packets.
+    assert "S-002" in results[0].series_codes and "S-002" in results[1].series_codes
+
+
+def test_h2_clues_need_a_logged_override(world: World, tmp_path: Path) -> None:
+    confirm(world, world.series_ids[0], h2_clue=True)
+    with pytest.raises(PermissionDenied):
+        export_country_packets(world.db, "anna", world.sprint_id, tmp_path, override_h2=True,
+                               override_reason="court order")
+    plain = export_country_packets(world.db, "cora", world.sprint_id, tmp_path / "a")[0]
+    assert plain.path is not None and "Kassel" not in zip_text(plain.path)
+    assert "withheld" in zip_text(plain.path)
+    forced = export_country_packets(world.db, "cora", world.sprint_id, tmp_path / "b",
+                                    include_notified=True, override_h2=True,
+                                    override_reason="prosecutor agreed")[0]
+    assert forced.path is not None and "Kassel" in zip_text(forced.path)
+    assert any(e.action == "packet.handling_override" for e in forced.events.events)
+    assert json.loads(zipfile.ZipFile(forced.path).read("packet.json"))["header"]["handling"] \
+        == "H2"
+
+
+def test_review_queue_shows_four_eyes_and_the_dissemination_list(world: World) -> None:
+    series_id = world.series_ids[0]
+    claims.claim_series(world.db, "cora", series_id)
+    assessments.set_candidates(world.db, "cora", series_id, [CandidateInput("PL", 60)])
+    assessments.propose(world.db, "cora", series_id)
+    item = review_queue(world.db, world.sprint_id)[0]
+    assert item.code == "S-001" and not item.may_confirm("cora") and item.may_confirm("cody")
+    with pytest.raises(PermissionDenied, match="four-eyes"):
+        review.confirm_countries(world.db, "cora", series_id, ["PL"])
+    review.confirm_countries(world.db, "cody", series_id, ["PL"])
+    assert review_queue(world.db, world.sprint_id) == []
+    [entry] = dissemination_list(world.db, world.sprint_id)
+    assert (entry.country, entry.waiting, entry.sent) == ("PL", ("S-001",), ())
+
+
+def test_feedback_import_feeds_the_statistics(world: World, db_url: str, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    confirm(world, world.series_ids[0])
+    path = export_country_packets(world.db, "cora", world.sprint_id, tmp_path)[0].path
+    assert path is not None
+    document = json.loads(zipfile.ZipFile(path).read("packet.json"))
+    document["feedback"]["series"][0].update(victim_identified="yes", victim_safeguarded=True,
+                                              offender_identified="false",
+                                              reported_on="2026-07-01", text="Child safe.")
+    result = import_feedback(world.db, "cody", json.dumps(document).encode())
+    assert result.recorded == 1
+    stats = sprint_stats(world.db, world.sprint_id)
+    assert (stats.victims_identified, stats.victims_safeguarded, stats.offenders_identified) \
+        == (1, 1, 0)
+    feedback_file = tmp_path / "back.json"
+    feedback_file.write_text(json.dumps(document))
+    assert main(["feedback", "import", str(feedback_file), "--database", db_url,
+                 "--as", "anna"]) == 1
+    assert "may not record country feedback" in capsys.readouterr().err

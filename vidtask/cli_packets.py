@@ -1,0 +1,113 @@
+"""CLI for dissemination: export packets, verify a packet, import country feedback.
+
+No Qt here: these run on a server or a locked-down workstation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from vidtask.cli import CliError, _actor, _open_database, _sprint_id
+
+
+def _progress_bar(enabled: bool) -> Callable[[int, int, str], None]:
+    def show(done: int, total: int, country: str) -> None:
+        if not enabled:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        label = f" {country}" if country else "   "
+        print(f"\r  packets [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{label}",
+              end="" if done < total else "\n", file=sys.stderr, flush=True)
+    return show
+
+
+def cmd_export_packets(args: argparse.Namespace) -> int:
+    from vidtask.services.packets import export_country_packets
+
+    if args.override_h2 and not args.reason:
+        raise CliError("--override-h2 needs --reason R (it is logged)")
+    db = _open_database(args)
+    results = export_country_packets(
+        db, _actor(args), _sprint_id(db, args), Path(args.out), countries=args.country or None,
+        handling=args.handling, include_notified=args.include_notified,
+        progress=_progress_bar(sys.stderr.isatty() and not args.quiet),
+        override_h2=args.override_h2, override_reason=args.reason or "",
+        evaluation=args.evaluation)
+    written = 0
+    for r in results:
+        if r.path is None:
+            print(f"{r.country}  nothing new to send")
+            continue
+        written += 1
+        print(f"{r.country}  v{r.packet_version} {r.outcome:<11} {len(r.series_codes):>3} series  "
+              f"{r.path}")
+        if r.changes and r.outcome == "new version":
+            print(f"     changes: {r.changes}")
+    print(f"{written} packet(s) in {Path(args.out).resolve()}")
+    return 0
+
+
+def cmd_verify_packet(args: argparse.Namespace) -> int:
+    from vidtask.interchange.packets import verify_packet
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"{path} is not a file")
+    result = verify_packet(path)
+    if not result.ok:
+        raise CliError(f"{path.name}: {result.problem}")
+    print(f"{path.name}: OK, {result.checked} files match MANIFEST.sha256.")
+    return 0
+
+
+def cmd_feedback_import(args: argparse.Namespace) -> int:
+    from vidtask.services.feedback import import_feedback
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}") from None
+    db = _open_database(args)
+    result = import_feedback(db, _actor(args), data)
+    print(f"Recorded feedback on {result.recorded} series from packet {result.packet_code}"
+          f" ({result.skipped_empty} left blank).")
+    return 0
+
+
+def add_commands(add: Any, commands: Any, common: argparse.ArgumentParser,
+                 who: argparse.ArgumentParser) -> None:
+    export = commands.add_parser("export", help="export files")
+    export_sub = export.add_subparsers(title="export commands", metavar="COMMAND", required=True)
+    packets = add("packets", cmd_export_packets,
+                  "coordinators: write one notification packet per country", who,
+                  into=export_sub)
+    packets.add_argument("--out", required=True, metavar="DIR", help="folder for the ZIPs")
+    packets.add_argument("--country", action="append", metavar="ISO2",
+                         help="only these countries (repeatable; default: all with confirmed "
+                              "series)")
+    packets.add_argument("--handling", choices=["H0", "H1", "H2", "H3"],
+                         help="handling code (never below a series' own; default: the sprint's)")
+    packets.add_argument("--include-notified", action="store_true",
+                         help="repeat series already sent (unchanged content gives the "
+                              "identical file)")
+    packets.add_argument("--override-h2", action="store_true",
+                         help="include H2 clues (logged; needs --reason)")
+    packets.add_argument("--reason", help="why H2 clues may be disseminated")
+    packets.add_argument("--evaluation", default="X3", metavar="XN",
+                         help="source/information evaluation, e.g. B2 (default X3)")
+    packets.add_argument("--quiet", action="store_true", help="no progress bar")
+    verify = add("verify-packet", cmd_verify_packet,
+                 "check a packet ZIP against its MANIFEST.sha256")
+    verify.add_argument("file", metavar="FILE.zip")
+    feedback = commands.add_parser("feedback", help="country feedback after dissemination")
+    feedback_sub = feedback.add_subparsers(title="feedback commands", metavar="COMMAND",
+                                           required=True)
+    fimport = add("import", cmd_feedback_import,
+                  "import a returned packet.json feedback block", who, into=feedback_sub)
+    fimport.add_argument("file", metavar="FILE.json")

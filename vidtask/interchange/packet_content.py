@@ -1,0 +1,143 @@
+"""What one country's notification packet says, as plain frozen values (domain.md §5).
+
+Services fill these from the database; the JSON, PDF and hash-annex writers only read them, so
+every file of a packet is built from the same facts and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ContactBlock:
+    issuing_unit: str
+    name: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class PacketPerson:
+    """Someone named in an audit block: only people who worked on the packet's series."""
+
+    name: str
+    agency: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditStep:
+    step: str  # claimed | assessed | clues recorded | proposed | confirmed
+    who: PacketPerson
+    when: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PacketCandidate:
+    rank: int
+    country: str
+    country_name: str
+    confidence: int
+    rationale: str
+    confirmed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PacketClue:
+    reference: str  # "CL-<id>": quotable in feedback and questions
+    category: str
+    description: str
+    confidence: str
+    supports: tuple[str, ...]
+    excludes: tuple[str, ...]
+    evidence_md5: str | None
+    evidence_time: str
+    evidence_region: str
+    handling: str
+
+
+@dataclass(frozen=True, slots=True)
+class PacketMedia:
+    md5: str
+    sha1: str | None
+    sha256: str | None
+    size_bytes: int | None
+    mime_type: str | None
+    category_code: int | None
+    category_scheme: str | None
+    victim_identified: bool | None
+    offender_identified: bool | None
+    is_distributed: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class PacketAppeal:
+    object_code: str
+    object_type: str
+    question: str
+    status: str
+    tips_received: int
+    tips_verified: int
+
+
+@dataclass(frozen=True, slots=True)
+class PacketSeries:
+    code: str
+    alias: str
+    icse_id: str | None
+    ncmec_name: str | None
+    vics_name: str | None
+    priority: int
+    handling: str
+    victim_sex: str
+    victim_age_band: str | None
+    production_period: str
+    in_icse: bool
+    media: tuple[PacketMedia, ...]
+    candidates: tuple[PacketCandidate, ...]
+    supporting_clues: tuple[PacketClue, ...]
+    excluding_clues: tuple[PacketClue, ...]
+    context_clues: tuple[PacketClue, ...]
+    withheld_clues: int  # H2 clues left out (no override)
+    appeals: tuple[PacketAppeal, ...]
+    audit: tuple[AuditStep, ...]
+
+    @property
+    def media_counts(self) -> dict[str, int]:
+        counts = {"images": 0, "videos": 0, "other": 0}
+        for media in self.media:
+            kind = (media.mime_type or "").split("/")[0]
+            counts["images" if kind == "image" else "videos" if kind == "video" else "other"] += 1
+        return counts
+
+    @property
+    def excluded_countries(self) -> tuple[str, ...]:
+        return tuple(sorted({c for clue in (*self.supporting_clues, *self.excluding_clues,
+                                            *self.context_clues) for c in clue.excludes}))
+
+
+@dataclass(frozen=True, slots=True)
+class PacketHeader:
+    packet_code: str
+    packet_version: int
+    sprint: str
+    sprint_starts_on: date
+    sprint_ends_on: date
+    country: str
+    country_name: str
+    recipient_authority: str
+    contact: ContactBlock
+    generated_at: datetime
+    approved_by: PacketPerson
+    handling: str
+    handling_meaning: str
+    evaluation: str
+    priority: int
+    changes: str
+
+
+@dataclass(frozen=True, slots=True)
+class PacketContent:
+    header: PacketHeader
+    series: tuple[PacketSeries, ...] = field(default_factory=tuple)

@@ -1,0 +1,320 @@
+"""`report.pdf` of a packet: what a national officer who never saw vidtask reads first.
+
+reportlab (pure Python, no Qt: the CLI must not load PySide6) with `invariant=1`, so the same
+content gives the same bytes; DejaVu Sans is embedded so every name renders the same anywhere.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import Flowable
+
+from vidtask.domain.resources import resource_path
+from vidtask.interchange.packet_content import (
+    AuditStep,
+    PacketClue,
+    PacketContent,
+    PacketSeries,
+)
+from vidtask.interchange.packet_document import FEEDBACK_REQUEST, REQUESTED_ACTION
+
+FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+INK = colors.HexColor("#1b2a3a")
+MUTED = colors.HexColor("#5a6673")
+RULE = colors.HexColor("#c5ccd3")
+BAND = colors.HexColor("#eef1f4")
+HANDLING_COLOURS = {"H0": "#1f5f99", "H1": "#8a5a00", "H2": "#a3261b", "H3": "#6b2a86"}
+EVALUATION_TEXT = {
+    "A": "source completely reliable", "B": "source usually reliable",
+    "C": "source not usually reliable", "X": "source reliability cannot be judged",
+    "1": "information known to be true", "2": "information known personally to the source",
+    "3": "information not known personally but corroborated",
+    "4": "information cannot be judged",
+}
+
+
+@cache
+def _register_fonts() -> None:
+    pdfmetrics.registerFont(TTFont(FONT, str(resource_path("fonts", "DejaVuSans.ttf"))))
+    pdfmetrics.registerFont(TTFont(BOLD, str(resource_path("fonts", "DejaVuSans-Bold.ttf"))))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+
+
+@cache
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, textColor=INK)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=MUTED),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
+        "cellb": ParagraphStyle("cellb", parent=base, fontName=BOLD, fontSize=8, leading=10),
+        "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=20, leading=25),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=15,
+                                   textColor=MUTED),
+        "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=14, leading=18,
+                             spaceBefore=6, spaceAfter=4),
+        "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=10.5, leading=14,
+                             spaceBefore=8, spaceAfter=3),
+        "handling": ParagraphStyle("handling", parent=base, fontName=BOLD, fontSize=13,
+                                   leading=17, textColor=colors.white, alignment=TA_CENTER),
+        "handling_small": ParagraphStyle("handling_small", parent=base, fontSize=9, leading=12,
+                                         textColor=colors.white, alignment=TA_CENTER),
+    }
+
+
+def _t(value: object) -> str:
+    """Text from the database, made safe for reportlab's paragraph markup."""
+    text = "" if value is None else str(value)
+    return escape(_CONTROL.sub("", text))
+
+
+def _p(value: object, style: str = "body") -> Paragraph:
+    return Paragraph(_t(value), _styles()[style])
+
+
+def _markup(markup: str, style: str = "body") -> Paragraph:
+    return Paragraph(markup, _styles()[style])
+
+
+def _when(value: datetime | None) -> str:
+    return f"{value:%Y-%m-%d %H:%M} UTC" if value else "—"
+
+
+def _grid(rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header: bool = True
+          ) -> Table:
+    cells = [[c if isinstance(c, Flowable) else _p(c, "cell") for c in row] for row in rows]
+    table = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0)
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), BAND))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _fields(rows: Sequence[tuple[str, object]], width: float) -> Table:
+    return _grid([[_p(k, "cellb"), _p(v, "cell")] for k, v in rows], [42 * mm, width - 42 * mm],
+                 header=False)
+
+
+def _handling_box(code: str, meaning: str, width: float) -> Table:
+    box = Table([[_markup(f"Handling code {_t(code)}", "handling")],
+                 [_markup(_t(meaning), "handling_small")]], colWidths=[width])
+    box.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(HANDLING_COLOURS.get(code, "#444444"))),
+        ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
+    return box
+
+
+def _evaluation(code: str) -> str:
+    parts = [EVALUATION_TEXT.get(ch, "") for ch in code]
+    return f"{code} ({'; '.join(p for p in parts if p)})" if any(parts) else code
+
+
+def _cover(content: PacketContent, width: float) -> list[Flowable]:
+    h = content.header
+    c = h.contact
+    story: list[Flowable] = [
+        _p("Victim identification — notification packet", "title"),
+        _p(f"for {h.country_name} ({h.country})", "subtitle"),
+        Spacer(1, 5 * mm),
+        _handling_box(h.handling, h.handling_meaning, width),
+        Spacer(1, 5 * mm),
+        _fields([
+            ("Packet ID", f"{h.packet_code} — version {h.packet_version}"),
+            ("Date", _when(h.generated_at)),
+            ("Recipient", f"{h.recipient_authority}, {h.country_name} ({h.country})"),
+            ("Issued by", c.issuing_unit or "—"),
+            ("Contact", " · ".join(x for x in (c.name, c.email, c.phone) if x) or "—"),
+            ("Operation", f"{h.sprint} ({h.sprint_starts_on:%d %b %Y} – "
+                          f"{h.sprint_ends_on:%d %b %Y})"),
+            ("Evaluation", _evaluation(h.evaluation)),
+            ("Priority", _priority(h.priority)),
+            ("Series in this packet", str(len(content.series))),
+        ], width),
+        Spacer(1, 4 * mm),
+        _p("What this is", "h2"),
+        _p("During a Europol victim identification taskforce, specialists from several "
+           "countries studied the background of child sexual abuse material (objects, text, "
+           "products, architecture) to find where it was produced. For the series listed below "
+           f"they concluded that the most likely country is {h.country_name}. This report "
+           "contains no images: only descriptions, the reasoning and the file hashes "
+           "(hashes.vics.json, hashes.icse.csv) needed to find the material in your own "
+           "systems."),
+        _p("Requested action", "h2"),
+        _p(REQUESTED_ACTION),
+        _p("Feedback asked", "h2"),
+        _p(FEEDBACK_REQUEST),
+    ]
+    if h.changes:
+        story += [_p("Changes since the previous version", "h2"), _p(h.changes)]
+    story += [_p("Series overview", "h2"), _grid(
+        [["Series", "Alias", "Victim", "Media", f"{h.country} confidence", "Priority"]] + [
+            [s.code, s.alias, _victim(s), str(len(s.media)), _confidence_for(s, h.country),
+             _priority(s.priority)] for s in content.series],
+        [34 * mm, 38 * mm, 34 * mm, 14 * mm, 26 * mm, width - 146 * mm])]
+    story.append(Spacer(1, 3 * mm))
+    story.append(_p("Integrity: MANIFEST.sha256 lists the SHA-256 of every file in this packet; "
+                    "check it with `sha256sum -c MANIFEST.sha256` in the unpacked folder.",
+                    "small"))
+    return story
+
+
+def _priority(value: int) -> str:
+    return {1: "1 – urgent", 2: "2 – high", 3: "3 – normal", 4: "4 – low"}.get(value, str(value))
+
+
+def _victim(series: PacketSeries) -> str:
+    age = f"aged {series.victim_age_band}" if series.victim_age_band else "age unknown"
+    sex = series.victim_sex if series.victim_sex != "unknown" else "sex unknown"
+    return f"{sex}, {age}"
+
+
+def _confidence_for(series: PacketSeries, country: str) -> str:
+    for cand in series.candidates:
+        if cand.country == country:
+            return f"{cand.confidence} % (rank {cand.rank})"
+    return "—"
+
+
+def _clue_rows(clues: Sequence[PacketClue]) -> list[list[Any]]:
+    rows: list[list[Any]] = [["Ref", "Clue", "Points to", "Evidence (hash, time, region)"]]
+    for clue in clues:
+        stance = " ".join([*(f"+{c}" for c in clue.supports), *(f"−{c}" for c in clue.excludes)])
+        evidence = " · ".join(x for x in (clue.evidence_md5 or "", clue.evidence_time,
+                                          clue.evidence_region) if x) or "—"
+        text = (f"<b>{_t(clue.category.replace('_', ' '))}</b> ({_t(clue.confidence)} "
+                f"confidence{', ' + _t(clue.handling) if clue.handling != 'H0' else ''}): "
+                f"{_t(clue.description)}")
+        rows.append([clue.reference, _markup(text, "cell"), stance or "—", evidence])
+    return rows
+
+
+def _audit_rows(steps: Sequence[AuditStep]) -> list[list[str]]:
+    return [["Step", "Who", "Agency", "When"]] + [
+        [s.step, s.who.name, s.who.agency or "—", _when(s.when)] for s in steps]
+
+
+def _series_section(series: PacketSeries, country: str, width: float) -> list[Flowable]:
+    counts = series.media_counts
+    ids = [("Series code", series.code), ("Alias", series.alias or "—")]
+    ids += [(label, value) for label, value in (("ICSE series", series.icse_id),
+                                                ("NCMEC series", series.ncmec_name),
+                                                ("VICS series", series.vics_name)) if value]
+    ids += [
+        ("Victim", _victim(series) + " (no imagery is shared)"),
+        ("Media", f"{len(series.media)} files: {counts['images']} images, "
+                  f"{counts['videos']} videos, {counts['other']} other"),
+        ("Production period", series.production_period or "unknown"),
+        ("Already in ICSE?", "yes" if series.in_icse else "no"),
+        ("Handling", series.handling), ("Priority", _priority(series.priority)),
+    ]
+    story: list[Flowable] = [
+        CondPageBreak(60 * mm),
+        _markup(f"Series {_t(series.code)} — “{_t(series.alias)}”", "h1"),
+        _fields(ids, width),
+        _p("Country assessment", "h2"),
+        _grid([["Rank", "Country", "Confidence", "Reasoning", "Confirmed"]] + [
+            [str(c.rank), f"{c.country_name} ({c.country})", f"{c.confidence} %", c.rationale,
+             "yes" if c.confirmed else "no"] for c in series.candidates],
+            [11 * mm, 38 * mm, 20 * mm, width - 89 * mm, 20 * mm]),
+    ]
+    if series.excluded_countries:
+        story.append(_p("Countries excluded by the clues: " + ", ".join(series.excluded_countries),
+                        "small"))
+    clue_widths = [15 * mm, width - 100 * mm, 25 * mm, 60 * mm]
+    for title, clues in (("Clues supporting a country", series.supporting_clues),
+                         ("Clues excluding countries", series.excluding_clues),
+                         ("Other clues (neutral: they narrow nothing)", series.context_clues)):
+        if clues:
+            story += [_p(title, "h2"), _grid(_clue_rows(clues), clue_widths)]
+    if series.withheld_clues:
+        story.append(_p(f"{series.withheld_clues} clue(s) under handling code H2 are withheld "
+                        "from this packet; ask the issuing unit for them.", "small"))
+    if series.appeals:
+        story += [_p("Public appeal (Trace an Object)", "h2"), _grid(
+            [["Object", "Type", "Question", "Status", "Tips"]] + [
+                [a.object_code, a.object_type, a.question, a.status,
+                 f"{a.tips_received} received, {a.tips_verified} verified"]
+                for a in series.appeals],
+            [18 * mm, 30 * mm, width - 118 * mm, 25 * mm, 45 * mm])]
+    story += [KeepTogether([_p("Audit", "h2"),
+                            _grid(_audit_rows(series.audit),
+                                  [30 * mm, 45 * mm, width - 120 * mm, 45 * mm])])]
+    return story
+
+
+def _packet_audit(content: PacketContent, width: float) -> list[Flowable]:
+    h = content.header
+    return [CondPageBreak(40 * mm), _p("Packet audit", "h1"), _fields([
+        ("Packet approved by", f"{h.approved_by.name} ({h.approved_by.agency or '—'})"),
+        ("Approved at", _when(h.generated_at)),
+        ("Packet", f"{h.packet_code}, version {h.packet_version}"),
+        ("Files", "report.pdf, packet.json, hashes.vics.json, hashes.icse.csv; "
+                  "their SHA-256 in MANIFEST.sha256"),
+    ], width)]
+
+
+def render_report(content: PacketContent) -> bytes:
+    """The PDF bytes; same content, same bytes."""
+    _register_fonts()
+    buffer = io.BytesIO()
+    h = content.header
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, invariant=1, leftMargin=18 * mm, rightMargin=18 * mm,
+        topMargin=20 * mm, bottomMargin=18 * mm,
+        title=_CONTROL.sub("", f"Notification packet {h.packet_code} v{h.packet_version}"),
+        author=_CONTROL.sub("", h.contact.issuing_unit), creator="vidtask",
+        subject=f"{h.country_name} ({h.country}) — handling {h.handling}")
+    width = doc.width
+    story = _cover(content, width)
+    if content.series:
+        story.append(PageBreak())
+    for series in content.series:
+        story += _series_section(series, h.country, width)
+        story.append(Spacer(1, 6 * mm))
+    story += _packet_audit(content, width)
+
+    def decorate(canvas: Any, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(BOLD, 8)
+        canvas.setFillColor(colors.HexColor(HANDLING_COLOURS.get(h.handling, "#444444")))
+        canvas.drawString(18 * mm, A4[1] - 12 * mm,
+                          _CONTROL.sub("", f"{h.handling} — {h.handling_meaning}"))
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawRightString(A4[0] - 18 * mm, A4[1] - 12 * mm,
+                               _CONTROL.sub("", f"{h.packet_code} v{h.packet_version}")[:80])
+        canvas.drawString(18 * mm, 10 * mm, _CONTROL.sub("", f"{h.country_name} ({h.country})"))
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"page {document.page}")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()

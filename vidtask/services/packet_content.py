@@ -1,0 +1,166 @@
+"""Read one country's packet content from the database: only what that country may see.
+
+Leakage rule (domain.md §5): a packet names only series confirmed for its country, and only
+people who worked on those series. Comments and series links are left out (they may name other
+series); each series' own assessment may name other countries, and that stays.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from vidtask.db.models import (
+    AppealObject,
+    Clue,
+    CountryAssessment,
+    Event,
+    Media,
+    Participant,
+    Series,
+    Tip,
+)
+from vidtask.domain.countries_basic import country_label
+from vidtask.interchange.packet_content import (
+    AuditStep,
+    PacketAppeal,
+    PacketCandidate,
+    PacketClue,
+    PacketMedia,
+    PacketPerson,
+    PacketSeries,
+)
+
+WITHHELD_HANDLING = "H2"
+AUDIT_ACTIONS = ("claim.taken", "assessment.ranked", "series.proposed")
+
+
+def series_for_country(session: Session, sprint_id: int, country: str,
+                       statuses: Sequence[str]) -> list[Series]:
+    return list(session.scalars(
+        select(Series).join(CountryAssessment, CountryAssessment.series_id == Series.id)
+        .where(Series.sprint_id == sprint_id, Series.status.in_(statuses),
+               CountryAssessment.country == country, CountryAssessment.confirmed.is_(True))
+        .order_by(Series.code)))
+
+
+def _people(session: Session, ids: set[int]) -> dict[int, PacketPerson]:
+    if not ids:
+        return {}
+    return {p.id: PacketPerson(p.display_name, p.agency)
+            for p in session.scalars(select(Participant).where(Participant.id.in_(ids)))}
+
+
+def read_packet_series(session: Session, rows: Sequence[Series], country: str, *,
+                       include_h2: bool) -> tuple[tuple[PacketSeries, ...], list[int]]:
+    """The packet's series sections, and the ids of H2 clues included (for the override log)."""
+    ids = [s.id for s in rows]
+    if not ids:
+        return (), []
+    media: dict[int, list[PacketMedia]] = defaultdict(list)
+    for m in session.scalars(select(Media).where(Media.series_id.in_(ids))
+                             .order_by(Media.series_id, Media.md5)):
+        media[m.series_id].append(PacketMedia(
+            m.md5, m.sha1, m.sha256, m.size_bytes, m.mime_type, m.category_code,
+            m.category_scheme, m.victim_identified, m.offender_identified, m.is_distributed))
+    candidates: dict[int, list[CountryAssessment]] = defaultdict(list)
+    for a in session.scalars(select(CountryAssessment).where(
+            CountryAssessment.series_id.in_(ids)).order_by(CountryAssessment.series_id,
+                                                           CountryAssessment.rank,
+                                                           CountryAssessment.country)):
+        candidates[a.series_id].append(a)
+    clues: dict[int, list[Clue]] = defaultdict(list)
+    for c in session.scalars(select(Clue).where(Clue.series_id.in_(ids))
+                             .order_by(Clue.series_id, Clue.id)):
+        clues[c.series_id].append(c)
+    events: dict[int, list[Event]] = defaultdict(list)
+    for e in session.scalars(select(Event).where(Event.series_id.in_(ids),
+                                                 Event.action.in_(AUDIT_ACTIONS))
+                             .order_by(Event.version)):
+        if e.series_id is not None:
+            events[e.series_id].append(e)
+    clue_ids = [c.id for group in clues.values() for c in group]
+    appeals: dict[int, list[PacketAppeal]] = defaultdict(list)
+    if clue_ids:
+        tips = {oid: (total, verified) for oid, total, verified in session.execute(
+            select(Tip.appeal_object_id, func.count(),
+                   func.count().filter(Tip.status.in_(("verified", "passed_on"))))
+            .group_by(Tip.appeal_object_id))}
+        clue_series = {c.id: c.series_id for group in clues.values() for c in group}
+        for obj in session.scalars(select(AppealObject).where(AppealObject.clue_id.in_(clue_ids))
+                                   .order_by(AppealObject.object_code)):
+            total, verified = tips.get(obj.id, (0, 0))
+            appeals[clue_series[obj.clue_id]].append(PacketAppeal(
+                obj.object_code, obj.object_type, obj.question, obj.status, total, verified))
+
+    person_ids: set[int] = set()
+    for s in rows:
+        person_ids.update(x for x in (s.proposed_by_id,) if x)
+        person_ids.update(a.author_id for a in candidates[s.id])
+        person_ids.update(a.confirmed_by_id for a in candidates[s.id]
+                          if a.confirmed_by_id and a.country == country)
+        person_ids.update(c.author_id for c in clues[s.id])
+        person_ids.update(e.actor_id for e in events[s.id] if e.actor_id)
+    people = _people(session, person_ids)
+
+    sections: list[PacketSeries] = []
+    included_h2: list[int] = []
+    for s in rows:
+        kept = [c for c in clues[s.id] if include_h2 or c.handling != WITHHELD_HANDLING]
+        included_h2 += [c.id for c in kept if c.handling == WITHHELD_HANDLING]
+        packet_clues = [(c, _clue(c)) for c in kept]
+        sections.append(PacketSeries(
+            code=s.code, alias=s.alias, icse_id=s.icse_id, ncmec_name=s.ncmec_name,
+            vics_name=s.vics_name, priority=s.priority, handling=s.handling,
+            victim_sex=s.victim_sex, victim_age_band=s.victim_age_band,
+            production_period=s.production_period, in_icse=s.in_icse,
+            media=tuple(media[s.id]),
+            candidates=tuple(PacketCandidate(a.rank, a.country, country_label(a.country),
+                                             a.confidence, a.rationale, a.confirmed)
+                             for a in candidates[s.id]),
+            supporting_clues=tuple(p for c, p in packet_clues if c.supports),
+            excluding_clues=tuple(p for c, p in packet_clues if not c.supports and c.excludes),
+            context_clues=tuple(p for c, p in packet_clues if not c.supports and not c.excludes),
+            withheld_clues=len(clues[s.id]) - len(kept),
+            appeals=tuple(appeals[s.id]),
+            audit=_audit(s, country, candidates=candidates[s.id], clues=clues[s.id],
+                         events=events[s.id], people=people)))
+    return tuple(sections), included_h2
+
+
+def _clue(c: Clue) -> PacketClue:
+    return PacketClue(f"CL-{c.id}", c.category, c.description, c.confidence,
+                      tuple(c.supports or ()), tuple(c.excludes or ()), c.evidence_md5,
+                      c.evidence_time, c.evidence_region, c.handling)
+
+
+def _audit(s: Series, country: str, *, candidates: list[CountryAssessment], clues: list[Clue],
+           events: list[Event], people: dict[int, PacketPerson]) -> tuple[AuditStep, ...]:
+    steps: list[AuditStep] = []
+    seen: set[tuple[str, int]] = set()
+
+    def add(step: str, person_id: int | None, when: datetime | None) -> None:
+        if person_id is None or (step, person_id) in seen or person_id not in people:
+            return
+        seen.add((step, person_id))
+        steps.append(AuditStep(step, people[person_id], when))
+
+    for e in events:
+        if e.action == "claim.taken":
+            add("claimed", e.actor_id, e.occurred_at)
+    for c in clues:
+        add("clues recorded", c.author_id, c.created_at)
+    for e in events:
+        if e.action == "assessment.ranked":
+            add("assessed", e.actor_id, e.occurred_at)
+    for a in candidates:
+        add("assessed", a.author_id, a.updated_at)
+    add("proposed", s.proposed_by_id, s.proposed_at)
+    for a in candidates:
+        if a.country == country and a.confirmed:
+            add("confirmed", a.confirmed_by_id, a.confirmed_at)
+    return tuple(steps)

@@ -1,0 +1,278 @@
+"""Export one notification packet per country: a Packet row, an event, the ZIP in --out.
+
+One transaction per packet. Series included for the first time move to `notified`. Re-exporting
+unchanged content rewrites the identical file (same version, same bytes); changed content gets
+the next version with a summary of what changed. H2 clues stay out unless a coordinator overrides
+with a reason, which is logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vidtask.db.engine import Database
+from vidtask.db.models import CountryAssessment, Event, Packet, Participant, Series, Sprint
+from vidtask.domain.changes import Changes
+from vidtask.domain.countries_basic import country_label, normalize_country_code
+from vidtask.domain.enums import HandlingCode, SeriesStatus
+from vidtask.domain.errors import InvalidInput, VidtaskError
+from vidtask.domain.permissions import Action, require
+from vidtask.interchange.packet_content import (
+    ContactBlock,
+    PacketContent,
+    PacketHeader,
+    PacketPerson,
+    PacketSeries,
+)
+from vidtask.interchange.packet_document import content_digests, part_digests
+from vidtask.interchange.packets import UnsafePath, build_packet, packet_file_name, path_inside
+from vidtask.services.common import load_participant, load_sprint
+from vidtask.services.packet_content import read_packet_series, series_for_country
+from vidtask.services.tx import WriteTx, write_tx
+
+Progress = Callable[[int, int, str], None]
+PACKET_EVENT = "packet.generated"
+SENDABLE = (SeriesStatus.CONFIRMED.value, SeriesStatus.NOTIFIED.value)
+DEFAULT_EVALUATION = "X3"
+
+
+class OutputFolderError(VidtaskError):
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"Cannot write packets to {path}: {reason}.")
+
+
+@dataclass(frozen=True, slots=True)
+class PacketResult:
+    country: str
+    country_name: str
+    outcome: str  # "new" | "new version" | "unchanged" | "nothing new"
+    packet_code: str | None = None
+    packet_version: int | None = None
+    path: Path | None = None
+    file_sha256: str | None = None
+    series_codes: tuple[str, ...] = ()
+    changes: str = ""
+    events: Changes = field(default_factory=Changes)
+
+
+def _strictest(codes: Sequence[str]) -> str:
+    return max(codes, key=lambda c: int(c[1]))
+
+
+def countries_with_confirmed(session: Session, sprint_id: int) -> list[str]:
+    return list(session.scalars(
+        select(CountryAssessment.country).distinct()
+        .join(Series, Series.id == CountryAssessment.series_id)
+        .where(Series.sprint_id == sprint_id, CountryAssessment.confirmed.is_(True),
+               Series.status.in_(SENDABLE))
+        .order_by(CountryAssessment.country)))
+
+
+def sent_series_ids(session: Session, sprint_id: int, country: str) -> set[int]:
+    sent: set[int] = set()
+    for ids in session.scalars(select(Packet.series_ids).where(
+            Packet.sprint_id == sprint_id, Packet.country == country)):
+        sent.update(int(i) for i in ids or ())
+    return sent
+
+
+def _latest(session: Session, sprint_id: int, country: str) -> tuple[Packet | None, dict[str, Any]]:
+    packet = session.scalar(select(Packet).where(Packet.sprint_id == sprint_id,
+                                                 Packet.country == country)
+                            .order_by(Packet.packet_version.desc()).limit(1))
+    if packet is None:
+        return None, {}
+    event = session.scalar(select(Event).where(Event.action == PACKET_EVENT,
+                                               Event.entity_type == "packet",
+                                               Event.entity_id == packet.id))
+    return packet, (event.after or {}) if event else {}
+
+
+def _change_summary(previous: dict[str, Any], series: Sequence[PacketSeries],
+                    header_digest: str) -> str:
+    if not previous:
+        return ""
+    old: dict[str, dict[str, str]] = previous.get("series_parts", {})
+    lines: list[str] = []
+    added = [s.code for s in series if s.code not in old]
+    changed = []
+    for s in series:
+        if s.code in old:
+            parts = part_digests(s)
+            diff = [p for p, d in parts.items() if old[s.code].get(p) != d]
+            if diff:
+                changed.append(f"{s.code} ({', '.join(diff)})")
+    gone = sorted(set(old) - {s.code for s in series})
+    if previous.get("header_digest") != header_digest:
+        lines.append("Packet header changed (handling, contact or evaluation).")
+    if added:
+        lines.append("Added: " + ", ".join(added) + ".")
+    if changed:
+        lines.append("Changed: " + "; ".join(changed) + ".")
+    if gone:
+        lines.append("Not repeated here (see the earlier version): " + ", ".join(gone) + ".")
+    return " ".join(lines) or "No change in content."
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".packet-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _export_one(tx: WriteTx, sprint: Sprint, country: str, out_dir: Path, *,
+                handling: str | None, include_notified: bool, override_h2: bool,
+                override_reason: str, contact: ContactBlock, evaluation: str) -> PacketResult:
+    assert tx.actor is not None
+    session = tx.session
+    name = country_label(country)
+    rows = series_for_country(session, sprint.id, country, SENDABLE)
+    if not include_notified:
+        sent = sent_series_ids(session, sprint.id, country)
+        rows = [s for s in rows if s.id not in sent]
+    if not rows:
+        return PacketResult(country, name, "nothing new")
+    series, included_h2 = read_packet_series(session, rows, country, include_h2=override_h2)
+    codes = [handling or sprint.default_handling, *(s.handling for s in series)]
+    if included_h2:
+        codes.append(HandlingCode.H2.value)
+    packet_handling = _strictest(codes)
+    previous, previous_after = _latest(session, sprint.id, country)
+
+    def content_for(code: str, version: int, generated_at: datetime, approver: PacketPerson,
+                    changes: str) -> PacketContent:
+        return PacketContent(PacketHeader(
+            packet_code=code, packet_version=version, sprint=sprint.name,
+            sprint_starts_on=sprint.starts_on, sprint_ends_on=sprint.ends_on, country=country,
+            country_name=name, recipient_authority="National victim identification unit",
+            contact=contact, generated_at=generated_at, approved_by=approver,
+            handling=packet_handling, handling_meaning=HandlingCode(packet_handling).meaning,
+            evaluation=evaluation, priority=min(s.priority for s in series), changes=changes),
+            series)
+
+    me = PacketPerson(tx.actor.display_name, tx.actor.agency)
+    probe = content_for("", 0, tx.now, me, "")
+    whole, _, header_digest = content_digests(probe)
+    if previous is not None and previous.content_sha256 == whole:
+        approver = session.get(Participant, previous.generated_by_id)
+        content = content_for(previous.packet_code, previous.packet_version,
+                              previous.generated_at,
+                              PacketPerson(approver.display_name, approver.agency)
+                              if approver else me, previous.changes)
+        data = build_packet(content)
+        target = path_inside(out_dir, previous.file_name)
+        _write_atomically(target, data)
+        tx.emit("packet.reexported", "packet", previous.id, sprint_id=sprint.id,
+                after={"packet_code": previous.packet_code, "country": country,
+                       "version": previous.packet_version,
+                       "identical": hashlib.sha256(data).hexdigest()
+                       == previous.file_sha256})
+        return PacketResult(country, name, "unchanged", previous.packet_code,
+                            previous.packet_version, target,
+                            hashlib.sha256(data).hexdigest(), tuple(s.code for s in series),
+                            previous.changes)
+
+    version = (previous.packet_version + 1) if previous else 1
+    packet_id = f"S{sprint.id}V{version}"
+    file_name = packet_file_name(sprint.name, country, packet_id)
+    code = file_name.removesuffix(".zip")
+    changes = _change_summary(previous_after, series, header_digest)
+    content = content_for(code, version, tx.now, me, changes)
+    data = build_packet(content)
+    file_sha = hashlib.sha256(data).hexdigest()
+    target = path_inside(out_dir, file_name)
+    packet = Packet(packet_code=code, sprint_id=sprint.id, country=country,
+                    packet_version=version, handling=packet_handling, generated_at=tx.now,
+                    generated_by_id=tx.actor.id, file_name=file_name, file_sha256=file_sha,
+                    content_sha256=whole, series_ids=[s.id for s in rows], changes=changes,
+                    status="generated")
+    session.add(packet)
+    session.flush()
+    tx.emit(PACKET_EVENT, "packet", packet.id, sprint_id=sprint.id, after={
+        "packet_code": code, "country": country, "version": version,
+        "handling": packet_handling, "file_sha256": file_sha, "content_sha256": whole,
+        "series": [s.code for s in series], "changes": changes, "header_digest": header_digest,
+        "series_parts": {s.code: part_digests(s) for s in series}})
+    if included_h2:
+        tx.emit("packet.handling_override", "packet", packet.id, sprint_id=sprint.id, after={
+            "packet_code": code, "country": country, "reason": override_reason,
+            "h2_clue_ids": included_h2})
+    for row in rows:
+        if row.status == SeriesStatus.CONFIRMED:
+            row.status = SeriesStatus.NOTIFIED.value
+            row.updated_at = tx.now
+            tx.emit("series.notified", "series", row.id, series_id=row.id,
+                    after={"packet_code": code, "country": country})
+    session.flush()
+    _write_atomically(target, data)
+    return PacketResult(country, name, "new version" if previous else "new", code, version,
+                        target, file_sha, tuple(s.code for s in series), changes)
+
+
+def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Path | str, *,
+                           countries: Sequence[str] | None = None, handling: str | None = None,
+                           include_notified: bool = False, progress: Progress | None = None,
+                           override_h2: bool = False, override_reason: str = "",
+                           contact: ContactBlock | None = None,
+                           evaluation: str = DEFAULT_EVALUATION) -> list[PacketResult]:
+    """Write one packet per country with confirmed series (coordinators only)."""
+    if handling is not None:
+        handling = HandlingCode(handling.upper()).value
+    if override_h2 and not override_reason.strip():
+        raise InvalidInput("override reason", "say why H2 clues may be disseminated")
+    if len(evaluation) != 2 or evaluation[0] not in "ABCX" or evaluation[1] not in "1234":
+        raise InvalidInput("evaluation", "use source A/B/C/X and information 1–4, e.g. B2")
+    with db.read() as session:
+        person = load_participant(session, actor)
+        require(person.role, Action.EXPORT_PACKETS)
+        if override_h2:
+            require(person.role, Action.OVERRIDE_HANDLING)
+        sprint = load_sprint(session, sprint_id)
+        wanted = ([normalize_country_code(c) for c in countries] if countries
+                  else countries_with_confirmed(session, sprint_id))
+        contact = contact or ContactBlock(sprint.issuing_unit, sprint.contact_name,
+                                          sprint.contact_email, sprint.contact_phone)
+    folder = Path(out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputFolderError(folder, exc.strerror or str(exc)) from None
+    wanted = sorted(dict.fromkeys(wanted))
+    results: list[PacketResult] = []
+    for index, country in enumerate(wanted):
+        if progress:
+            progress(index, len(wanted), country)
+        with write_tx(db, actor, Action.EXPORT_PACKETS) as tx:
+            sprint_row = load_sprint(tx.session, sprint_id)
+            try:
+                result = _export_one(tx, sprint_row, country, folder, handling=handling,
+                                     include_notified=include_notified, override_h2=override_h2,
+                                     override_reason=override_reason.strip(), contact=contact,
+                                     evaluation=evaluation)
+            except UnsafePath as exc:
+                raise OutputFolderError(folder, str(exc)) from None
+        results.append(_with_events(result, tx.changes))
+    if progress:
+        progress(len(wanted), len(wanted), "")
+    return results
+
+
+def _with_events(result: PacketResult, changes: Changes) -> PacketResult:
+    from dataclasses import replace
+
+    return replace(result, events=changes)
