@@ -589,7 +589,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sprint = commands.add_parser("sprint", help="sprints")
     sprint_sub = sprint.add_subparsers(title="sprint commands", metavar="COMMAND", required=True)
-    screate = add("create", cmd_sprint_create, "create a sprint (coordinators)", who,
+    screate = add("create", cmd_sprint_create, "create a sprint (admins)", who,
                   into=sprint_sub)
     screate.add_argument("name")
     screate.add_argument("--start", required=True, metavar="YYYY-MM-DD")
@@ -597,6 +597,10 @@ def build_parser() -> argparse.ArgumentParser:
     screate.add_argument("--lease-minutes", type=int, default=120)
     screate.add_argument("--handling", default="H0", choices=["H0", "H1", "H2", "H3"])
     add("list", cmd_sprint_list, "list sprints", into=sprint_sub)
+
+    # feature commands
+    from vidtask import cli_security
+    cli_security.add_commands(add, commands, common, who)
     return parser
 
 
