@@ -96,23 +96,23 @@ def _functions(schema: str) -> list[str]:
           IF me IS NULL THEN
             RAISE EXCEPTION 'vidtask: % is not an active participant', session_user {_DENIED};
           END IF;
-          held := OLD.claimed_by_id = me AND OLD.claim_expires_at > now();
+          held := coalesce(OLD.claimed_by_id = me AND OLD.claim_expires_at > now(), false);
           IF NEW.claimed_by_id IS DISTINCT FROM OLD.claimed_by_id
              OR NEW.claim_expires_at IS DISTINCT FROM OLD.claim_expires_at THEN
             IF NEW.claimed_by_id = me THEN
-              IF NOT (OLD.claimed_by_id IS NULL OR OLD.claimed_by_id = me
-                      OR OLD.claim_expires_at < now()) THEN
+              IF NOT coalesce(OLD.claimed_by_id IS NULL OR OLD.claimed_by_id = me
+                              OR OLD.claim_expires_at < now(), false) THEN
                 RAISE EXCEPTION 'vidtask: series % is claimed by somebody else', OLD.code
                   {_DENIED};
               END IF;
               SELECT make_interval(mins => lease_minutes) INTO lease
                 FROM sprints WHERE id = NEW.sprint_id;
-              IF NEW.claim_expires_at > now() + lease THEN
+              IF NEW.claim_expires_at IS NULL OR NEW.claim_expires_at > now() + lease THEN
                 RAISE EXCEPTION 'vidtask: a claim may not outlast the sprint''s lease' {_DENIED};
               END IF;
             ELSIF NEW.claimed_by_id IS NULL THEN
-              IF NOT (OLD.claimed_by_id IS NULL OR OLD.claimed_by_id = me
-                      OR OLD.claim_expires_at < now()) THEN
+              IF NOT coalesce(OLD.claimed_by_id IS NULL OR OLD.claimed_by_id = me
+                              OR OLD.claim_expires_at < now(), false) THEN
                 RAISE EXCEPTION 'vidtask: only coordinators force-release a live claim (%)',
                   OLD.code {_DENIED};
               END IF;
@@ -120,12 +120,13 @@ def _functions(schema: str) -> list[str]:
               RAISE EXCEPTION 'vidtask: nobody claims a series for somebody else' {_DENIED};
             END IF;
           END IF;
-          IF NEW.status IS DISTINCT FROM OLD.status AND NOT (
+          -- coalesce: a NULL in any test must refuse, never slip through three-valued logic.
+          IF NEW.status IS DISTINCT FROM OLD.status AND NOT coalesce(
                (OLD.status = 'new' AND NEW.status = 'claimed' AND NEW.claimed_by_id = me)
             OR (OLD.status = 'claimed' AND NEW.status = 'new' AND NEW.claimed_by_id IS NULL)
             OR (OLD.status = 'claimed' AND NEW.status = 'in_assessment' AND held)
             OR (OLD.status IN ('claimed', 'in_assessment') AND NEW.status = 'proposed'
-                AND held AND NEW.proposed_by_id = me)) THEN
+                AND held AND NEW.proposed_by_id = me), false) THEN
             RAISE EXCEPTION 'vidtask: a specialist may not move series % from % to %',
               OLD.code, OLD.status, NEW.status {_DENIED};
           END IF;
