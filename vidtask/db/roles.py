@@ -92,16 +92,17 @@ def init_roles(connection: Connection) -> list[str]:
 def create_login(connection: Connection, login: str, password: str, role: Role) -> None:
     """Create a LOGIN role in `role`'s group. The password leaves this process only as a SCRAM
     verifier, so it never appears in server logs or `pg_stat_activity`."""
+    import psycopg
     from psycopg import sql
 
     raw = connection.connection.dbapi_connection
-    assert raw is not None
-    verifier = raw.pgconn.encrypt_password(  # type: ignore[attr-defined]
+    assert isinstance(raw, psycopg.Connection)
+    verifier = raw.pgconn.encrypt_password(
         password.encode(), login.encode(), b"scram-sha-256").decode()
     statement = sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}; GRANT {} TO {}").format(
         sql.Identifier(login), sql.Literal(verifier), sql.Identifier(GROUP_OF_ROLE[role]),
         sql.Identifier(login))
-    connection.exec_driver_sql(statement.as_string(raw))  # type: ignore[arg-type]
+    connection.exec_driver_sql(statement.as_string(raw))
 
 
 def login_exists(connection: Connection, login: str) -> bool:

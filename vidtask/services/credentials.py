@@ -6,6 +6,7 @@ The config file holds host, port, database, user and sslmode only — never a pa
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,10 +80,9 @@ def remember_password(details: SignIn, password: str) -> bool:
 
 
 def forget_password(details: SignIn) -> None:
-    try:
+    # PasswordDeleteError (nothing stored) is a KeyringError too: forgetting is idempotent.
+    with contextlib.suppress(keyring.errors.KeyringError):
         keyring.delete_password(KEYRING_SERVICE, details.keyring_username)
-    except keyring.errors.KeyringError:  # PasswordDeleteError included: nothing stored
-        pass
 
 
 def remembered_sign_in(path: Path | None = None) -> SignIn | None:

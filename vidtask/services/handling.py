@@ -24,7 +24,7 @@ def may_export(clue_handling: str, override: bool) -> bool:
     try:
         code = HandlingCode(clue_handling)
     except ValueError:
-        return False  # an unknown code is treated as the most restrictive
+        return False  # an unknown code is never exported, override or not
     return override or code not in NEEDS_OVERRIDE
 
 

@@ -41,7 +41,8 @@ def add_participant(db: Database, actor: str | None, login: str, display_name: s
                     country: str | None = None, languages: tuple[str, ...] = ()
                     ) -> tuple[ParticipantInfo, Changes]:
     """Add a person. `actor=None` only while the database has nobody yet (first start)."""
-    spec = clean_participant(login, display_name, role, agency, country, languages)
+    spec = clean_participant(login, display_name, role, agency=agency, country=country,
+                             languages=languages)
     with write_tx(db, actor) as tx:
         info = add_participant_in(tx, spec, bootstrap=actor is None)
     return info, tx.changes
@@ -57,7 +58,7 @@ class NewParticipant:
     languages: tuple[str, ...]
 
 
-def clean_participant(login: str, display_name: str, role: Role | str, agency: str = "",
+def clean_participant(login: str, display_name: str, role: Role | str, *, agency: str = "",
                       country: str | None = None, languages: tuple[str, ...] = ()
                       ) -> NewParticipant:
     """Validate a new person's details; raise InvalidInput naming the field."""

@@ -47,7 +47,8 @@ def add_user(db: Database, actor: str | None, login: str, password: str, *, role
     """Create `login` as a PostgreSQL LOGIN role in its role's group, and its participant row."""
     if not db.is_postgresql:
         raise NeedsPostgreSQL("user add")
-    spec = clean_participant(login, display_name or login, role, agency, country, languages)
+    spec = clean_participant(login, display_name or login, role, agency=agency, country=country,
+                             languages=languages)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput("password", f"use at least {MIN_PASSWORD_LENGTH} characters")
     with write_tx(db, actor) as tx:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,6 +30,14 @@ from vidtask.domain.errors import VidtaskError
 from vidtask.services import credentials
 from vidtask.services.credentials import SSL_MODES, SignIn
 
+W = TypeVar("W", bound=QWidget)
+
+
+def _named(widget: W, name: str, accessible: str) -> W:
+    widget.setObjectName(name)
+    widget.setAccessibleName(accessible)
+    return widget
+
 
 class SignInDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, *, config_path: Path | None = None,
@@ -42,22 +51,20 @@ class SignInDialog(QDialog):
         self.setObjectName("signInDialog")
 
         self.host = self._line("host", "Host", "db.example.org")
-        self.port = QSpinBox(objectName="port", minimum=1, maximum=65535,
-                             value=credentials.DEFAULT_PORT)
-        self.port.setAccessibleName("Port")
+        self.port = _named(QSpinBox(), "port", "Port")
+        self.port.setRange(1, 65535)
+        self.port.setValue(credentials.DEFAULT_PORT)
         self.database = self._line("database", "Database", "vidtask")
         self.user = self._line("user", "User (your database login)", "")
         self.password = self._line("password", "Password", "")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.sslmode = QComboBox(objectName="sslmode")
+        self.sslmode = _named(QComboBox(), "sslmode", "TLS mode (sslmode)")
         self.sslmode.addItems(list(SSL_MODES))
         self.sslmode.setCurrentText("prefer")
-        self.sslmode.setAccessibleName("TLS mode (sslmode)")
-        self.remember = QCheckBox("&Remember password in the system keyring",
-                                  objectName="rememberPassword")
-        self.remember.setAccessibleName("Remember password in the system keyring")
-        self.error = QLabel(objectName="signInError", wordWrap=True)
-        self.error.setAccessibleName("Sign-in problem")
+        self.remember = _named(QCheckBox("&Remember password in the system keyring"),
+                               "rememberPassword", "Remember password in the system keyring")
+        self.error = _named(QLabel(), "signInError", "Sign-in problem")
+        self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020")
         self.error.hide()
 
@@ -69,8 +76,8 @@ class SignInDialog(QDialog):
         form.addRow("Pass&word", self.password)
         form.addRow("&TLS (sslmode)", self.sslmode)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel,
-                                   objectName="signInButtons")
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.setObjectName("signInButtons")
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -82,8 +89,8 @@ class SignInDialog(QDialog):
         self._prefill()
 
     def _line(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
-        edit = QLineEdit(objectName=name, placeholderText=placeholder)
-        edit.setAccessibleName(accessible)
+        edit = _named(QLineEdit(), name, accessible)
+        edit.setPlaceholderText(placeholder)
         return edit
 
     def _prefill(self) -> None:
