@@ -27,6 +27,7 @@ Handler = Callable[[argparse.Namespace], int]
 FEATURE_COMMAND_MODULES = (
     "vidtask.cli_narrow",
     "vidtask.cli_packets",
+    "vidtask.cli_security",
 )
 
 
@@ -595,7 +596,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sprint = commands.add_parser("sprint", help="sprints")
     sprint_sub = sprint.add_subparsers(title="sprint commands", metavar="COMMAND", required=True)
-    screate = add("create", cmd_sprint_create, "create a sprint (coordinators)", who,
+    screate = add("create", cmd_sprint_create, "create a sprint (admins)", who,
                   into=sprint_sub)
     screate.add_argument("name")
     screate.add_argument("--start", required=True, metavar="YYYY-MM-DD")

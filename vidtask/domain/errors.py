@@ -73,3 +73,11 @@ class StaleVersion(VidtaskError):
 class InvalidTransition(VidtaskError):
     def __init__(self, series_code: str, status: str, action: str) -> None:
         super().__init__(f"Series {series_code} is {status.replace('_', ' ')}; cannot {action}.")
+
+
+class DatabaseRefused(VidtaskError):
+    """PostgreSQL refused a write this login may not make (grants, row-level security)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The database refused this: {reason.rstrip('.')}.")
+        self.reason = reason

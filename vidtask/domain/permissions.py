@@ -31,7 +31,7 @@ _EVERYONE = frozenset(Role)
 _LEADS = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
-    Action.CREATE_SPRINT: _LEADS,
+    Action.CREATE_SPRINT: frozenset({Role.ADMIN}),  # the database grants sprints to admins
     Action.MANAGE_PARTICIPANTS: frozenset({Role.ADMIN}),
     Action.IMPORT_SERIES: _LEADS,
     Action.EDIT_SERIES: _LEADS,

@@ -3,7 +3,8 @@
 Every service write runs inside `write_tx`. On commit it stamps the events with versions taken
 from the `change_counter` row; that row's lock is held until commit, so versions are
 commit-ordered and a reader asking "what changed since N" can never skip a change.
-On PostgreSQL it also sends NOTIFY (delivered on commit, dropped on rollback).
+On PostgreSQL it also sends NOTIFY (delivered on commit, dropped on rollback), and the actor is
+the database login of the session (see `_resolve_actor`), so `--as` cannot impersonate anyone.
 """
 
 from __future__ import annotations
@@ -17,18 +18,21 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from vidtask.db.engine import Database
 from vidtask.db.models import ChangeCounter, Event, Participant
+from vidtask.db.roles import signed_in
 from vidtask.domain.changes import ChangeEvent, Changes
 from vidtask.domain.enums import Role
-from vidtask.domain.errors import NotFound, PermissionDenied, StaleVersion
+from vidtask.domain.errors import DatabaseRefused, NotFound, PermissionDenied, StaleVersion
 from vidtask.domain.permissions import Action, require
 
 NOTIFY_CHANNEL = "vidtask_changes"
 SYSTEM_ACTOR = "system"
+INSUFFICIENT_PRIVILEGE = "42501"  # SQLSTATE of GRANT and row-level-security refusals
 
 
 @dataclass
@@ -107,13 +111,7 @@ def write_tx(db: Database, actor_login: str | None, action: Action | None = None
     """Run one use case atomically. `actor_login=None` is the system (bootstrap, sweeps)."""
     session = db.write_session()
     try:
-        actor = None
-        if actor_login is not None:
-            actor = session.scalar(select(Participant).where(Participant.login == actor_login))
-            if actor is None:
-                raise NotFound("participant", actor_login)
-            if not actor.active:
-                raise PermissionDenied("act", actor.role, f"{actor_login} is deactivated.")
+        actor = _resolve_actor(db, session, actor_login)
         tx = WriteTx(db, session, actor, db.server_now(session))
         if action is not None:
             tx.require(action)
@@ -124,11 +122,47 @@ def write_tx(db: Database, actor_login: str | None, action: Action | None = None
     except StaleDataError as exc:
         session.rollback()
         raise StaleVersion("record", "?", -1, -1) from exc
+    except DBAPIError as exc:
+        session.rollback()
+        refused = database_refusal(exc)
+        if refused is None:
+            raise
+        raise refused from exc
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def _resolve_actor(db: Database, session: Session, actor_login: str | None
+                   ) -> Participant | None:
+    """Who acts. On PostgreSQL a person's own login decides, whatever `actor_login` says;
+    only the maintenance identity (table owner, superuser) may name an actor or act as system.
+    SQLite trusts the name given: anyone who can open the file can write anything anyway."""
+    identity = signed_in(db, session)
+    if identity is not None and not identity.maintenance:
+        if actor_login is not None and actor_login != identity.login:
+            raise PermissionDenied("act as somebody else", "participant",
+                                   f"You are signed in to the database as {identity.login}, "
+                                   f"not {actor_login}.")
+        actor_login = identity.login
+    if actor_login is None:
+        return None
+    actor = session.scalar(select(Participant).where(Participant.login == actor_login))
+    if actor is None:
+        raise NotFound("participant", actor_login)
+    if not actor.active:
+        raise PermissionDenied("act", actor.role, f"{actor_login} is deactivated.")
+    return actor
+
+
+def database_refusal(exc: DBAPIError) -> DatabaseRefused | None:
+    """A privilege/row-security refusal from PostgreSQL as one sentence; None for other errors."""
+    if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+        return None
+    message = str(exc.orig).strip().splitlines()[0].removeprefix("vidtask: ")
+    return DatabaseRefused(message)
 
 
 def _json_safe(value: dict[str, Any] | None) -> dict[str, Any] | None:
