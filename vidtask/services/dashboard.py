@@ -155,7 +155,7 @@ def _burn_up(session: Session, sprint_id: int, now: datetime) -> BurnUp:
         select(Series.status, func.count()).where(
             Series.sprint_id == sprint_id,
             Series.status.in_([s.value for s in ASSESSED_STATUSES]))
-        .group_by(Series.status)).tuples().all())
+        .group_by(Series.status)).all())
     assessed_now = sum(statuses.values())
     confirmed_now = sum(statuses.get(s.value, 0) for s in CONFIRMED_STATUSES)
     day_one = datetime.combine(sprint.starts_on, datetime.min.time(), now.tzinfo)
@@ -164,7 +164,10 @@ def _burn_up(session: Session, sprint_id: int, now: datetime) -> BurnUp:
     confirmed_days = Counter(t.date() for t in confirmed_at.values())
     confirmed_days[day_one.date()] += confirmed_now - len(confirmed_at)
     days: list[BurnUpDay] = []
-    last_day = min(now.date(), sprint.ends_on)
+    # Up to today, and past the end date only if work went on after it (the marker shows where).
+    latest = max((t.date() for t in (*assessed_at.values(), *confirmed_at.values())),
+                 default=sprint.starts_on)
+    last_day = min(now.date(), max(sprint.ends_on, latest))
     # Work recorded before the sprint opened counts on its first day.
     assessed = sum(n for d, n in assessed_days.items() if d < sprint.starts_on)
     confirmed = sum(n for d, n in confirmed_days.items() if d < sprint.starts_on)
@@ -181,7 +184,7 @@ def _clues_by_category(session: Session, sprint_id: int) -> dict[str, int]:
     rows = session.execute(
         select(Clue.category, func.count()).join(Series, Series.id == Clue.series_id)
         .where(Series.sprint_id == sprint_id).group_by(Clue.category)
-        .order_by(func.count().desc(), Clue.category)).tuples().all()
+        .order_by(func.count().desc(), Clue.category)).all()
     return dict(rows)
 
 
@@ -191,7 +194,7 @@ def _participant_activity(session: Session, sprint_id: int, now: datetime,
     held = dict(session.execute(
         select(Series.claimed_by_id, func.count()).where(
             Series.sprint_id == sprint_id, Series.claimed_by_id.is_not(None))
-        .group_by(Series.claimed_by_id)).tuples().all())
+        .group_by(Series.claimed_by_id)).all())
     since = now - RECENT_WINDOW
     counts: dict[int, Counter[str]] = {}
     recent: dict[int, Counter[str]] = {}
@@ -256,6 +259,6 @@ def _unclaimed_high_priority(session: Session, sprint_id: int, now: datetime, li
         select(Series.id, Series.code, Series.alias, Series.priority, Series.status,
                Series.created_at)
         .where(*waiting)
-        .order_by(Series.priority, Series.created_at, Series.code).limit(limit)).tuples().all()
+        .order_by(Series.priority, Series.created_at, Series.code).limit(limit)).all()
     total = session.scalar(select(func.count()).select_from(Series).where(*waiting)) or 0
     return tuple(WaitingSeries(*row) for row in rows), total

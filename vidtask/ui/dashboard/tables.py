@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QTableView
 
 from vidtask.domain.enums import Priority, SeriesStatus
 from vidtask.services.dashboard import ParticipantActivity, WaitingSeries
@@ -42,23 +43,35 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         self._key = key
         self._background = background
         self._rows: list[Row] = []
+        self._cells: list[tuple[Any, ...]] = []
+        self._backgrounds: list[QBrush | None] = []
 
     def rows(self) -> list[Row]:
         return list(self._rows)
 
+    def display_rows(self) -> list[tuple[Any, ...]]:
+        return list(self._cells)
+
     def set_rows(self, rows: Sequence[Row]) -> None:
         rows = list(rows)
+        # Cells are worked out once here: views ask for them thousands of times per paint.
+        cells = [tuple(column.value(row) for column in self._columns) for row in rows]
+        backgrounds = [self._brush(row) for row in rows]
         if [self._key(r) for r in rows] == [self._key(r) for r in self._rows]:
-            changed = [i for i, (old, new) in enumerate(zip(self._rows, rows, strict=True))
-                       if old != new]
-            self._rows = rows
+            changed = [i for i, (old, new) in enumerate(zip(self._cells, cells, strict=True))
+                       if old != new or self._backgrounds[i] != backgrounds[i]]
+            self._rows, self._cells, self._backgrounds = rows, cells, backgrounds
             if changed:
                 self.dataChanged.emit(self.index(min(changed), 0),
                                       self.index(max(changed), len(self._columns) - 1))
             return
         self.beginResetModel()
-        self._rows = rows
+        self._rows, self._cells, self._backgrounds = rows, cells, backgrounds
         self.endResetModel()
+
+    def _brush(self, row: Row) -> QBrush | None:
+        colour = self._background(row) if self._background is not None else None
+        return QBrush(colour) if colour is not None else None
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -78,17 +91,23 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row, column = self._rows[index.row()], self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.value(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return self._cells[index.row()][index.column()] if index.isValid() else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._backgrounds[index.row()] if index.isValid() else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.isValid() \
+                and self._columns[index.column()].numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and self._background is not None:
-            colour = self._background(row)
-            return QBrush(colour) if colour is not None else None
         return None
+
+    def fit_columns(self, view: QTableView) -> None:
+        """Size columns to their widest cell, from the cached text (no per-cell view queries)."""
+        metrics = view.fontMetrics()
+        padding = 2 * metrics.horizontalAdvance("M")
+        for number, column in enumerate(self._columns):
+            texts = [column.header, *(str(cells[number]) for cells in self._cells)]
+            view.setColumnWidth(number, max(metrics.horizontalAdvance(t) for t in texts)
+                                + padding)
 
 
 def _ago(when: datetime | None, now: datetime) -> str:

@@ -246,9 +246,9 @@ class DashboardWidget(QWidget):
         grid.setColumnStretch(1, 2)
         for row in (1, 2, 3):
             grid.setRowStretch(row, 1)
-        for view in (self.burn_up.view, self.countries.view, self.agencies.view,
+        for chart_view in (self.burn_up.view, self.countries.view, self.agencies.view,
                      self.clue_categories.view):
-            view.setMinimumHeight(320)
+            chart_view.setMinimumHeight(320)
 
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -297,8 +297,8 @@ class DashboardWidget(QWidget):
         self.people_model.set_rows(people)
         self.waiting_model.set_rows(data.unclaimed_high_priority)
         if first_fill:  # small tables (one row per person): fitting columns once is cheap
-            self.people_view.resizeColumnsToContents()
-            self.waiting_view.resizeColumnsToContents()
+            self.people_model.fit_columns(self.people_view)
+            self.waiting_model.fit_columns(self.waiting_view)
         stuck = sum(p.stuck for p in people)
         overloaded = sum(p.overloaded for p in people)
         hours = int(data.stuck_after.total_seconds() // 3600)
