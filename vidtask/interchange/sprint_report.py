@@ -91,6 +91,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=12.5, leading=17,
                              spaceBefore=8, spaceAfter=4),
         "body": base,
+        "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11),
         "note": ParagraphStyle("note", parent=base, fontSize=8, leading=10,
                                textColor=colors.HexColor("#666666")),
     }
@@ -133,6 +134,27 @@ def _headline_table(data: SprintReportData) -> Table:
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (1, 0), (1, -1), 12),
+    ]))
+    return table
+
+
+def _country_table(countries: tuple[tuple[str, int], ...], width: float) -> Table:
+    """Countries in three side-by-side column pairs, read down each pair."""
+    per_column = -(-len(countries) // 3)
+    columns = [countries[i * per_column:(i + 1) * per_column] for i in range(3)]
+    rows: list[list[str]] = [["Country", "Series"] * 3]
+    for index in range(per_column):
+        row: list[str] = []
+        for column in columns:
+            name, count = column[index] if index < len(column) else ("", None)
+            row += [name, f"{count:,}" if count is not None else ""]
+        rows.append(row)
+    pair = width / 3
+    table = _table(rows, [pair - 16 * mm, 12 * mm] * 3)
+    table.setStyle(TableStyle([
+        ("ALIGN", (0, 0), (-1, -1), "LEFT"),
+        *[("ALIGN", (c, 0), (c, -1), "RIGHT") for c in (1, 3, 5)],
+        *[("LEFTPADDING", (c, 0), (c, -1), 4 * mm) for c in (2, 4)],
     ]))
     return table
 
@@ -262,19 +284,19 @@ def render_sprint_report(data: SprintReportData, out: Path | BinaryIO) -> None:
         story += [
             KeepTogether([Paragraph("Series with a confirmed likely country", styles["h2"]),
                           _country_chart(data.countries, width)]),
-            Spacer(1, 3 * mm),
-            _table([["Country", "Series confirmed"],
-                    *[[name, f"{count:,}"] for name, count in data.countries]],
-                   [width - 40 * mm, 40 * mm]),
+            Paragraph(f"All {len(data.countries)} countries with a confirmed series",
+                      styles["h2"]),
+            _country_table(data.countries, width),
         ]
     if data.agencies:
         story += [
             Paragraph("Participating agencies", styles["h2"]),
-            _table([["Agency", "Country", "Specialists", "Series assessed", "Clues recorded"],
-                    *[[Paragraph(_escape(a.agency), styles["body"]), a.country,
-                       f"{a.participants:,}", f"{a.series_assessed:,}",
-                       f"{a.clues_recorded:,}"] for a in data.agencies]],
-                   [width - 118 * mm, 34 * mm, 24 * mm, 30 * mm, 30 * mm], numeric_from=2),
+            _table([["Agency", "Country", "People", "Series proposed", "Clues recorded"],
+                    *[[Paragraph(_escape(a.agency), styles["cell"]),
+                       Paragraph(_escape(a.country), styles["cell"]), f"{a.participants:,}",
+                       f"{a.series_assessed:,}", f"{a.clues_recorded:,}"]
+                      for a in data.agencies]],
+                   [width - 122 * mm, 38 * mm, 18 * mm, 32 * mm, 30 * mm], numeric_from=2),
         ]
     story += [Spacer(1, 5 * mm),
               Paragraph("This summary holds aggregate figures only: no case identifiers, no "

@@ -58,11 +58,15 @@ def _view(chart: QChart, name: str, parent: QWidget | None) -> QChartView:
     return view
 
 
-def _nice_max(value: float) -> float:
-    if value <= 5:
-        return 5
-    step = 10 ** (len(str(int(value))) - 1)
-    return float(((int(value) // step) + 1) * step)
+def _scale(axis: QValueAxis, top: float) -> None:
+    """Whole-number ticks for small counts, Qt's "nice numbers" for larger ones."""
+    if top < 8:
+        upper = max(int(top) + 1, 4)
+        axis.setRange(0, upper)
+        axis.setTickCount(upper + 1)
+    else:
+        axis.setRange(0, top * 1.08)
+        axis.applyNiceNumbers()
 
 
 class BurnUpChart:
@@ -102,7 +106,8 @@ class BurnUpChart:
 
     def update(self, burn_up: BurnUp) -> None:
         span = max((burn_up.ends_on - burn_up.starts_on).days, 1)
-        top = _nice_max(burn_up.total * 1.05)
+        _scale(self.y_axis, burn_up.total)
+        top = self.y_axis.max()
 
         def x(day: object) -> float:
             return float((day - burn_up.starts_on).days)  # type: ignore[operator]
@@ -123,7 +128,6 @@ class BurnUpChart:
                                    float(offset))
             self.x_axis.setStartValue(0)
         self.x_axis.setRange(-0.3, span + 0.3)
-        self.y_axis.setRange(0, top)
 
 
 class HorizontalBars:
@@ -132,6 +136,7 @@ class HorizontalBars:
     def __init__(self, title: str, set_name: str, colour: QColor, name: str,
                  parent: QWidget | None = None, *, limit: int = 15) -> None:
         self.limit = limit
+        self.title = title
         self.chart = _chart(title)
         self.bars = QBarSet(set_name)
         self.bars.setColor(colour)
@@ -163,9 +168,10 @@ class HorizontalBars:
             self.categories.setCategories(names)
             self._names = names
         _set_values(self.bars, values)
-        top = max(values, default=0)
-        self.values.setRange(0, _nice_max(top * 1.1))
-        self.values.setTickCount(6 if top >= 5 else int(_nice_max(top)) + 1)
+        _scale(self.values, max(values, default=0))
+        hidden = len(items) - len(shown) if items else 0
+        self.chart.setTitle(self.title + (f" (top {len(shown)} of {len(items)})" if hidden > 0
+                                          else ""))
 
 
 class GroupedHorizontalBars(HorizontalBars):
@@ -187,8 +193,8 @@ class GroupedHorizontalBars(HorizontalBars):
         self.update([(label, first) for label, first, _ in shown])
         seconds = [float(second) for _, _, second in shown][::-1] or [0.0]
         _set_values(self.second, seconds)
-        top = max([*seconds, *(float(first) for _, first, _ in shown)], default=0)
-        self.values.setRange(0, _nice_max(top * 1.1))
+        _scale(self.values, max([*seconds, *(float(first) for _, first, _ in shown)],
+                                default=0))
 
 
 def _set_values(bars: QBarSet, values: list[float]) -> None:
