@@ -9,6 +9,7 @@ Output is byte-identical for identical figures (`invariant=1`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -185,8 +186,10 @@ def _burn_up_chart(data: SprintReportData, width: float, height: float) -> Drawi
     plot.xValueAxis.labels.fontName = FONT
     plot.xValueAxis.labels.fontSize = 7
     plot.xValueAxis.labels.angle = 0
+    top = max(data.series_total, 4)
     plot.yValueAxis.valueMin = 0
-    plot.yValueAxis.valueMax = max(data.series_total, 1) * 1.08
+    plot.yValueAxis.valueMax = top * 1.08
+    plot.yValueAxis.valueStep = _nice_step(top)
     plot.yValueAxis.labels.fontName = FONT
     plot.yValueAxis.labels.fontSize = 7
     plot.yValueAxis.labelTextFormat = "%d"
@@ -209,6 +212,14 @@ def _burn_up_chart(data: SprintReportData, width: float, height: float) -> Drawi
                              (TOTAL_COLOUR, f"all series ({data.series_total})")]
     drawing.add(legend)
     return drawing
+
+
+def _nice_step(top: float) -> int:
+    """A whole 1-2-5 step giving about five gridlines up to `top`."""
+    raw = top / 5
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if raw <= m * magnitude)
+    return max(int(step), 1)
 
 
 def _day_label(start: date, offset: int) -> str:
@@ -282,11 +293,14 @@ def render_sprint_report(data: SprintReportData, out: Path | BinaryIO) -> None:
     ]
     if data.countries:
         story += [
-            KeepTogether([Paragraph("Series with a confirmed likely country", styles["h2"]),
+            KeepTogether([Paragraph("Series with a confirmed likely country" + (
+                f" (top {COUNTRIES_CHARTED})" if len(data.countries) > COUNTRIES_CHARTED
+                else ""), styles["h2"]),
                           _country_chart(data.countries, width)]),
-            Paragraph(f"All {len(data.countries)} countries with a confirmed series",
-                      styles["h2"]),
-            _country_table(data.countries, width),
+            KeepTogether([
+                Paragraph(f"All {len(data.countries)} countries with a confirmed series",
+                          styles["h2"]),
+                _country_table(data.countries, width)]),
         ]
     if data.agencies:
         story += [
