@@ -28,6 +28,7 @@ FEATURE_COMMAND_MODULES = (
     "vidtask.cli_narrow",
     "vidtask.cli_packets",
     "vidtask.cli_security",
+    "vidtask.cli_dashboard",
 )
 
 

@@ -11,7 +11,7 @@ import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from babel.languages import get_official_languages
@@ -33,6 +33,7 @@ from vidtask.domain.errors import InvalidInput
 from vidtask.services import assessments, claims, clues, comments, participants, review, sprints
 from vidtask.services.series import NewSeries, create_series
 from vidtask.services.sprints import SprintInfo
+from vidtask.services.tx import backdated_events
 
 DEMO_SPRINT_NAME = "VIDTF demo"
 
@@ -174,6 +175,26 @@ def _clue_inputs(rng: random.Random, country: str, media_md5s: list[str]) -> lis
     return picks
 
 
+WORKDAY_START = time(8)
+WORKDAY = timedelta(hours=10)
+HELD_WINDOW = timedelta(hours=6)
+
+
+def _work_time(outcome: str, fraction: float, start: date, now: datetime) -> datetime:
+    """When the demo's work on a series happened, so the event log spans the sprint's days.
+
+    Finished series spread over the working hours of the days before today, a little slower at
+    first; series still held were worked on in the last hours (some of their holders look stuck).
+    """
+    if outcome in ("claimed", "in_assessment"):
+        return now - HELD_WINDOW * (1 - fraction)
+    days = max((now.date() - start).days, 1)
+    position = WORKDAY * days * fraction ** 1.25
+    day = int(position / WORKDAY)
+    return datetime.combine(start + timedelta(days=day), WORKDAY_START, UTC) + (
+        position - WORKDAY * day)
+
+
 def generate_demo(db: Database, *, series_count: int = 320, seed: int = 7,
                   sprint_name: str = DEMO_SPRINT_NAME, today: date | None = None,
                   progress: Callable[[int, int], None] | None = None) -> DemoSummary:
@@ -182,6 +203,9 @@ def generate_demo(db: Database, *, series_count: int = 320, seed: int = 7,
         raise InvalidInput("series", "choose between 1 and 20,000 demo series")
     rng = random.Random(seed)
     today = today or date.today()
+    now = datetime.now(UTC)
+    if now.date() != today:
+        now = datetime.combine(today, time(17), UTC)
     existing = [s for s in sprints.list_sprints(db) if s.name == sprint_name]
     if existing:
         raise InvalidInput("demo", f"a sprint called {sprint_name!r} already exists in this "
@@ -256,36 +280,40 @@ def generate_demo(db: Database, *, series_count: int = 320, seed: int = 7,
         outcomes[outcome] += 1
         if outcome == "new":
             continue
-        specialist = rng.choice(specialists)
-        claims.claim_series(db, specialist, row.id)
-        if outcome == "claimed":
-            continue
-        country = truth[row.code]
-        from vidtask.services.series_detail import get_series_detail
+        at = _work_time(outcome, index / len(rows), start, now)
+        with backdated_events(at):
+            specialist = rng.choice(specialists)
+            claims.claim_series(db, specialist, row.id)
+            if outcome == "claimed":
+                continue
+            country = truth[row.code]
+            from vidtask.services.series_detail import get_series_detail
 
-        md5s = [m.md5 for m in get_series_detail(db, row.id).media]
-        for clue in _clue_inputs(rng, country, md5s):
-            clues.add_clue(db, specialist, row.id, clue)
-            clue_total += 1
-        second = NEIGHBOURS.get(country, "DE")
-        assessments.set_candidates(db, specialist, row.id, [
-            assessments.CandidateInput(country, rng.randint(55, 90),
-                                       "Language, currency and product availability agree."),
-            assessments.CandidateInput(second, rng.randint(10, 40),
-                                       "Product also sold here; language less likely."),
-        ])
-        if outcome == "in_assessment":
-            if rng.random() < 0.3:
-                comments.add_comment(db, specialist, row.id,
-                                     "Checking the socket type against reference photos.")
-            continue
-        if outcome == "eliminated":
-            review.eliminate(db, rng.choice(coordinators), row.id,
-                             "Too widespread: every clue points to products sold EU-wide.")
-            continue
-        assessments.propose(db, specialist, row.id)
-        if outcome == "confirmed":
-            review.confirm_countries(db, rng.choice(coordinators), row.id, [country])
+            md5s = [m.md5 for m in get_series_detail(db, row.id).media]
+            for clue in _clue_inputs(rng, country, md5s):
+                clues.add_clue(db, specialist, row.id, clue)
+                clue_total += 1
+            second = NEIGHBOURS.get(country, "DE")
+            assessments.set_candidates(db, specialist, row.id, [
+                assessments.CandidateInput(country, rng.randint(55, 90),
+                                           "Language, currency and product availability agree."),
+                assessments.CandidateInput(second, rng.randint(10, 40),
+                                           "Product also sold here; language less likely."),
+            ])
+            if outcome == "in_assessment":
+                if rng.random() < 0.3:
+                    comments.add_comment(db, specialist, row.id,
+                                         "Checking the socket type against reference photos.")
+                continue
+            if outcome == "eliminated":
+                review.eliminate(db, rng.choice(coordinators), row.id,
+                                 "Too widespread: every clue points to products sold EU-wide.")
+                continue
+            assessments.propose(db, specialist, row.id)
+            if outcome == "confirmed":
+                # Coordinators confirm some hours after the proposal: the burn-up's lines part.
+                with backdated_events(min(at + timedelta(hours=1 + 3 * (index % 7)), now)):
+                    review.confirm_countries(db, rng.choice(coordinators), row.id, [country])
     if progress:
         progress(len(rows), len(rows))
     media_total = sum(len(s.media) for s in specs)

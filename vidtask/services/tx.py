@@ -5,6 +5,9 @@ from the `change_counter` row; that row's lock is held until commit, so versions
 commit-ordered and a reader asking "what changed since N" can never skip a change.
 On PostgreSQL it also sends NOTIFY (delivered on commit, dropped on rollback), and the actor is
 the database login of the session (see `_resolve_actor`), so `--as` cannot impersonate anyone.
+
+`occurred_at` backdates the audit events of one transaction (the demo generator spreads a sprint's
+work over its past days with it); the transaction's own clock, and so every lease, stays real.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -34,6 +38,9 @@ NOTIFY_CHANNEL = "vidtask_changes"
 SYSTEM_ACTOR = "system"
 INSUFFICIENT_PRIVILEGE = "42501"  # SQLSTATE of GRANT and row-level-security refusals
 
+#: Demo only: when set, events are stamped with this time instead of the server clock.
+_BACKDATE: ContextVar[datetime | None] = ContextVar("vidtask_backdate", default=None)
+
 
 @dataclass
 class _PendingEvent:
@@ -54,6 +61,7 @@ class WriteTx:
     session: Session
     actor: Participant | None
     now: datetime
+    occurred_at: datetime | None = None
     _pending: list[_PendingEvent] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
 
@@ -87,16 +95,17 @@ class WriteTx:
         rows = []
         events = []
         actor_id = self.actor.id if self.actor else None
+        stamped = self.occurred_at or self.now
         for offset, pending in enumerate(self._pending):
             version = first + offset
             rows.append({
-                "version": version, "occurred_at": self.now, "actor_id": actor_id,
+                "version": version, "occurred_at": stamped, "actor_id": actor_id,
                 "actor_login": self.actor_login, "action": pending.action,
                 "entity_type": pending.entity_type, "entity_id": pending.entity_id,
                 "series_id": pending.series_id, "sprint_id": pending.sprint_id,
                 "before": pending.before, "after": pending.after,
             })
-            events.append(ChangeEvent(version, self.now, self.actor_login, pending.action,
+            events.append(ChangeEvent(version, stamped, self.actor_login, pending.action,
                                       pending.entity_type, pending.entity_id, pending.series_id))
         self.session.execute(insert(Event), rows)
         if self.db.is_postgresql:
@@ -106,13 +115,17 @@ class WriteTx:
 
 
 @contextmanager
-def write_tx(db: Database, actor_login: str | None, action: Action | None = None
-             ) -> Iterator[WriteTx]:
-    """Run one use case atomically. `actor_login=None` is the system (bootstrap, sweeps)."""
+def write_tx(db: Database, actor_login: str | None, action: Action | None = None, *,
+             occurred_at: datetime | None = None) -> Iterator[WriteTx]:
+    """Run one use case atomically. `actor_login=None` is the system (bootstrap, sweeps).
+
+    `occurred_at` (demo only) stamps the events; without it `backdated_events()` may supply it.
+    """
     session = db.write_session()
     try:
         actor = _resolve_actor(db, session, actor_login)
-        tx = WriteTx(db, session, actor, db.server_now(session))
+        tx = WriteTx(db, session, actor, db.server_now(session),
+                     occurred_at if occurred_at is not None else _BACKDATE.get())
         if action is not None:
             tx.require(action)
         yield tx
@@ -163,6 +176,19 @@ def database_refusal(exc: DBAPIError) -> DatabaseRefused | None:
         return None
     message = str(exc.orig).strip().splitlines()[0].removeprefix("vidtask: ")
     return DatabaseRefused(message)
+
+
+@contextmanager
+def backdated_events(when: datetime) -> Iterator[None]:
+    """Demo only: stamp the events of every `write_tx` inside the block with `when`.
+
+    Lets the demo generator call ordinary services while placing their events in the past.
+    """
+    token = _BACKDATE.set(when)
+    try:
+        yield
+    finally:
+        _BACKDATE.reset(token)
 
 
 def _json_safe(value: dict[str, Any] | None) -> dict[str, Any] | None:

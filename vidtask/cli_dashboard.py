@@ -1,0 +1,32 @@
+"""`vidtask report`: the end-of-sprint summary PDF for the press office (no Qt involved)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from vidtask.cli import CliError, _open_database, _sprint_id
+    from vidtask.services.report import export_sprint_report
+
+    out = Path(args.out).expanduser()
+    if out.is_dir():
+        raise CliError(f"{out} is a folder; give a file name such as {out / 'report.pdf'}")
+    if not out.parent.exists():
+        raise CliError(f"folder {out.parent} does not exist")
+    db = _open_database(args)
+    try:
+        export_sprint_report(db, _sprint_id(db, args), out)
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    print(f"Wrote the sprint summary to {out}.")
+    return 0
+
+
+def add_commands(add: Callable[..., argparse.ArgumentParser], commands: Any,
+                 common: argparse.ArgumentParser, who: argparse.ArgumentParser) -> None:
+    report = add("report", cmd_report, "write the end-of-sprint summary PDF (press office)")
+    report.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write it")

@@ -1,0 +1,348 @@
+"""DashboardWidget: the sprint at a glance, refreshed in place from the change feed.
+
+Signals
+-------
+reportExported(str)
+    The PDF summary was written; carries its path.
+reportFailed(str)
+    Writing the PDF failed; carries one sentence for the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vidtask.db.engine import Database
+from vidtask.domain.changes import ChangeEvent
+from vidtask.domain.countries_basic import country_label
+from vidtask.domain.enums import ClueCategory
+from vidtask.domain.errors import VidtaskError
+from vidtask.services.dashboard import SprintDashboard, sprint_dashboard
+from vidtask.services.report import default_report_name, export_sprint_report
+from vidtask.ui.dashboard.charts import (
+    ASSESSED,
+    CONFIRMED,
+    HELD,
+    BurnUpChart,
+    GroupedHorizontalBars,
+    HorizontalBars,
+)
+from vidtask.ui.dashboard.tables import participant_model, waiting_model
+
+#: Changes that cannot move any dashboard figure (a renewal, a comment) cause no refresh.
+IGNORED_ACTIONS = frozenset({"claim.renewed", "comment.added", "presence.seen"})
+#: Bursts of changes (a bulk import, a busy minute) collapse into one refresh.
+REFRESH_DELAY_MS = 250
+#: "Stuck" depends on time passing, so the figures are re-read now and then even if quiet.
+PERIODIC_REFRESH_MS = 60_000
+
+HEADLINE = (
+    ("series_total", "Series"), ("claimed", "Claimed"), ("assessed", "Assessed"),
+    ("proposed", "Proposed"), ("confirmed", "Confirmed"), ("notified", "Notified"),
+    ("eliminated", "Eliminated"), ("countries_with_confirmed", "Countries confirmed"),
+    ("clues_total", "Clues"),
+)
+
+
+def _category_label(name: str) -> str:
+    if name == ClueCategory.TV_RADIO:
+        return "TV and radio"
+    try:
+        return ClueCategory(name).label
+    except ValueError:
+        return name
+
+
+class _ExportSignals(QObject):
+    done = Signal(str)
+    failed = Signal(str)
+
+
+class _ExportReport(QRunnable):
+    """Writes the PDF on a pool thread: the queries and layout take longer than a frame."""
+
+    def __init__(self, db: Database, sprint_id: int, path: Path) -> None:
+        super().__init__()
+        self.db, self.sprint_id, self.path = db, sprint_id, path
+        self.signals = _ExportSignals()
+
+    def run(self) -> None:
+        try:
+            export_sprint_report(self.db, self.sprint_id, self.path)
+        except VidtaskError as exc:
+            self.signals.failed.emit(str(exc))
+        except OSError as exc:
+            self.signals.failed.emit(f"Cannot write {self.path}: {exc.strerror or exc}.")
+        else:
+            self.signals.done.emit(str(self.path))
+
+
+class _Tile(QFrame):
+    """One headline number with its caption."""
+
+    def __init__(self, key: str, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"dashboardTile_{key}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.value = QLabel("–", self)
+        self.value.setObjectName(f"dashboardValue_{key}")
+        self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.9)
+        font.setBold(True)
+        self.value.setFont(font)
+        label = QLabel(caption, self)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(0)
+        layout.addWidget(self.value)
+        layout.addWidget(label)
+        self.caption = caption
+        self.setAccessibleName(caption)
+
+    def show_value(self, value: int) -> None:
+        text = f"{value:,}"
+        if self.value.text() != text:
+            self.value.setText(text)
+            self.setAccessibleDescription(f"{self.caption}: {text}")
+
+
+class DashboardWidget(QWidget):
+    """Headline counts, burn-up, per-country, clue categories, activity, waiting work.
+
+    Call `refresh()` to re-read everything, or `apply_changes(events)` with change-feed events
+    (from this window or another desktop); updates replace chart data in place.
+    """
+
+    reportExported = Signal(str)
+    reportFailed = Signal(str)
+
+    def __init__(self, db: Database, sprint_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dashboard")
+        self.setAccessibleName("Sprint dashboard")
+        self.db, self.sprint_id = db, sprint_id
+        self.data: SprintDashboard | None = None
+        self._now = datetime.now(UTC)
+        self._pool = QThreadPool.globalInstance()
+        self._exports: list[_ExportReport] = []
+
+        self.tiles = {key: _Tile(key, caption) for key, caption in HEADLINE}
+        self.burn_up = BurnUpChart(self)
+        self.countries = HorizontalBars("Confirmed series per country", "confirmed", CONFIRMED,
+                                        "dashboardCountryChart", self)
+        self.clue_categories = HorizontalBars("Clues by category", "clues", ASSESSED,
+                                              "dashboardClueChart", self)
+        self.agencies = GroupedHorizontalBars(
+            "Activity per agency", ("series proposed", "claims held now"), (ASSESSED, HELD),
+            "dashboardAgencyChart", self)
+        self.people_model = participant_model(lambda: self._now)
+        self.waiting_model = waiting_model(lambda: self._now)
+        self.people_view = self._table(self.people_model, "dashboardParticipants",
+                                       "Activity per participant")
+        self.waiting_view = self._table(self.waiting_model, "dashboardUnclaimed",
+                                        "Unclaimed high-priority series")
+        self.people_caption = QLabel("Activity per participant")
+        self.waiting_caption = QLabel("Unclaimed high-priority series")
+        self.as_of = QLabel("")
+        self.as_of.setObjectName("dashboardAsOf")
+
+        self.refresh_button = QPushButton("&Refresh")
+        self.refresh_button.setObjectName("dashboardRefresh")
+        self.refresh_button.setAccessibleName("Refresh the dashboard")
+        self.refresh_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.refresh_button.setToolTip("Re-read the figures (F5)")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.export_button = QPushButton("Export &report…")
+        self.export_button.setObjectName("dashboardExportReport")
+        self.export_button.setAccessibleName("Export the sprint summary PDF")
+        self.export_button.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.export_button.setToolTip("Write the press-office summary PDF (Ctrl+Shift+E)")
+        self.export_button.clicked.connect(self._choose_report_path)
+
+        self._build_layout()
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(REFRESH_DELAY_MS)
+        self._pending.timeout.connect(self.refresh)
+        self._periodic = QTimer(self)
+        self._periodic.setInterval(PERIODIC_REFRESH_MS)
+        self._periodic.timeout.connect(self._refresh_if_visible)
+        self._periodic.start()
+        self.refresh()
+
+    # ------------------------------------------------------------------ layout
+
+    def _table(self, model: object, name: str, accessible: str) -> QTableView:
+        view = QTableView(self)
+        view.setModel(model)  # type: ignore[arg-type]
+        view.setObjectName(name)
+        view.setAccessibleName(accessible)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.verticalHeader().setVisible(False)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.setMinimumHeight(220)
+        return view
+
+    def _build_layout(self) -> None:
+        content = QWidget()
+        grid = QGridLayout(content)
+        grid.setContentsMargins(8, 8, 8, 8)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(10)
+
+        top = QHBoxLayout()
+        for tile in self.tiles.values():
+            tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            top.addWidget(tile)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.as_of)
+        top.addLayout(buttons)
+        grid.addLayout(top, 0, 0, 1, 2)
+
+        grid.addWidget(self.burn_up.view, 1, 0)
+        grid.addWidget(self.countries.view, 1, 1)
+        grid.addWidget(self.agencies.view, 2, 0)
+        grid.addWidget(self.clue_categories.view, 2, 1)
+        for column, (caption, view) in enumerate(((self.people_caption, self.people_view),
+                                                  (self.waiting_caption, self.waiting_view))):
+            box = QVBoxLayout()
+            bold = caption.font()
+            bold.setBold(True)
+            caption.setFont(bold)
+            box.addWidget(caption)
+            box.addWidget(view)
+            grid.addLayout(box, 3, column)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        for row in (1, 2, 3):
+            grid.setRowStretch(row, 1)
+        for chart_view in (self.burn_up.view, self.countries.view, self.agencies.view,
+                     self.clue_categories.view):
+            chart_view.setMinimumHeight(320)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    # ------------------------------------------------------------------ updates
+
+    def apply_changes(self, events: Sequence[ChangeEvent]) -> None:
+        """Hear about changes (this window's or another desktop's); refresh once, shortly."""
+        if any(event.action not in IGNORED_ACTIONS for event in events):
+            self._pending.start()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Re-read the figures (a few grouped queries) and update every view in place."""
+        self._pending.stop()
+        self.show_dashboard(sprint_dashboard(self.db, self.sprint_id))
+
+    def _refresh_if_visible(self) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def show_dashboard(self, data: SprintDashboard) -> None:
+        self.data = data
+        self._now = data.as_of
+        stats = data.stats
+        values = {**{key: getattr(stats, key, 0) for key, _ in HEADLINE},
+                  "proposed": stats.by_status.get("proposed", 0)}
+        for key, tile in self.tiles.items():
+            tile.show_value(int(values[key]))
+        self.burn_up.update(data.burn_up)
+        self.countries.update([(country_label(code), count)
+                               for code, count in stats.confirmed_per_country.items()])
+        self.clue_categories.update([(_category_label(name), count)
+                                     for name, count in data.clues_by_category.items()])
+        self.agencies.update_pairs([(a.agency, a.proposals_total, a.claims_held)
+                                    for a in data.agencies])
+        people = sorted(data.participants, key=lambda p: (not p.stuck, not p.overloaded,
+                                                          -p.claims_held, -p.proposals_total,
+                                                          p.display_name))
+        first_fill = not self.people_model.rows()
+        self.people_model.set_rows(people)
+        self.waiting_model.set_rows(data.unclaimed_high_priority)
+        if first_fill:  # small tables (one row per person): fitting columns once is cheap
+            self.people_model.fit_columns(self.people_view)
+            self.waiting_model.fit_columns(self.waiting_view)
+        stuck = sum(p.stuck for p in people)
+        overloaded = sum(p.overloaded for p in people)
+        hours = int(data.stuck_after.total_seconds() // 3600)
+        self.people_caption.setText(
+            f"Activity per participant — {stuck} stuck (claim held, nothing done for {hours} h), "
+            f"{overloaded} overloaded ({data.overloaded_at}+ claims)")
+        shown, total = len(data.unclaimed_high_priority), data.unclaimed_high_priority_total
+        self.waiting_caption.setText(f"Unclaimed high-priority series — {total}"
+                                     + (f" (first {shown} shown)" if shown < total else ""))
+        self.as_of.setText(f"as of {data.as_of:%H:%M} UTC")
+
+    # ------------------------------------------------------------------ report
+
+    def _choose_report_path(self) -> None:
+        name = default_report_name(self.data.stats.sprint if self.data else "sprint",
+                                   self._now.date())
+        path, _ = QFileDialog.getSaveFileName(self, "Export sprint summary",
+                                              str(Path.home() / name), "PDF (*.pdf)")
+        if path:
+            self.export_report(Path(path))
+
+    def export_report(self, path: Path) -> None:
+        """Write the press-office PDF off the GUI thread; reportExported/reportFailed follow."""
+        job = _ExportReport(self.db, self.sprint_id, path)
+        job.setAutoDelete(False)
+        job.signals.done.connect(self._export_done)
+        job.signals.failed.connect(self._export_failed)
+        self._exports.append(job)
+        self.export_button.setEnabled(False)
+        self.export_button.setText("Exporting…")
+        self._pool.start(job)
+
+    def _finish_export(self) -> None:
+        self._exports = [job for job in self._exports if not job.signals.signalsBlocked()]
+        self.export_button.setEnabled(True)
+        self.export_button.setText("Export &report…")
+
+    @Slot(str)
+    def _export_done(self, path: str) -> None:
+        self._finish_export()
+        self.as_of.setText(f"summary written: {Path(path).name}")
+        self.reportExported.emit(path)
+
+    @Slot(str)
+    def _export_failed(self, message: str) -> None:
+        self._finish_export()
+        self.reportFailed.emit(message)
