@@ -597,6 +597,10 @@ def build_parser() -> argparse.ArgumentParser:
     screate.add_argument("--lease-minutes", type=int, default=120)
     screate.add_argument("--handling", default="H0", choices=["H0", "H1", "H2", "H3"])
     add("list", cmd_sprint_list, "list sprints", into=sprint_sub)
+    # feature commands
+    from vidtask import cli_intake
+
+    cli_intake.add_commands(add, commands, common, who)
     return parser
 
 

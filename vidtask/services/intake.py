@@ -133,7 +133,8 @@ class ImportReport:
 
     def summary(self) -> str:
         """One line: "1,000 records: 990 new, 0 already there, 10 skipped (first 10 listed)"."""
-        text = (f"{self.records:,} records: {self.new:,} new, {self.already:,} already there, "
+        plural = "" if self.records == 1 else "s"
+        text = (f"{self.records:,} record{plural}: {self.new:,} new, {self.already:,} already there, "
                 f"{self.skipped:,} skipped")
         if self.skipped or self.issues:
             text += f" ({'first ' if self.issue_count > len(self.issues) else ''}"
