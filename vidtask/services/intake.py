@@ -43,6 +43,9 @@ INSERT_COLUMNS = ("series_id", "md5", "sha1", "sha256", "pdq", "pdq_quality", "s
                   "mime_type", "category_code", "category_scheme", "victim_identified",
                   "offender_identified", "is_distributed", "vics_media_id", "extra")
 
+# one encoder for every row: json.dumps with options builds a new one per call
+_encode_extra = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 Cancel = Callable[[], bool] | threading.Event
 
 
@@ -324,7 +327,7 @@ class _Intake:
         return (series_id, r.md5, r.sha1, r.sha256, r.pdq, r.pdq_quality, r.size_bytes,
                 r.mime_type, r.category_code, r.category_scheme, r.victim_identified,
                 r.offender_identified, r.is_distributed, r.vics_media_id,
-                json.dumps(r.extra, ensure_ascii=False, separators=(",", ":")))
+                _encode_extra(r.extra))
 
     def flush(self) -> None:
         if not self.rows:
