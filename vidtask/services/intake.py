@@ -137,8 +137,8 @@ class ImportReport:
     def summary(self) -> str:
         """One line: "1,000 records: 990 new, 0 already there, 10 skipped (first 10 listed)"."""
         plural = "" if self.records == 1 else "s"
-        text = (f"{self.records:,} record{plural}: {self.new:,} new, {self.already:,} already there, "
-                f"{self.skipped:,} skipped")
+        text = (f"{self.records:,} record{plural}: {self.new:,} new, "
+                f"{self.already:,} already there, {self.skipped:,} skipped")
         if self.skipped or self.issues:
             text += f" ({'first ' if self.issue_count > len(self.issues) else ''}"
             text += f"{len(self.issues):,} listed)" if self.issues else "none listed)"
@@ -370,8 +370,8 @@ class _Intake:
                        "victim_identified": r.victim_identified, "distributed": r.distributed})
 
 
-def _run(db: Database, actor: str, sprint_id: int, fmt: str, stream: IO[bytes],
-         open_reader: Callable[[Any], Any], *, dry_run: bool, strict: bool,
+def _run(db: Database, actor: str, sprint_id: int, stream: IO[bytes], *, fmt: str,
+         open_reader: Callable[[Any], Any], dry_run: bool, strict: bool,
          progress: Progress | None, cancel: Cancel | None,
          default_series: str | None) -> ImportReport:
     report = ImportReport(format=fmt, dry_run=dry_run)
@@ -439,7 +439,8 @@ def import_vics(db: Database, actor: str, sprint_id: int, stream: IO[bytes], *,
                 progress: Progress | None = None, cancel: Cancel | None = None) -> ImportReport:
     """Import a VICS JSON file (v1.x/v2.0, #Media or #Cases). `series` takes records that
     name none."""
-    return _run(db, actor, sprint_id, "VICS", stream, read_vics, dry_run=dry_run,
+    return _run(db, actor, sprint_id, stream, fmt="VICS", open_reader=read_vics,
+                dry_run=dry_run,
                 strict=strict, progress=progress, cancel=cancel, default_series=series)
 
 
@@ -447,7 +448,8 @@ def import_icse(db: Database, actor: str, sprint_id: int, stream: IO[bytes], *,
                 series: str | None = None, dry_run: bool = False, strict: bool = False,
                 progress: Progress | None = None, cancel: Cancel | None = None) -> ImportReport:
     """Import an ICSE `;`-separated CSV; rows without a series name go to `series`."""
-    return _run(db, actor, sprint_id, "ICSE", stream, read_icse, dry_run=dry_run,
+    return _run(db, actor, sprint_id, stream, fmt="ICSE", open_reader=read_icse,
+                dry_run=dry_run,
                 strict=strict, progress=progress, cancel=cancel, default_series=series)
 
 
@@ -463,5 +465,6 @@ def import_hashlist(db: Database, actor: str, sprint_id: int, stream: IO[bytes],
     def open_reader(counted: Any) -> Iterator[MediaRecord]:
         return read_hashlist(counted, name)  # type: ignore[return-value]
 
-    return _run(db, actor, sprint_id, "hash list", stream, open_reader, dry_run=dry_run,
+    return _run(db, actor, sprint_id, stream, fmt="hash list", open_reader=open_reader,
+                dry_run=dry_run,
                 strict=strict, progress=progress, cancel=cancel, default_series=name)

@@ -47,7 +47,7 @@ def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
     with db.read() as session:
         for model in (Media, Series, SeriesLink, Event, ChangeCounter):
             rows = session.execute(select(model.__table__)).all()
-            out[model.__tablename__] = sorted((tuple(map(repr, r)) for r in rows))
+            out[model.__tablename__] = sorted(tuple(map(repr, r)) for r in rows)
     return out
 
 
@@ -200,7 +200,7 @@ def test_malformed_files_are_refused_and_change_nothing(world: World, case: str)
     kind, data = MALFORMED[case]
     vics(world, vics_doc(a_media(100)))  # something already there
     before = snapshot(world.db)
-    with pytest.raises(IntakeRefused, match="Cannot import this file: .*Nothing was imported"):
+    with pytest.raises(IntakeRefused, match=r"Cannot import this file: .*Nothing was imported"):
         if kind == "vics":
             vics(world, data)
         elif kind == "icse":
