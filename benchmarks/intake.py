@@ -1,8 +1,12 @@
 """Benchmark: VICS intake throughput and peak memory for a large synthetic file.
 
-Prints records/s and peak RSS for ``read_vics`` beside a raw baseline (ijson building the same
-records with no validation), each measured in a fresh process so peak RSS is its own.
+Parse only: ``read_vics`` beside ijson building the same records with no validation.
+Into a database (``--db sqlite,postgresql``): ``import_vics`` into a fresh database, beside the
+raw driver inserting the same rows (``sqlite3.executemany`` / psycopg ``COPY``, rows read with
+``read_vics`` untimed; only the driver calls are timed). Each measurement runs in its own
+process so its peak RSS (VmHWM) is its own.
 Usage: python benchmarks/intake.py [--records 1000000] [--file PATH] [--messy] [--shape Cases]
+       [--db sqlite,postgresql] [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+# this checkout's vidtask, not whichever one the venv has installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def _measure(path: str, mode: str) -> dict[str, float]:
@@ -42,14 +49,140 @@ def _measure(path: str, mode: str) -> dict[str, float]:
     return {"records": count, "seconds": seconds, "peak_rss_mib": peak_kib / 1024, "issues": issues}
 
 
+def _peak_rss_mib() -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _fresh_database(backend: str, workdir: str, pg_url: str) -> tuple[str, object]:
+    """A migrated, empty database with one coordinator and one sprint; returns (url, dropper)."""
+    import uuid
+
+    if backend == "sqlite":
+        url = f"sqlite:///{workdir}/bench-{uuid.uuid4().hex[:8]}.sqlite3"
+        dropper = None
+    else:
+        import psycopg
+
+        name = f"vidtask_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = pg_url.rsplit("/", 1)[0] + "/" + name
+
+        def dropper() -> None:
+            with psycopg.connect(pg_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return url, dropper
+
+
+def _prepare(url: str) -> tuple[object, int]:
+    from datetime import date
+
+    from vidtask.db.engine import Database
+    from vidtask.db.migrate import upgrade
+    from vidtask.services.participants import add_participant
+    from vidtask.services.sprints import create_sprint
+
+    db = Database(url)
+    upgrade(db)
+    add_participant(db, None, "bench", "Bench Coordinator", role="coordinator")
+    sprint, _ = create_sprint(db, "bench", "Bench", date(2026, 1, 1), date(2026, 1, 12))
+    return db, sprint.id
+
+
+def _measure_db(path: str, mode: str, backend: str, url: str) -> dict[str, float]:
+    from vidtask.services.intake import import_vics
+
+    db, sprint_id = _prepare(url)
+    if mode == "import":
+        start = time.perf_counter()
+        with open(path, "rb") as stream:
+            report = import_vics(db, "bench", sprint_id, stream)  # type: ignore[arg-type]
+        seconds = time.perf_counter() - start
+        return {"records": report.new, "seconds": seconds, "peak_rss_mib": _peak_rss_mib(),
+                "issues": report.issue_count}
+    return _raw_insert(db, sprint_id, path, backend)
+
+
+def _raw_insert(db: object, sprint_id: int, path: str, backend: str) -> dict[str, float]:
+    """The driver alone: same rows, same schema and indexes, one transaction, batches of 5000."""
+    from vidtask.interchange.vics import read_vics
+    from vidtask.services.intake import INSERT_COLUMNS, _Intake
+    from vidtask.services.series import NewSeries, create_series, list_series
+
+    with open(path, "rb") as stream:  # the series first, through the service (untimed)
+        names = sorted({n for r in read_vics(stream).records() for n in r.series_names})
+    create_series(db, "bench", sprint_id, [NewSeries(code=n, vics_name=n) for n in names])  # type: ignore[arg-type]
+    ids = {row.code: row.id for row in list_series(db, sprint_id)}  # type: ignore[arg-type]
+    raw = db.engine.raw_connection()  # type: ignore[attr-defined]
+    driver = raw.driver_connection
+    columns = ", ".join(INSERT_COLUMNS)
+    timed = 0.0
+    count = 0
+    if backend == "sqlite":
+        driver.execute("BEGIN IMMEDIATE")
+    seen: set[tuple[int, str]] = set()
+
+    def insert(rows: list[tuple[object, ...]]) -> float:
+        start = time.perf_counter()
+        if backend == "sqlite":
+            marks = ", ".join("?" * len(INSERT_COLUMNS))
+            driver.executemany(f"INSERT INTO media ({columns}) VALUES ({marks})", rows)
+        else:
+            with driver.cursor() as cursor, cursor.copy(
+                    f"COPY media ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return time.perf_counter() - start
+
+    batch: list[tuple[object, ...]] = []
+    with open(path, "rb") as stream:
+        for record in read_vics(stream).records():
+            for name in record.series_names:
+                key = (ids[name], record.md5)
+                if key in seen:
+                    continue
+                seen.add(key)
+                batch.append(_Intake._row(ids[name], record))
+                count += 1
+            if len(batch) >= 5000:
+                timed += insert(batch)
+                batch = []
+    if batch:
+        timed += insert(batch)
+    start = time.perf_counter()
+    driver.commit()
+    timed += time.perf_counter() - start
+    raw.close()
+    return {"records": count, "seconds": timed, "peak_rss_mib": _peak_rss_mib(), "issues": 0}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--file", help="reuse or create this file instead of a temporary one")
     parser.add_argument("--messy", action="store_true", help="sprinkle real-file traps")
     parser.add_argument("--shape", choices=["Media", "Cases"], default="Media")
-    parser.add_argument("--measure", choices=["read_vics", "baseline"], help=argparse.SUPPRESS)
+    parser.add_argument("--db", default="",
+                        help="also import into fresh databases: sqlite,postgresql")
+    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
+                        help="server where a scratch database is created and dropped")
+    parser.add_argument("--skip-parse", action="store_true", help="only the database runs")
+    parser.add_argument("--measure", choices=["read_vics", "baseline", "import", "raw"],
+                        help=argparse.SUPPRESS)
+    parser.add_argument("--backend", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure in ("import", "raw"):
+        print(json.dumps(_measure_db(args.file, args.measure, args.backend, args.url)))
+        return
     if args.measure:
         print(json.dumps(_measure(args.file, args.measure)))
         return
@@ -64,7 +197,22 @@ def main() -> None:
                 write_synth_vics(out, args.records, messy=args.messy, shape=args.shape)
             print(f"generated {args.records:,} records in {time.perf_counter() - start:.1f} s")
         print(f"file: {path.stat().st_size / 2**20:,.0f} MiB")
-        for mode in ("read_vics", "baseline"):
+        for backend in [b for b in args.db.split(",") if b]:
+            for mode in ("import", "raw"):
+                url, dropper = _fresh_database(backend, tmp, args.pg_url)
+                try:
+                    result = json.loads(subprocess.run(
+                        [sys.executable, __file__, "--file", str(path), "--measure", mode,
+                         "--backend", backend, "--url", url],
+                        check=True, capture_output=True, text=True).stdout)
+                finally:
+                    if callable(dropper):
+                        dropper()
+                rate = result["records"] / result["seconds"]
+                label = f"{backend} {'import_vics' if mode == 'import' else 'raw driver'}"
+                print(f"{label:24} {result['records']:>10,} rows  {result['seconds']:6.1f} s  "
+                      f"{rate:>9,.0f} rows/s  peak RSS {result['peak_rss_mib']:6.0f} MiB")
+        for mode in () if args.skip_parse else ("read_vics", "baseline"):
             result = json.loads(
                 subprocess.run(
                     [sys.executable, __file__, "--file", str(path), "--measure", mode],

@@ -29,6 +29,7 @@ FEATURE_COMMAND_MODULES = (
     "vidtask.cli_packets",
     "vidtask.cli_security",
     "vidtask.cli_dashboard",
+    "vidtask.cli_intake",
 )
 
 
@@ -458,6 +459,16 @@ def cmd_sprint_list(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- parser
+
+def command_group(commands: Any, name: str, help_text: str) -> Any:
+    """The sub-command group `name` (e.g. `export`), created once and shared by features."""
+    groups: dict[str, Any] = commands.__dict__.setdefault("vidtask_groups", {})
+    if name not in groups:
+        parser = commands.add_parser(name, help=help_text, description=help_text)
+        groups[name] = parser.add_subparsers(title=f"{name} commands", metavar="COMMAND",
+                                             required=True)
+    return groups[name]
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(

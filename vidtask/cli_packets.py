@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from vidtask.cli import CliError, _actor, _open_database, _sprint_id
+from vidtask.cli import CliError, _actor, _open_database, _sprint_id, command_group
 
 
 def _progress_bar(enabled: bool) -> Callable[[int, int, str], None]:
@@ -82,8 +82,7 @@ def cmd_feedback_import(args: argparse.Namespace) -> int:
 
 def add_commands(add: Any, commands: Any, common: argparse.ArgumentParser,
                  who: argparse.ArgumentParser) -> None:
-    export = commands.add_parser("export", help="export files")
-    export_sub = export.add_subparsers(title="export commands", metavar="COMMAND", required=True)
+    export_sub = command_group(commands, "export", "write files for others: packets, VICS")
     packets = add("packets", cmd_export_packets,
                   "coordinators: write one notification packet per country", who,
                   into=export_sub)

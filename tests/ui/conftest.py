@@ -1,5 +1,7 @@
 """GUI tests run headless."""
 
+from __future__ import annotations
+
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -1,0 +1,134 @@
+"""`vidtask import vics|icse|hashes FILE` and `vidtask export vics`: intake on the command line.
+
+A progress bar (records/s, ETA) goes to stderr only when it is a terminal; the summary and the
+skipped records go to stdout. No Qt here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+SHOWN_ISSUES = 10
+
+
+def _bar(show: bool) -> tuple[Callable[[Any], None], Callable[[], None]]:
+    last = [0.0]
+
+    def progress(step: Any) -> None:
+        now = time.monotonic()
+        if not show or now - last[0] < 0.2:
+            return
+        last[0] = now
+        fraction = step.fraction
+        width = 30
+        filled = int(width * (fraction or 0))
+        eta = step.eta_seconds
+        eta_text = f"ETA {int(eta) // 60}:{int(eta) % 60:02d}" if eta is not None else ""
+        percent = f"{fraction * 100:5.1f}%" if fraction is not None else "     "
+        print(f"\r  [{'#' * filled}{'.' * (width - filled)}] {percent} {step.records:>12,} "
+              f"records {step.records_per_second:>9,.0f}/s {eta_text}   ",
+              end="", file=sys.stderr, flush=True)
+
+    def done() -> None:
+        if show and last[0]:
+            print(file=sys.stderr)
+
+    return progress, done
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from vidtask.cli import CliError, _actor, _open_database, _sprint_id
+    from vidtask.services import intake
+
+    db = _open_database(args)
+    actor = _actor(args)
+    sprint_id = _sprint_id(db, args)
+    if args.format == "hashes" and not args.series:
+        raise CliError("a hash list goes into one series: give --series NAME")
+    progress, done = _bar(sys.stderr.isatty())
+    try:
+        stream = open(args.file, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise CliError(f"cannot open {args.file}: {exc.strerror}") from None
+    options: dict[str, Any] = {"dry_run": args.dry_run, "strict": args.strict,
+                               "progress": progress}
+    try:
+        if args.format == "vics":
+            report = intake.import_vics(db, actor, sprint_id, stream, series=args.series,
+                                        **options)
+        elif args.format == "icse":
+            report = intake.import_icse(db, actor, sprint_id, stream, series=args.series,
+                                        **options)
+        else:
+            report = intake.import_hashlist(db, actor, sprint_id, stream, args.series, **options)
+    finally:
+        done()
+        stream.close()
+    print(report.summary())
+    for issue in report.issues[:SHOWN_ISSUES]:
+        print(f"  skipped: {issue}")
+    if report.issue_count > SHOWN_ISSUES:
+        print(f"  … and {report.issue_count - SHOWN_ISSUES:,} more problems")
+    for series in report.series:
+        flags = []
+        if series.victim_identified:
+            flags.append(f"{series.victim_identified:,} already marked victim identified")
+        if series.distributed:
+            flags.append(f"{series.distributed:,} marked distributed")
+        print(f"  {series.code}{' (new series)' if series.created else ''}: {series.new:,} new, "
+              f"{series.already:,} already there{'; ' + ', '.join(flags) if flags else ''}")
+    for a, b in report.links:
+        print(f"  linked {a} and {b} (shared media)")
+    if sys.stderr.isatty():
+        print(f"  {report.seconds:.1f} s", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from vidtask.cli import CliError, _open_database, _series_id, _sprint_id
+    from vidtask.services.media_export import export_vics
+    from vidtask.services.series import list_series
+
+    db = _open_database(args)
+    if args.series:
+        ids = [_series_id(db, args, code) for code in args.series]
+    else:
+        ids = [row.id for row in list_series(db, _sprint_id(db, args))]
+    if not ids:
+        raise CliError("the sprint has no series to export")
+    shape = "Cases" if args.shape == "cases" else "Media"
+    try:
+        with open(args.out, "wb") as out:
+            count = export_vics(db, ids, out, shape=shape)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.out}: {exc.strerror}") from None
+    print(f"Wrote {count:,} media records of {len(ids)} series to {args.out} (VICS 2.0 #{shape}).")
+    return 0
+
+
+def add_commands(add: Any, commands: Any, common: argparse.ArgumentParser,
+                 who: argparse.ArgumentParser) -> None:
+    importing = commands.add_parser("import", help="load series from VICS, ICSE or hash lists")
+    import_sub = importing.add_subparsers(title="formats", metavar="FORMAT", required=True)
+    for name, text in (("vics", "import a VICS JSON file (#Media or #Cases, v1.x or 2.0)"),
+                       ("icse", "import an INTERPOL ICSE ';'-separated CSV"),
+                       ("hashes", "import a plain hash list into --series")):
+        sub = add(name, cmd_import, text, who, into=import_sub)
+        sub.set_defaults(format=name)
+        sub.add_argument("file", metavar="FILE")
+        sub.add_argument("--series", metavar="NAME",
+                         help="series for records that name none (required for hash lists)")
+        sub.add_argument("--dry-run", action="store_true", help="check and count; save nothing")
+        sub.add_argument("--strict", action="store_true",
+                         help="refuse the whole file on any problem")
+    from vidtask.cli import command_group
+
+    export_sub = command_group(commands, "export", "write files for others: packets, VICS")
+    vics = add("vics", cmd_export, "write VICS 2.0 JSON", into=export_sub)
+    vics.add_argument("--out", required=True, metavar="FILE")
+    vics.add_argument("--series", nargs="*", metavar="CODE", help="default: every series")
+    vics.add_argument("--shape", choices=["media", "cases"], default="media")

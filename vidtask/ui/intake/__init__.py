@@ -1,0 +1,1 @@
+"""Intake dialogs: importing series files."""
