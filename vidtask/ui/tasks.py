@@ -75,15 +75,21 @@ class _Relay(QObject):
         signals.failed.connect(self.failed)
         signals.progress.connect(self.progress)
 
+    # `delivered` is set after the callback: a callback that starts another task sweeps, and
+    # must not drop this relay while its slot is still running
     @Slot(object)
     def done(self, result: object) -> None:
-        self.delivered = True
-        self._on_done(result)
+        try:
+            self._on_done(result)
+        finally:
+            self.delivered = True
 
     @Slot(str)
     def failed(self, message: str) -> None:
-        self.delivered = True
-        self._on_error(message)
+        try:
+            self._on_error(message)
+        finally:
+            self.delivered = True
 
     @Slot(int, int, str)
     def progress(self, done: int, total: int, what: str) -> None:

@@ -223,9 +223,9 @@ class ExportPacketsDialog(QDialog):
         sprint, entries = result
         default = sprint.default_handling if sprint else HandlingCode.H0.value
         self.handling.clear()
-        self.handling.addItem(f"Sprint default ({default}) or the strictest series code", None)
+        self.handling.addItem(f"Sprint default ({default}) or the strictest series code")
         for code in HandlingCode:
-            self.handling.addItem(f"{code.value} — {code.meaning}", code.value)
+            self.handling.addItem(f"{code.value} — {code.meaning}")
         if sprint is not None:
             self.issuing_unit.setText(sprint.issuing_unit)
             self.contact_name.setText(sprint.contact_name)
@@ -250,6 +250,11 @@ class ExportPacketsDialog(QDialog):
         for row, entry in enumerate(self._entries):
             self.countries.item(row).setCheckState(
                 Qt.CheckState.Checked if wanted(entry) else Qt.CheckState.Unchecked)
+
+    def handling_code(self) -> str | None:
+        """None for the sprint default, else the chosen code."""
+        index = self.handling.currentIndex()
+        return list(HandlingCode)[index - 1].value if index > 0 else None
 
     def checked_countries(self) -> list[str]:
         return [str(self.countries.item(i).data(Qt.ItemDataRole.UserRole))
@@ -291,7 +296,8 @@ class ExportPacketsDialog(QDialog):
             return
         countries = self.checked_countries()
         folder = Path(self.folder.text().strip()).expanduser()
-        handling = self.handling.currentData()
+        # by index: QComboBox.currentData() returning None corrupts None's refcount (PySide6 6.12)
+        handling = self.handling_code()
         contact = ContactBlock(self.issuing_unit.text().strip(), self.contact_name.text().strip(),
                                self.contact_email.text().strip(),
                                self.contact_phone.text().strip())

@@ -38,8 +38,7 @@ ANSWERS: tuple[tuple[str, bool | None], ...] = (("Not reported", None), ("Yes", 
 
 def _answer_combo(name: str, accessible: str) -> QComboBox:
     combo = named(QComboBox(), name, accessible)
-    for text, value in ANSWERS:
-        combo.addItem(text, value)
+    combo.addItems([text for text, _value in ANSWERS])
     return combo
 
 
@@ -110,10 +109,12 @@ class FeedbackDialog(QDialog):
         self.record_button.setEnabled(False)
         self.error.hide()
         db, series_id, country, login = self._db, self._series_id, self._country, self._login
-        answers = dict(victim_identified=self.victim_identified.currentData(),
-                       victim_safeguarded=self.victim_safeguarded.currentData(),
-                       offender_identified=self.offender_identified.currentData(),
-                       icse_updated=self.icse_updated.currentData())
+        # ANSWERS by index: QComboBox.currentData() returning None corrupts None's refcount
+        # in PySide6 6.12
+        answers = dict(victim_identified=ANSWERS[self.victim_identified.currentIndex()][1],
+                       victim_safeguarded=ANSWERS[self.victim_safeguarded.currentIndex()][1],
+                       offender_identified=ANSWERS[self.offender_identified.currentIndex()][1],
+                       icse_updated=ANSWERS[self.icse_updated.currentIndex()][1])
         reported_on, text, packet_code = (self.reported_date(), self.text.toPlainText(),
                                           self._packet_code)
 
