@@ -122,7 +122,7 @@ class ReviewQueueWidget(QWidget):
         self.queue.verticalHeader().hide()
         self.queue.verticalHeader().setDefaultSectionSize(24)
         self.queue.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((70, 150, 200, 110)):
+        for column, width in enumerate((125, 140, 170, 110)):
             self.queue.setColumnWidth(column, width)
         self.queue.selectionModel().selectionChanged.connect(self._selection_changed)
 
