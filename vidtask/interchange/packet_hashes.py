@@ -1,71 +1,67 @@
-"""The hash annex of a packet: VICS 2.0 `#Media` JSON and INTERPOL ICSE `;` CSV (never media).
+"""The hash annex of a packet (never media): the packet's media as MediaRecords, written by the
+general VICS 2.0 `#Media` and INTERPOL ICSE writers (`vics_export`, `icse`).
 
-Minimal writers for packets only; the general VICS/ICSE exporters live elsewhere and may replace
-these. Output is deterministic: same records in, same bytes out.
+Only the mapping is packet-specific: which series name each format carries, the VICS region the
+categories are read in, and the control characters a database name must not smuggle into a
+recipient's spreadsheet. Same series in, same bytes out.
 """
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 
+from vidtask.domain.media import MediaRecord
+from vidtask.interchange.icse import write_icse_csv
 from vidtask.interchange.packet_content import PacketMedia, PacketSeries
+from vidtask.interchange.vics import REGION_SCHEMES
+from vidtask.interchange.vics_export import REGIONS, write_vics_media
 
-VICS_CONTEXT = ("http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/Default/"
-                "$metadata#Media")
-ICSE_COLUMNS = ("MD5", "SHA1", "PhotoDNA", "Image ID", "Is distributed", "Victim identified",
-                "Offender identified", "Series name", "Number of submissions", "File Available",
-                "Media Type", "Baseline")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_REGION_OF_SCHEME = {REGION_SCHEMES[region.lower()]: region for region in REGIONS}
 
 
-def csv_safe(value: object) -> str:
-    """A cell a spreadsheet will not run: formula starters get a leading apostrophe (OWASP)."""
-    text = "" if value is None else str(value)
-    text = _CONTROL.sub("", text)
-    if text.startswith(_FORMULA_START):
-        text = "'" + text
-    return text
+def printable(text: str) -> str:
+    """A database name without control characters (a NUL or ESC means nothing to a recipient)."""
+    return _CONTROL.sub("", text)
 
 
-def _series_name(series: PacketSeries) -> str:
-    # VICS `Series` is comma-separated: a comma inside one name would split it.
-    return (series.vics_name or series.code).replace(",", " ")
+def vics_region(series: Iterable[PacketSeries]) -> str:
+    """The region whose category scheme most of the packet's categorised media use."""
+    schemes = Counter(m.category_scheme for s in series for m in s.media
+                      if m.category_code is not None and m.category_scheme in _REGION_OF_SCHEME)
+    if not schemes:
+        return "Default"
+    # ties go to the alphabetically first scheme, so the choice never depends on row order
+    scheme = min(schemes, key=lambda k: (-schemes[k], k))
+    return _REGION_OF_SCHEME[scheme]
 
 
-def vics_media_json(series: Iterable[PacketSeries]) -> bytes:
-    values: list[dict[str, Any]] = []
+def _record(media: PacketMedia, series_name: str, *, region_scheme: str | None = None,
+            media_id: int | None = None, extra: dict[str, object] | None = None) -> MediaRecord:
+    # a category from another scheme would mean something else under this file's region
+    same_scheme = region_scheme is not None and media.category_scheme == region_scheme
+    return MediaRecord(
+        md5=media.md5.upper(), sha1=media.sha1.upper() if media.sha1 else None,
+        size_bytes=media.size_bytes, mime_type=media.mime_type,
+        category_code=media.category_code if same_scheme else None,
+        category_scheme=media.category_scheme if same_scheme else None,
+        victim_identified=media.victim_identified,
+        offender_identified=media.offender_identified, is_distributed=media.is_distributed,
+        series_names=(series_name,) if series_name else (),
+        vics_media_id=None if media_id is None else str(media_id), extra=dict(extra or {}))
+
+
+def vics_records(series: Sequence[PacketSeries], region: str) -> Iterator[MediaRecord]:
+    scheme = REGION_SCHEMES[region.lower()]
     media_id = 0
     for one in series:
+        name = printable(one.vics_name or one.code).strip()
         for media in one.media:
             media_id += 1
-            record: dict[str, Any] = {"MediaID": media_id, "MD5": media.md5.upper()}
-            if media.category_code is not None:
-                record["Category"] = media.category_code
-            if media.sha1:
-                record["SHA1"] = media.sha1.upper()
-            if media.size_bytes is not None:
-                record["MediaSize"] = media.size_bytes
-            if media.mime_type:
-                record["MimeType"] = media.mime_type
-            for key, flag in (("VictimIdentified", media.victim_identified),
-                              ("OffenderIdentified", media.offender_identified),
-                              ("IsDistributed", media.is_distributed)):
-                if flag is not None:
-                    record[key] = flag
-            record["Series"] = _series_name(one)
-            values.append(record)
-    document = {"@odata.context": VICS_CONTEXT, "value": values}
-    return (json.dumps(document, indent=1, ensure_ascii=False, sort_keys=False) + "\n").encode()
-
-
-def _yes_no(flag: bool | None) -> str:
-    return "" if flag is None else ("Yes" if flag else "No")
+            yield _record(media, name, region_scheme=scheme, media_id=media_id)
 
 
 def _media_type(media: PacketMedia) -> str:
@@ -73,15 +69,24 @@ def _media_type(media: PacketMedia) -> str:
     return {"image": "Image", "video": "Video"}.get(kind, "")
 
 
-def icse_csv(series: Iterable[PacketSeries]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(ICSE_COLUMNS)
+def icse_records(series: Iterable[PacketSeries]) -> Iterator[MediaRecord]:
     for one in series:
-        name = one.icse_id or one.code
+        name = printable(one.icse_id or one.code).strip()
         for media in one.media:
-            writer.writerow([csv_safe(v) for v in (
-                media.md5.upper(), (media.sha1 or "").upper(), "", "",
-                _yes_no(media.is_distributed), _yes_no(media.victim_identified),
-                _yes_no(media.offender_identified), name, "", "No", _media_type(media), "")])
-    return buffer.getvalue().encode("utf-8")
+            extra: dict[str, object] = {"ICSEFileAvailable": False}  # packets never carry media
+            if kind := _media_type(media):
+                extra["ICSEMediaType"] = kind
+            yield _record(media, name, extra=extra)
+
+
+def vics_media_json(series: Sequence[PacketSeries]) -> bytes:
+    region = vics_region(series)
+    buffer = io.BytesIO()
+    write_vics_media(vics_records(series, region), buffer, region=region)
+    return buffer.getvalue()
+
+
+def icse_csv(series: Iterable[PacketSeries]) -> bytes:
+    buffer = io.BytesIO()
+    write_icse_csv(icse_records(series), buffer)
+    return buffer.getvalue()

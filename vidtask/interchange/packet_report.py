@@ -256,8 +256,8 @@ def _series_section(series: PacketSeries, country: str, width: float) -> list[Fl
         if clues:
             story += [_p(title, "h2"), _grid(_clue_rows(clues), clue_widths)]
     if series.withheld_clues:
-        story.append(_p(f"{series.withheld_clues} clue(s) under handling code H2 are withheld "
-                        "from this packet; ask the issuing unit for them.", "small"))
+        story.append(_p(f"{series.withheld_clues} clue(s) under handling code H2 or H3 are "
+                        "withheld from this packet; ask the issuing unit for them.", "small"))
     if series.appeals:
         story += [_p("Public appeal (Trace an Object)", "h2"), _grid(
             [["Object", "Type", "Question", "Status", "Tips"]] + [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -34,8 +35,8 @@ from vidtask.interchange.packet_content import (
     PacketPerson,
     PacketSeries,
 )
+from vidtask.services.handling import may_export
 
-WITHHELD_HANDLING = "H2"
 AUDIT_ACTIONS = ("claim.taken", "assessment.ranked", "series.proposed")
 
 
@@ -55,9 +56,22 @@ def _people(session: Session, ids: set[int]) -> dict[int, PacketPerson]:
             for p in session.scalars(select(Participant).where(Participant.id.in_(ids)))}
 
 
+@dataclass(frozen=True, slots=True)
+class OverriddenClue:
+    """A restricted (H2/H3) clue a coordinator's override let into the packet."""
+
+    series_id: int
+    clue_id: int
+    handling: str
+
+
 def read_packet_series(session: Session, rows: Sequence[Series], country: str, *,
-                       include_h2: bool) -> tuple[tuple[PacketSeries, ...], list[int]]:
-    """The packet's series sections, and the ids of H2 clues included (for the override log)."""
+                       include_h2: bool
+                       ) -> tuple[tuple[PacketSeries, ...], list[OverriddenClue]]:
+    """The packet's series sections, and the restricted clues included (for the override log).
+
+    `include_h2` is the coordinator's override: `handling.may_export` decides per clue.
+    """
     ids = [s.id for s in rows]
     if not ids:
         return (), []
@@ -108,10 +122,11 @@ def read_packet_series(session: Session, rows: Sequence[Series], country: str, *
     people = _people(session, person_ids)
 
     sections: list[PacketSeries] = []
-    included_h2: list[int] = []
+    included_h2: list[OverriddenClue] = []
     for s in rows:
-        kept = [c for c in clues[s.id] if include_h2 or c.handling != WITHHELD_HANDLING]
-        included_h2 += [c.id for c in kept if c.handling == WITHHELD_HANDLING]
+        kept = [c for c in clues[s.id] if may_export(c.handling, include_h2)]
+        included_h2 += [OverriddenClue(s.id, c.id, c.handling) for c in kept
+                        if not may_export(c.handling, False)]
         packet_clues = [(c, _clue(c)) for c in kept]
         sections.append(PacketSeries(
             code=s.code, alias=s.alias, icse_id=s.icse_id, ncmec_name=s.ncmec_name,

@@ -2,8 +2,9 @@
 
 One transaction per packet. Series included for the first time move to `notified`. Re-exporting
 unchanged content rewrites the identical file (same version, same bytes); changed content gets
-the next version with a summary of what changed. H2 clues stay out unless a coordinator overrides
-with a reason, which is logged.
+the next version with a summary of what changed. H2/H3 clues stay out unless a coordinator
+overrides with a reason (`services.handling`: `may_export` decides, and each series released is
+logged as `handling.overridden` in the packet's transaction).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from vidtask.interchange.packet_content import (
 from vidtask.interchange.packet_document import content_digests, part_digests
 from vidtask.interchange.packets import UnsafePath, build_packet, packet_file_name, path_inside
 from vidtask.services.common import load_participant, load_sprint
+from vidtask.services.handling import clean_override_reason, log_handling_override
 from vidtask.services.packet_content import read_packet_series, series_for_country
 from vidtask.services.tx import WriteTx, write_tx
 
@@ -148,9 +150,8 @@ def _export_one(tx: WriteTx, sprint: Sprint, country: str, out_dir: Path, *,
     if not rows:
         return PacketResult(country, name, "nothing new")
     series, included_h2 = read_packet_series(session, rows, country, include_h2=override_h2)
-    codes = [handling or sprint.default_handling, *(s.handling for s in series)]
-    if included_h2:
-        codes.append(HandlingCode.H2.value)
+    codes = [handling or sprint.default_handling, *(s.handling for s in series),
+             *(c.handling for c in included_h2)]
     packet_handling = _strictest(codes)
     previous, previous_after = _latest(session, sprint.id, country)
 
@@ -208,10 +209,12 @@ def _export_one(tx: WriteTx, sprint: Sprint, country: str, out_dir: Path, *,
         "handling": packet_handling, "file_sha256": file_sha, "content_sha256": whole,
         "series": [s.code for s in series], "changes": changes, "header_digest": header_digest,
         "series_parts": {s.code: part_digests(s) for s in series}})
-    if included_h2:
-        tx.emit("packet.handling_override", "packet", packet.id, sprint_id=sprint.id, after={
-            "packet_code": code, "country": country, "reason": override_reason,
-            "h2_clue_ids": included_h2})
+    overridden: dict[int, list[int]] = {}
+    for clue in included_h2:
+        overridden.setdefault(clue.series_id, []).append(clue.clue_id)
+    for series_id, clue_ids in overridden.items():
+        log_handling_override(tx, series_id, override_reason, packet_code=code, country=country,
+                              clue_ids=clue_ids)
     for row in rows:
         if row.status == SeriesStatus.CONFIRMED:
             row.status = SeriesStatus.NOTIFIED.value
@@ -233,8 +236,8 @@ def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Pa
     """Write one packet per country with confirmed series (coordinators only)."""
     if handling is not None:
         handling = HandlingCode(handling.upper()).value
-    if override_h2 and not override_reason.strip():
-        raise InvalidInput("override reason", "say why H2 clues may be disseminated")
+    if override_h2:
+        override_reason = clean_override_reason(override_reason)
     if len(evaluation) != 2 or evaluation[0] not in "ABCX" or evaluation[1] not in "1234":
         raise InvalidInput("evaluation", "use source A/B/C/X and information 1–4, e.g. B2")
     with db.read() as session:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from vidtask.interchange.packet_hashes import csv_safe
+from vidtask.interchange.icse import csv_safe
+from vidtask.interchange.packet_hashes import printable
 from vidtask.interchange.packets import UnsafePath, packet_file_name, path_inside, safe_component
 
 
@@ -30,5 +31,5 @@ def test_csv_cells_cannot_start_a_formula() -> None:
     assert csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert csv_safe("-2+3") == "'-2+3"
     assert csv_safe("@SUM") == "'@SUM"
-    assert csv_safe("a\x00b") == "ab"
-    assert csv_safe(None) == ""
+    # names from the database lose control characters before they reach a cell
+    assert printable("a\x00b\x1b[31m") == "ab[31m"

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from tests.conftest import World
 from vidtask.cli import main
 from vidtask.db.engine import Database
-from vidtask.domain.errors import PermissionDenied
+from vidtask.domain.errors import InvalidInput, PermissionDenied
 from vidtask.interchange.packets import verify_packet
 from vidtask.services import assessments, claims, clues, review
 from vidtask.services.assessments import CandidateInput
@@ -25,7 +25,7 @@ from vidtask.services.packets import export_country_packets
 from vidtask.services.participants import list_participants
 from vidtask.services.review import dissemination_list, review_queue
 from vidtask.services.series import NewSeries, create_series, series_id_by_code, update_series
-from vidtask.services.series_detail import get_series_detail
+from vidtask.services.series_detail import get_series_detail, series_timeline
 from vidtask.services.stats import sprint_stats
 
 
@@ -41,6 +41,8 @@ def confirm(world: World, series_id: int, countries: tuple[str, ...] = ("DE", "A
     if h2_clue:
         clues.add_clue(world.db, "anna", series_id, clues.ClueInput(
             "text", "Informant says the flat is in Kassel", handling="H2"))
+        clues.add_clue(world.db, "anna", series_id, clues.ClueInput(
+            "text", "Partner agency: suspect drives a green van", handling="H3"))
     assessments.set_candidates(world.db, "anna", series_id, [
         CandidateInput(c, 70 - 20 * i, f"reason {i}") for i, c in enumerate(countries)])
     assessments.propose(world.db, "anna", series_id)
@@ -169,16 +171,26 @@ def test_h2_clues_need_a_logged_override(world: World, tmp_path: Path) -> None:
     with pytest.raises(PermissionDenied):
         export_country_packets(world.db, "anna", world.sprint_id, tmp_path, override_h2=True,
                                override_reason="court order")
+    with pytest.raises(InvalidInput, match="reason"):
+        export_country_packets(world.db, "cora", world.sprint_id, tmp_path, override_h2=True,
+                               override_reason="  ")
     plain = export_country_packets(world.db, "cora", world.sprint_id, tmp_path / "a")[0]
-    assert plain.path is not None and "Kassel" not in zip_text(plain.path)
-    assert "withheld" in zip_text(plain.path)
+    assert plain.path is not None
+    assert "Kassel" not in zip_text(plain.path) and "green van" not in zip_text(plain.path)
+    assert "2 clue(s) under handling code H2 or H3 are withheld" in zip_text(plain.path)
+    assert not any(e.action == "handling.overridden" for e in plain.events.events)
     forced = export_country_packets(world.db, "cora", world.sprint_id, tmp_path / "b",
                                     include_notified=True, override_h2=True,
                                     override_reason="prosecutor agreed")[0]
-    assert forced.path is not None and "Kassel" in zip_text(forced.path)
-    assert any(e.action == "packet.handling_override" for e in forced.events.events)
+    assert forced.path is not None
+    assert "Kassel" in zip_text(forced.path) and "green van" in zip_text(forced.path)
+    # one override mechanism: the event the handling service defines, on the series
+    [override] = [e for e in forced.events.events if e.action == "handling.overridden"]
+    assert (override.entity_type, override.series_id) == ("series", world.series_ids[0])
+    assert [e.action for e in series_timeline(world.db, world.series_ids[0])][-1] \
+        == "handling.overridden"
     assert json.loads(zipfile.ZipFile(forced.path).read("packet.json"))["header"]["handling"] \
-        == "H2"
+        == "H3"
 
 
 def test_review_queue_shows_four_eyes_and_the_dissemination_list(world: World) -> None:
@@ -215,3 +227,20 @@ def test_feedback_import_feeds_the_statistics(world: World, db_url: str, tmp_pat
     assert main(["feedback", "import", str(feedback_file), "--database", db_url,
                  "--as", "anna"]) == 1
     assert "may not record country feedback" in capsys.readouterr().err
+
+
+def test_hash_annex_reads_back_with_the_intake_readers(world: World, tmp_path: Path) -> None:
+    from vidtask.interchange.icse import read_icse
+    from vidtask.interchange.vics import read_vics
+
+    confirm(world, world.series_ids[0])
+    path = export_country_packets(world.db, "cora", world.sprint_id, tmp_path)[0].path
+    assert path is not None
+    with zipfile.ZipFile(path) as archive:
+        vics = list(read_vics(io.BytesIO(archive.read("hashes.vics.json"))))
+        icse = list(read_icse(io.BytesIO(archive.read("hashes.icse.csv"))))
+    md5s = sorted(m.md5.lower() for m in get_series_detail(world.db, world.series_ids[0]).media)
+    assert sorted(r.md5.lower() for r in vics) == md5s == sorted(r.md5.lower() for r in icse)
+    assert {r.series_names for r in icse} == {("S-001",)}
+    # the world's categories are VICS-US, so the file is written in the US region
+    assert {(r.category_code, r.category_scheme) for r in vics} == {(1, "VICS-US")}

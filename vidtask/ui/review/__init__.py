@@ -1,0 +1,1 @@
+"""Coordinator review: the queue of proposed series, dissemination list, country feedback."""

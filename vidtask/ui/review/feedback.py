@@ -1,0 +1,135 @@
+"""Record what a country reported back about one series (victim, offender, ICSE, date, text).
+
+Each yes/no question has three states, because "not reported" is not "no": Not reported, Yes,
+No. The date is when the country reported. Recording runs off the GUI thread.
+
+Signals: changesMade(Changes) once the feedback is recorded (the dialog then closes).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vidtask.db.engine import Database
+from vidtask.domain.changes import Changes
+from vidtask.domain.countries_basic import country_label
+from vidtask.services.feedback import record_feedback
+from vidtask.ui.naming import named
+from vidtask.ui.tasks import Report, run_in_background
+
+ANSWERS: tuple[tuple[str, bool | None], ...] = (("Not reported", None), ("Yes", True),
+                                                 ("No", False))
+
+
+def _answer_combo(name: str, accessible: str) -> QComboBox:
+    combo = named(QComboBox(), name, accessible)
+    combo.addItems([text for text, _value in ANSWERS])
+    return combo
+
+
+class FeedbackDialog(QDialog):
+    changesMade = Signal(object)
+
+    def __init__(self, db: Database, series_id: int, country: str, login: str,
+                 parent: QWidget | None = None, *, series_code: str = "",
+                 packet_code: str | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._series_id, self._country, self._login = db, series_id, country, login
+        self._packet_code = packet_code
+        self.setObjectName("feedbackDialog")
+        self.setAccessibleName("Country feedback")
+        what = series_code or f"series {series_id}"
+        self.setWindowTitle(f"Feedback from {country_label(country)} on {what}")
+
+        self.victim_identified = _answer_combo("feedbackVictimIdentified", "Victim identified")
+        self.victim_safeguarded = _answer_combo("feedbackVictimSafeguarded",
+                                                "Victim safeguarded")
+        self.offender_identified = _answer_combo("feedbackOffenderIdentified",
+                                                 "Offender identified")
+        self.icse_updated = _answer_combo("feedbackIcseUpdated", "ICSE updated")
+        self.reported_on = named(QDateEdit(), "feedbackDate", "Date the country reported")
+        self.reported_on.setCalendarPopup(True)
+        self.reported_on.setDisplayFormat("yyyy-MM-dd")
+        self.reported_on.setDate(QDate.currentDate())
+        self.text = named(QPlainTextEdit(), "feedbackText", "What the country wrote")
+        self.text.setPlaceholderText("What the country reported, in their words")
+        self.error = named(QLabel(), "feedbackError", "Feedback problem")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020")
+        self.error.hide()
+        self.record_button = named(QPushButton("&Record"), "feedbackRecordButton",
+                                   "Record the feedback")
+        self.record_button.setDefault(True)
+        self.record_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.record_button.clicked.connect(self.accept)
+        cancel = named(QPushButton("Cancel"), "feedbackCancelButton", "Close without recording")
+        cancel.clicked.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow("&Victim identified", self.victim_identified)
+        form.addRow("Victim &safeguarded", self.victim_safeguarded)
+        form.addRow("&Offender identified", self.offender_identified)
+        form.addRow("&ICSE updated", self.icse_updated)
+        form.addRow("Reported &on", self.reported_on)
+        form.addRow("&Text", self.text)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.record_button)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<b>{what}</b> — feedback from {country_label(country)} "
+                                f"({country})"))
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.resize(460, 380)
+
+    def reported_date(self) -> date:
+        chosen = self.reported_on.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
+
+    def accept(self) -> None:
+        if not self.record_button.isEnabled():
+            return
+        self.record_button.setEnabled(False)
+        self.error.hide()
+        db, series_id, country, login = self._db, self._series_id, self._country, self._login
+        # ANSWERS by index: QComboBox.currentData() returning None corrupts None's refcount
+        # in PySide6 6.12
+        answers = dict(victim_identified=ANSWERS[self.victim_identified.currentIndex()][1],
+                       victim_safeguarded=ANSWERS[self.victim_safeguarded.currentIndex()][1],
+                       offender_identified=ANSWERS[self.offender_identified.currentIndex()][1],
+                       icse_updated=ANSWERS[self.icse_updated.currentIndex()][1])
+        reported_on, text, packet_code = (self.reported_date(), self.text.toPlainText(),
+                                          self._packet_code)
+
+        def record(_report: Report) -> Changes:
+            return record_feedback(db, login, series_id, country, reported_on=reported_on,
+                                   text=text, packet_code=packet_code, **answers)
+
+        run_in_background(record, on_done=self._recorded, on_error=self._failed)
+
+    def _recorded(self, changes: Changes) -> None:
+        self.record_button.setEnabled(True)
+        self.changesMade.emit(changes)
+        super().accept()
+
+    def _failed(self, message: str) -> None:
+        self.record_button.setEnabled(True)
+        self.error.setText(message)
+        self.error.show()

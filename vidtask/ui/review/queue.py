@@ -1,0 +1,381 @@
+"""The coordinator's review queue: proposed series, their evidence, and the three decisions.
+
+Left: proposed series (most urgent, oldest first). Right: the selected series' candidates, clues
+for and against with evidence references, and who assessed it; below, Confirm (checked candidate
+countries), Send back (needs a comment) and Eliminate (needs a reason). A second tab lists the
+confirmed series per country, waiting or already sent. Every service call runs off the GUI thread.
+
+Signals: changesMade(Changes) after each decision this widget made, for the main window's
+change feed. Slots: refresh(), apply_changes(events) for changes from elsewhere.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vidtask.db.engine import Database
+from vidtask.domain.changes import ChangeEvent, Changes
+from vidtask.domain.countries_basic import country_label
+from vidtask.services import review
+from vidtask.services.review import DisseminationEntry, ReviewItem
+from vidtask.services.series_detail import ClueInfo
+from vidtask.ui.naming import named
+from vidtask.ui.review.models import DisseminationModel, ReviewQueueModel
+from vidtask.ui.tasks import Report, run_in_background
+
+# events after which the queue or the dissemination list may look different
+RELEVANT_ENTITIES = frozenset({"series", "assessment", "clue", "packet", "comment"})
+ELIMINATION_REASONS = ("too widespread", "already identified", "not enough to go on",
+                       "duplicate of another series")
+NO_COMMENT_TIP = "Write a comment first: the assessor needs to know what to do next."
+NO_REASON_TIP = "Give a reason first, e.g. “too widespread”."
+
+
+def four_eyes_reason(item: ReviewItem, login: str) -> str:
+    return (f"Four-eyes rule: you ({login}) proposed or ranked {item.code}, so another "
+            "coordinator must confirm it.")
+
+
+def _clue_lines(clues: Iterable[ClueInfo]) -> str:
+    rows = []
+    for clue in clues:
+        evidence = [f"CL-{clue.id}"]
+        if clue.evidence_md5:
+            evidence.append(f"media {clue.evidence_md5[:12]}…")
+        if clue.evidence_time:
+            evidence.append(f"at {clue.evidence_time}")
+        if clue.evidence_region:
+            evidence.append(f"region {clue.evidence_region}")
+        countries = ", ".join(clue.supports) or ", ".join(clue.excludes)
+        rows.append(
+            f"<tr><td>{html.escape(countries)}</td><td>{html.escape(clue.description)}"
+            f"<br><small>{html.escape(clue.category)} · {html.escape(clue.confidence)} · "
+            f"{html.escape(' · '.join(evidence))} · {html.escape(clue.author)}"
+            f"{' · ' + html.escape(clue.handling) if clue.handling != 'H0' else ''}"
+            f"</small></td></tr>")
+    if not rows:
+        return "<p><i>none recorded</i></p>"
+    return "<table cellspacing='0' cellpadding='3' width='100%'>" + "".join(rows) + "</table>"
+
+
+def detail_html(item: ReviewItem) -> str:
+    """The detail pane's text; every value from the database is escaped."""
+    candidates = "".join(
+        f"<tr><td>{c.rank}</td><td><b>{html.escape(c.country)}</b> "
+        f"{html.escape(country_label(c.country))}</td><td align='right'>{c.confidence} %</td>"
+        f"<td>{html.escape(c.rationale)}</td><td>{html.escape(c.author)}</td></tr>"
+        for c in item.candidates)
+    proposed = item.proposed_at.strftime("%Y-%m-%d %H:%M") if item.proposed_at else "—"
+    return (
+        f"<h3>{html.escape(item.code)} — {html.escape(item.alias)}</h3>"
+        f"<p>Priority {item.priority} · handling {html.escape(item.handling)} · proposed by "
+        f"{html.escape(item.proposed_by or '—')} at {proposed}</p>"
+        "<h4>Candidates</h4><table cellspacing='0' cellpadding='3' width='100%'>"
+        "<tr><th align='left'>#</th><th align='left'>Country</th><th align='right'>Conf.</th>"
+        "<th align='left'>Rationale</th><th align='left'>By</th></tr>"
+        f"{candidates}</table>"
+        f"<h4>Clues for ({len(item.clues_for)})</h4>{_clue_lines(item.clues_for)}"
+        f"<h4>Clues against ({len(item.clues_against)})</h4>{_clue_lines(item.clues_against)}"
+        f"<h4>Assessed by</h4><p>{html.escape(', '.join(item.assessors) or '—')}</p>")
+
+
+class ReviewQueueWidget(QWidget):
+    changesMade = Signal(object)
+
+    def __init__(self, db: Database, sprint_id: int, login: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._sprint_id, self._login = db, sprint_id, login
+        self._busy = False
+        self._pending_refresh = False
+        self._selected_id: int | None = None
+        self.setObjectName("reviewQueueWidget")
+
+        self.queue_model = ReviewQueueModel()
+        self.queue = named(QTableView(), "reviewQueue", "Proposed series to review")
+        self.queue.setModel(self.queue_model)
+        self.queue.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queue.verticalHeader().hide()
+        self.queue.verticalHeader().setDefaultSectionSize(24)
+        self.queue.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((125, 140, 170, 110)):
+            self.queue.setColumnWidth(column, width)
+        self.queue.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.detail = named(QTextBrowser(), "reviewDetail", "Selected series: evidence")
+        self.detail.setOpenLinks(False)
+        self.countries = named(QListWidget(), "confirmCountries",
+                               "Candidate countries to confirm")
+        self.countries.setMaximumHeight(96)
+        self.countries.itemChanged.connect(lambda _item: self._update_actions())
+        self.confirm_button = named(QPushButton("&Confirm"), "confirmButton",
+                                    "Confirm the checked countries")
+        self.confirm_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.confirm_button.clicked.connect(self.confirm)
+        self.four_eyes = named(QLabel(), "fourEyesNote", "Why confirming is not possible")
+        self.four_eyes.setWordWrap(True)
+        self.four_eyes.setStyleSheet("color: #8a5a00")
+        self.comment = named(QLineEdit(), "sendBackComment", "Comment for the assessor")
+        self.comment.setPlaceholderText("What needs more work?")
+        self.comment.textChanged.connect(lambda _t: self._update_actions())
+        self.send_back_button = named(QPushButton("Send &back"), "sendBackButton",
+                                      "Send the series back for more work")
+        self.send_back_button.setShortcut(QKeySequence("Ctrl+B"))
+        self.send_back_button.clicked.connect(self.send_back)
+        self.reason = named(QComboBox(), "eliminateReason", "Reason for eliminating")
+        self.reason.setEditable(True)
+        self.reason.addItems(["", *ELIMINATION_REASONS])
+        self.reason.setCurrentIndex(0)
+        line = self.reason.lineEdit()
+        assert line is not None
+        line.setPlaceholderText("Why eliminate? e.g. too widespread")
+        self.reason.currentTextChanged.connect(lambda _t: self._update_actions())
+        self.eliminate_button = named(QPushButton("&Eliminate"), "eliminateButton",
+                                      "Eliminate the series without a country")
+        self.eliminate_button.setShortcut(QKeySequence("Ctrl+E"))
+        self.eliminate_button.clicked.connect(self.eliminate)
+        self.status = named(QLabel(), "reviewStatus", "Review status message")
+        self.status.setWordWrap(True)
+
+        actions = QGridLayout()
+        actions.addWidget(QLabel("Confirm for:"), 0, 0, Qt.AlignmentFlag.AlignTop)
+        actions.addWidget(self.countries, 0, 1)
+        actions.addWidget(self.confirm_button, 0, 2, Qt.AlignmentFlag.AlignTop)
+        actions.addWidget(self.four_eyes, 1, 1, 1, 2)
+        actions.addWidget(QLabel("Comment:"), 2, 0)
+        actions.addWidget(self.comment, 2, 1)
+        actions.addWidget(self.send_back_button, 2, 2)
+        actions.addWidget(QLabel("Reason:"), 3, 0)
+        actions.addWidget(self.reason, 3, 1)
+        actions.addWidget(self.eliminate_button, 3, 2)
+        actions.setColumnStretch(1, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.detail, 1)
+        right_layout.addLayout(actions)
+        right_layout.addWidget(self.status)
+        splitter = QSplitter()
+        splitter.addWidget(self.queue)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 4)
+
+        self.dissemination_model = DisseminationModel()
+        self.dissemination = named(QTableView(), "disseminationList",
+                                   "Confirmed series per country, waiting or sent")
+        self.dissemination.setModel(self.dissemination_model)
+        self.dissemination.verticalHeader().hide()
+        self.dissemination.verticalHeader().setDefaultSectionSize(24)
+        self.dissemination.horizontalHeader().setStretchLastSection(True)
+        self.dissemination.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for column, width in enumerate((200, 70, 60, 300)):
+            self.dissemination.setColumnWidth(column, width)
+        self.dissemination.horizontalHeader().setSectionResizeMode(
+            3, QHeaderView.ResizeMode.Interactive)
+
+        self.tabs = named(QTabWidget(), "reviewTabs", "Review queue and dissemination list")
+        self.tabs.addTab(splitter, "&Queue")
+        self.tabs.addTab(self.dissemination, "&Dissemination")
+        refresh = named(QPushButton("&Refresh"), "reviewRefresh", "Reload the review queue")
+        refresh.setShortcut(QKeySequence("F5"))
+        refresh.clicked.connect(self.refresh)
+        self.summary = named(QLabel(), "reviewSummary", "Queue summary")
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(refresh)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs)
+        self._show(None)
+        self.refresh()
+
+    # ------------------------------------------------------------ loading
+
+    def current_item(self) -> ReviewItem | None:
+        rows = self.queue.selectionModel().selectedRows()
+        return self.queue_model.item(rows[0].row()) if rows else None
+
+    @Slot()
+    def refresh(self) -> None:
+        """Reload queue and dissemination list in the background; keeps the selection."""
+        if self._busy:
+            self._pending_refresh = True
+            return
+        self._busy = True
+        db, sprint_id = self._db, self._sprint_id
+
+        def load(_report: Report) -> tuple[list[ReviewItem], list[DisseminationEntry]]:
+            return review.review_queue(db, sprint_id), review.dissemination_list(db, sprint_id)
+
+        run_in_background(load, on_done=self._loaded, on_error=self._failed)
+        self._update_actions()
+
+    def apply_changes(self, events: Changes | Iterable[ChangeEvent]) -> None:
+        """Changes from the feed (any desktop): reload if they can touch this screen."""
+        items = events.events if isinstance(events, Changes) else events
+        if any(e.entity_type in RELEVANT_ENTITIES for e in items):
+            self.refresh()
+
+    def _loaded(self, result: tuple[list[ReviewItem], list[DisseminationEntry]]) -> None:
+        self._busy = False
+        queue, entries = result
+        keep = self._selected_id
+        self.queue_model.set_rows(queue)
+        self.dissemination_model.set_rows(entries)
+        waiting = sum(len(e.waiting) for e in entries)
+        self.summary.setText(f"{len(queue)} series to review · {waiting} confirmed series "
+                             f"waiting for {sum(1 for e in entries if e.waiting)} countries")
+        row = self.queue_model.row_of(keep) if keep is not None else None
+        if row is None and queue:
+            row = 0
+        if row is not None:
+            self.queue.selectRow(row)
+        else:
+            self._show(None)
+        if self._pending_refresh:
+            self._pending_refresh = False
+            QTimer.singleShot(0, self.refresh)
+
+    def _failed(self, message: str) -> None:
+        self._busy = False
+        self._set_status(message, error=True)
+        self._update_actions()
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show(self.current_item())
+
+    def _show(self, item: ReviewItem | None) -> None:
+        changed = (item.series_id if item else None) != self._selected_id
+        self._selected_id = item.series_id if item else None
+        if item is None:
+            self.detail.setHtml("<p><i>Nothing proposed is waiting for review.</i></p>")
+            self.countries.clear()
+        elif changed or self.countries.count() != len(item.candidates):
+            self.detail.setHtml(detail_html(item))
+            self.countries.blockSignals(True)
+            self.countries.clear()
+            for candidate in item.candidates:
+                entry = QListWidgetItem(f"{candidate.country} — {country_label(candidate.country)}"
+                                        f" ({candidate.confidence} %)")
+                entry.setData(Qt.ItemDataRole.UserRole, candidate.country)
+                entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                entry.setCheckState(Qt.CheckState.Checked if candidate.rank == 1
+                                    else Qt.CheckState.Unchecked)
+                self.countries.addItem(entry)
+            self.countries.blockSignals(False)
+            self.comment.clear()
+            self.reason.setCurrentIndex(0)
+        else:
+            self.detail.setHtml(detail_html(item))
+        self._update_actions()
+
+    def checked_countries(self) -> list[str]:
+        return [str(self.countries.item(i).data(Qt.ItemDataRole.UserRole))
+                for i in range(self.countries.count())
+                if self.countries.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _update_actions(self) -> None:
+        item = self.current_item()
+        idle = item is not None and not self._busy
+        allowed = item is not None and item.may_confirm(self._login)
+        self.countries.setEnabled(idle and allowed)
+        self.confirm_button.setEnabled(idle and allowed and bool(self.checked_countries()))
+        if item is not None and not allowed:
+            reason = four_eyes_reason(item, self._login)
+            self.confirm_button.setToolTip(reason)
+            self.four_eyes.setText(reason)
+            self.four_eyes.show()
+        else:
+            self.confirm_button.setToolTip("Confirm the checked candidate countries "
+                                           "(Ctrl+Return)")
+            self.four_eyes.hide()
+        has_comment = bool(self.comment.text().strip())
+        self.send_back_button.setEnabled(idle and has_comment)
+        self.send_back_button.setToolTip("Send back with the comment (Ctrl+B)" if has_comment
+                                         else NO_COMMENT_TIP)
+        has_reason = bool(self.reason.currentText().strip())
+        self.eliminate_button.setEnabled(idle and has_reason)
+        self.eliminate_button.setToolTip("Eliminate with the reason (Ctrl+E)" if has_reason
+                                         else NO_REASON_TIP)
+        self.comment.setEnabled(item is not None)
+        self.reason.setEnabled(item is not None)
+
+    def _set_status(self, text: str, *, error: bool = False) -> None:
+        self.status.setStyleSheet("color: #b00020" if error else "color: #1b5e20")
+        self.status.setText(text)
+
+    # ------------------------------------------------------------ decisions
+
+    @Slot()
+    def confirm(self) -> None:
+        item = self.current_item()
+        countries = self.checked_countries()
+        if item is None or not countries or not item.may_confirm(self._login):
+            return
+        self._decide(lambda db: review.confirm_countries(db, self._login, item.series_id,
+                                                         countries),
+                     f"{item.code} confirmed for {', '.join(countries)}.")
+
+    @Slot()
+    def send_back(self) -> None:
+        item = self.current_item()
+        comment = self.comment.text().strip()
+        if item is None:
+            return
+        if not comment:
+            self._set_status(NO_COMMENT_TIP, error=True)
+            return
+        self._decide(lambda db: review.send_back(db, self._login, item.series_id, comment),
+                     f"{item.code} sent back to the assessor.")
+
+    @Slot()
+    def eliminate(self) -> None:
+        item = self.current_item()
+        reason = self.reason.currentText().strip()
+        if item is None:
+            return
+        if not reason:
+            self._set_status(NO_REASON_TIP, error=True)
+            return
+        self._decide(lambda db: review.eliminate(db, self._login, item.series_id, reason),
+                     f"{item.code} eliminated ({reason}).")
+
+    def _decide(self, call: Callable[[Database], Changes], done_text: str) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self._update_actions()
+        db = self._db
+
+        def done(changes: Any) -> None:
+            self._busy = False
+            self._set_status(done_text)
+            self.changesMade.emit(changes)
+            self.refresh()
+
+        run_in_background(lambda _report: call(db), on_done=done, on_error=self._failed)
