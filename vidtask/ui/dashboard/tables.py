@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTableView
 
 from vidtask.domain.enums import Priority, SeriesStatus
 from vidtask.services.dashboard import ParticipantActivity, WaitingSeries
+from vidtask.ui.qt_types import AnyIndex
 
 Row = TypeVar("Row")
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 STUCK_BACKGROUND = QColor("#fde2e1")
 OVERLOADED_BACKGROUND = QColor("#fff1cc")

@@ -196,7 +196,7 @@ class DashboardWidget(QWidget):
 
     def _table(self, model: object, name: str, accessible: str) -> QTableView:
         view = QTableView(self)
-        view.setModel(model)  # type: ignore[arg-type]
+        view.setModel(model)
         view.setObjectName(name)
         view.setAccessibleName(accessible)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

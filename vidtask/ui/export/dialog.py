@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,9 +44,9 @@ from vidtask.services.packets import DEFAULT_EVALUATION, PacketResult, export_co
 from vidtask.services.review import DisseminationEntry, dissemination_list
 from vidtask.services.sprints import SprintInfo, list_sprints
 from vidtask.ui.naming import named
+from vidtask.ui.qt_types import AnyIndex
 from vidtask.ui.tasks import Report, TaskCancelled, run_in_background
 
-Index = QModelIndex | QPersistentModelIndex
 EVALUATION_CODES = tuple(f"{s}{i}" for s in "ABCX" for i in "1234")
 
 
@@ -65,10 +65,10 @@ class PacketResultsModel(QAbstractTableModel):
     def result(self, row: int) -> PacketResult:
         return self._rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -77,7 +77,7 @@ class PacketResultsModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
                                                Qt.ItemDataRole.ToolTipRole):
             return None
