@@ -16,14 +16,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never touch the real user's config: identity is written through platformdirs (XDG on Linux).
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="vidtask-ui-config-")
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from pytestqt.qtbot import QtBot  # noqa: E402
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
 
-from tests.conftest import World  # noqa: E402
-from vidtask.db.engine import Database  # noqa: E402
-from vidtask.services.participants import get_participant  # noqa: E402
-from vidtask.services.sprints import find_sprint  # noqa: E402
-from vidtask.ui.main_window import MainWindow  # noqa: E402
+from tests.conftest import World
+from vidtask.db.engine import Database
+from vidtask.services.participants import get_participant
+from vidtask.services.sprints import find_sprint
+from vidtask.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -36,6 +36,11 @@ def qsettings(tmp_path: Path) -> QSettings:
 WindowFactory = Callable[..., MainWindow]
 
 
+def _discard(window: object) -> None:
+    assert isinstance(window, MainWindow)
+    window.discard_unsaved_on_close = True
+
+
 @pytest.fixture
 def make_window(qtbot: QtBot, world: World, qsettings: QSettings, db_url: str
                 ) -> Iterator[WindowFactory]:
@@ -46,7 +51,7 @@ def make_window(qtbot: QtBot, world: World, qsettings: QSettings, db_url: str
         db = Database(db_url) if own_connection else world.db
         window = MainWindow(db, get_participant(db, login), find_sprint(db), poll_ms=100,
                             settings=qsettings)
-        qtbot.addWidget(window)
+        qtbot.addWidget(window, before_close_func=_discard)
         window.show()
         qtbot.waitUntil(lambda: window.loaded and window.model.rowCount() > 0, timeout=10_000)
         opened.append((window, db if own_connection else None))

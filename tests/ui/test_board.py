@@ -9,9 +9,9 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
 from vidtask.services import claims
+from vidtask.services.series import list_series
 from vidtask.ui.board.model import SeriesBoardModel
 from vidtask.ui.main_window import MainWindow
-from vidtask.services.series import list_series
 
 
 def _codes(window: MainWindow) -> list[str]:

@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"vidtask — {sprint.name} — {me.display_name} ({me.login}, "
                             f"{me.role.value}) — {db.describe()}")
         self.workspaces: dict[int, SeriesWorkspace] = {}
+        #: Scripts and tests closing the window on purpose skip the "unsaved changes" question.
+        self.discard_unsaved_on_close = False
         self._tick_count = 0
 
         # ---- board tab
@@ -524,7 +526,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         dirty = [w for w in self.workspaces.values() if w.dirty]
-        if dirty:
+        if dirty and not self.discard_unsaved_on_close:
             codes = ", ".join(w.detail.code if w.detail else "?" for w in dirty)
             answer = QMessageBox.question(
                 self, "Unsaved changes", f"Unsaved changes in {codes}. Quit and discard them?",

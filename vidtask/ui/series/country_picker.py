@@ -112,9 +112,24 @@ class CountryPicker(QWidget):
         self.setTabOrder(self.supported, self.excluded)
 
     def _filter(self, text: str) -> None:
-        self._proxy.setFilterFixedString(text.strip())
+        needle = text.strip()
+        self._proxy.setFilterFixedString(needle)
         if self._proxy.rowCount():
-            self.list.setCurrentIndex(self._proxy.index(0, 0))
+            self.list.setCurrentIndex(self._proxy.index(self._best_match(needle), 0))
+
+    def _best_match(self, needle: str) -> int:
+        """'FR' means France, not the Central African Republic: exact code, then name prefix."""
+        folded = needle.casefold()
+        prefix = None
+        for row in range(self._proxy.rowCount()):
+            index = self._proxy.index(row, 0)
+            code = str(index.data(CODE_ROLE))
+            if code.casefold() == folded:
+                return row
+            name = str(index.data()).split(" ", 1)[-1].casefold()
+            if prefix is None and folded and name.startswith(folded):
+                prefix = row
+        return prefix or 0
 
     def move_selection(self, step: int) -> None:
         rows = self._proxy.rowCount()

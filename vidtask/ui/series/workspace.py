@@ -337,7 +337,8 @@ class SeriesWorkspace(QWidget):
         if detail.claimed_by and detail.claim_expires_at and \
                 detail.claim_expires_at > datetime.now(UTC):
             self.claim_label.setText(f"Claimed by {detail.claimed_by_name} "
-                                     f"({lease_left(detail.claim_expires_at)} left)")
+                                     f"({detail.claimed_by}, "
+                                     f"{lease_left(detail.claim_expires_at)} left)")
         else:
             self.claim_label.setText("Not claimed")
         if claimable:
