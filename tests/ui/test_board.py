@@ -74,7 +74,7 @@ def test_sorting_by_a_column_keeps_the_selection(qtbot: QtBot, window: MainWindo
 
 def test_board_is_usable_from_the_keyboard(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.board.filter_edit.hasFocus())
+    qtbot.waitUntil(window.board.filter_edit.hasFocus)
     qtbot.keyClicks(window.board.filter_edit, "S-002")
     qtbot.keyClick(window.board.filter_edit, Qt.Key.Key_Down)
     assert window.board.table.hasFocus()

@@ -181,7 +181,7 @@ def test_conflicting_clue_edit_shows_both_versions_and_loses_no_text(
     qtbot.keyClicks(editor.description, "; Ukrainian spelling")
     mine = editor.description.toPlainText()
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: editor.merge.isVisible(), timeout=5_000)
+    qtbot.waitUntil(editor.merge.isVisible, timeout=5_000)
     assert editor.description.toPlainText() == mine
     assert "(pharmacy)" in editor.their_text.toPlainText()
     assert "nothing was overwritten" in workspace.editor_error.text()
