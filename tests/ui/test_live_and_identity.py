@@ -92,3 +92,20 @@ def test_unknown_remembered_identity_asks_again(db: Database, tmp_path: Path) ->
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     assert remembered(db, "nobody", settings) is None
     assert remembered(db, None, settings) is None
+
+
+def test_a_remembered_identity_opens_the_board_directly(qtbot: QtBot, world: World,
+                                                        tmp_path: Path) -> None:
+    from vidtask.ui.app import open_main_window
+    from vidtask.ui.identity import SPRINT_KEY
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue(SPRINT_KEY, "Test sprint")
+    window = open_main_window(world.db, "bert", settings)
+    assert window is not None
+    qtbot.addWidget(window)
+    try:
+        assert window.ctx.login == "bert" and window.ctx.sprint.name == "Test sprint"
+        qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=5_000)
+    finally:
+        window.shutdown()
