@@ -237,3 +237,16 @@ def test_release_extend_and_force_release(qtbot: QtBot, make_window: object, wor
     cora.act_force_release.trigger()
     qtbot.waitUntil(lambda: cora.model.series(world.series_ids[2]).claimed_by is None,
                     timeout=5_000)
+
+
+def test_tab_walks_the_clue_editor_in_reading_order(qtbot: QtBot, window: MainWindow,
+                                                   world: World) -> None:
+    workspace = _open(qtbot, window, world.series_ids[1])
+    _claim_in_workspace(qtbot, workspace)
+    editor = workspace.editor
+    editor.category.setFocus()
+    qtbot.waitUntil(editor.category.hasFocus)
+    order = [editor.description, editor.kind]
+    for widget in order:
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        qtbot.waitUntil(widget.hasFocus, timeout=2_000)

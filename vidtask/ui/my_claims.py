@@ -37,6 +37,8 @@ class MyClaimsPane(QWidget):
         self.list = QListWidget()
         name_widget(self.list, "myClaimsList", "My series")
         self.list.itemActivated.connect(self._open)
+        self.list.setMinimumWidth(self.fontMetrics().horizontalAdvance(
+            "VIDTF-D-0000  Checked bunk bed ") + 16)
         self.empty = QLabel("You hold no series. Select one on the board and press "
                             "Claim (Ctrl+K), or Claim next (Ctrl+Shift+K).")
         self.empty.setObjectName("myClaimsEmpty")

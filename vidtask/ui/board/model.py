@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from vidtask.domain.countries import UnknownCountry, country_name
+from vidtask.domain.enums import CLAIMABLE_STATUSES
 from vidtask.services.series import SeriesRow
 from vidtask.ui.common import (
     PRIORITY_COLOURS,
@@ -79,6 +80,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Last activity", lambda r: local_time(r.updated_at),
            lambda r: -r.updated_at.timestamp(), 115),
 )
+CLAIMABLE = frozenset(s.value for s in CLAIMABLE_STATUSES)
 STATUS_COLUMN = 2
 PRIORITY_COLUMN = 3
 LEASE_COLUMN = 5
@@ -101,7 +103,8 @@ class BoardFilter:
             return False
         if self.mine and not (row.claimed_by == self.me and _live(row, self.now)):
             return False
-        if self.unclaimed and _live(row, self.now):
+        # "Unclaimed" means free to take: nobody holds it and it is still open for work.
+        if self.unclaimed and (_live(row, self.now) or row.status not in CLAIMABLE):
             return False
         if self.country and row.top_country != self.country:
             return False

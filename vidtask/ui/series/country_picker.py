@@ -102,9 +102,12 @@ class CountryPicker(QWidget):
         right.addWidget(QLabel("Excludes:"), 2, 0)
         right.addWidget(self.excluded, 3, 0)
         grid.addLayout(right, 0, 2, 4, 1)
-        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(0, 3)
         grid.setColumnStretch(2, 2)
         self.list.setMinimumHeight(110)
+        # Names must stay readable at 150 % scaling in a narrow editor.
+        self.list.setMinimumWidth(self.fontMetrics().horizontalAdvance("AX Åland Islands  ") + 24)
+        self.supported.setMinimumWidth(self.fontMetrics().horizontalAdvance("GB United Kingdom"))
         self.setTabOrder(self.search, self.list)
         self.setTabOrder(self.list, self.support_button)
         self.setTabOrder(self.support_button, self.exclude_button)
