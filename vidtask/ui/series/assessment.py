@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import Any
+from typing import Any, TypeAlias
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -38,7 +38,7 @@ from vidtask.services.assessments import CandidateInput
 from vidtask.services.series_detail import CandidateInfo
 from vidtask.ui.common import country_text, name_widget
 
-Index = QModelIndex | QPersistentModelIndex
+Index: TypeAlias = QModelIndex | QPersistentModelIndex
 
 
 class RankingModel(QAbstractTableModel):
