@@ -160,6 +160,8 @@ class SeriesFilter:
     country: str | None = None
     text: str = ""
     limit: int | None = None
+    #: Only these series (the board refreshes just the rows the change feed names).
+    series_ids: frozenset[int] = frozenset()
 
 
 def list_series(db: Database, sprint_id: int, filters: SeriesFilter | None = None
@@ -201,6 +203,8 @@ def list_series(db: Database, sprint_id: int, filters: SeriesFilter | None = Non
         needle = f"%{_escape_like(filters.text.strip())}%"
         query = query.where(or_(*(column.ilike(needle, escape="\\") for column in (
             Series.code, Series.alias, Series.icse_id, Series.ncmec_name, Series.vics_name))))
+    if filters.series_ids:
+        query = query.where(Series.id.in_(sorted(filters.series_ids)))
     if filters.limit:
         query = query.limit(filters.limit)
     with db.read() as session:

@@ -1,0 +1,111 @@
+"""Two desktops on two connections see each other's claims; first start remembers who you are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QPushButton
+from pytest import MonkeyPatch
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import World
+from tests.ui.conftest import WindowFactory
+from vidtask.config import read_config_file
+from vidtask.db.engine import Database
+from vidtask.db.migrate import upgrade
+from vidtask.services import demo
+from vidtask.ui.identity import IdentityDialog, remembered
+
+
+def test_a_claim_in_one_window_shows_on_the_other_board(
+        qtbot: QtBot, make_window: WindowFactory, world: World) -> None:
+    anna = make_window("anna", own_connection=True)
+    bert = make_window("bert", own_connection=True)
+    assert anna.ctx.db is not bert.ctx.db
+    series_id = world.series_ids[0]
+    anna.board.select_series(series_id)
+    qtbot.mouseClick(anna.findChild(QPushButton, "claimButton"),  # type: ignore[arg-type]
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bert.model.series(series_id).claimed_by == "anna", timeout=5_000)
+    row = bert.model.row_of(series_id)
+    assert row is not None
+    assert bert.model.data(bert.model.index(row, 4)) == "Anna Specialist"
+    qtbot.waitUntil(lambda: "claimed 1" in bert.counts_label.text(), timeout=5_000)
+    assert "Mine 0" in bert.counts_label.text()
+    assert bert.connection_label.text().startswith("●")
+    assert "Synced" in bert.sync_label.text()
+    assert "Test sprint" in anna.windowTitle() and "anna" in anna.windowTitle()
+    assert "specialist" in anna.windowTitle() and anna.ctx.db.describe().backend in \
+        anna.windowTitle()
+
+
+def test_first_start_creates_the_first_person_and_a_sprint(
+        qtbot: QtBot, db_url: str, tmp_path: Path) -> None:
+    db = Database(db_url)
+    try:
+        settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+        dialog = IdentityDialog(db, settings)
+        qtbot.addWidget(dialog)
+        assert not dialog.person_combo.isEnabled() and dialog.new_login.isEnabled()
+        qtbot.keyClicks(dialog.sprint_name, "VIDTF 10")
+        qtbot.keyClicks(dialog.new_login, "ines.kask")
+        qtbot.keyClicks(dialog.new_name, "Ines Kask")
+        dialog.start_button.click()
+        assert dialog.result() == IdentityDialog.DialogCode.Accepted
+        assert dialog.result_identity is not None
+        me, sprint = dialog.result_identity
+        assert (me.login, me.role.value, sprint.name) == ("ines.kask", "admin", "VIDTF 10")
+        assert read_config_file()["identity"] == "ines.kask"
+        again = remembered(db, "ines.kask", settings)
+        assert again is not None and again[1].name == "VIDTF 10"
+    finally:
+        db.dispose()
+
+
+def test_first_start_loads_the_demo_and_picks_a_person(
+        qtbot: QtBot, db_url: str, tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    real = demo.generate_demo
+    monkeypatch.setattr(demo, "generate_demo",
+                        lambda db, **kw: real(db, series_count=4, **kw))
+    db = Database(db_url)
+    try:
+        settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+        dialog = IdentityDialog(db, settings)
+        qtbot.addWidget(dialog)
+        dialog.sprint_name.clear()
+        qtbot.mouseClick(dialog.demo_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.person_combo.count() > 10, timeout=60_000)
+        assert dialog.sprint_combo.currentData() == demo.DEMO_SPRINT_NAME
+        dialog.person_combo.setCurrentIndex(3)
+        login = dialog.person_combo.currentData()
+        dialog.start_button.click()
+        assert dialog.result_identity is not None
+        assert dialog.result_identity[0].login == login
+        assert settings.value("identity/sprint") == demo.DEMO_SPRINT_NAME
+    finally:
+        db.dispose()
+
+
+def test_unknown_remembered_identity_asks_again(db: Database, tmp_path: Path) -> None:
+    upgrade(db)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    assert remembered(db, "nobody", settings) is None
+    assert remembered(db, None, settings) is None
+
+
+def test_a_remembered_identity_opens_the_board_directly(qtbot: QtBot, world: World,
+                                                        tmp_path: Path) -> None:
+    from vidtask.ui.app import open_main_window
+    from vidtask.ui.identity import SPRINT_KEY
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue(SPRINT_KEY, "Test sprint")
+    window = open_main_window(world.db, "bert", settings)
+    assert window is not None
+    qtbot.addWidget(window)
+    try:
+        assert window.ctx.login == "bert" and window.ctx.sprint.name == "Test sprint"
+        qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=5_000)
+    finally:
+        window.shutdown()

@@ -1,0 +1,119 @@
+"""'My series' dock: the user's live claims with a lease countdown, Extend and Open.
+
+Signals: ``openRequested(int)`` — series id.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vidtask.services import claims
+from vidtask.services.claims import MyClaim
+from vidtask.ui.common import error_sentence, lease_left, local_time, name_widget
+from vidtask.ui.context import AppContext
+
+SERIES_ROLE = Qt.ItemDataRole.UserRole + 1
+SOON_SECONDS = 15 * 60
+
+
+class MyClaimsPane(QWidget):
+    openRequested = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.claims: list[MyClaim] = []
+        self.list = QListWidget()
+        name_widget(self.list, "myClaimsList", "My series")
+        self.list.itemActivated.connect(self._open)
+        self.list.setMinimumWidth(self.fontMetrics().horizontalAdvance(
+            "VIDTF-D-0000  Checked bunk bed ") + 16)
+        self.empty = QLabel("You hold no series. Select one on the board and press "
+                            "Claim (Ctrl+K), or Claim next (Ctrl+Shift+K).")
+        self.empty.setObjectName("myClaimsEmpty")
+        self.empty.setWordWrap(True)
+        self.extend_button = QPushButton("Extend")
+        name_widget(self.extend_button, "extendButton", "Extend the selected lease")
+        self.extend_button.clicked.connect(self.extend_selected)
+        self.open_button = QPushButton("Open")
+        name_widget(self.open_button, "openClaimButton", "Open the selected series")
+        self.open_button.clicked.connect(lambda: self._open(self.list.currentItem()))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.extend_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        self._show()
+
+    def reload(self) -> None:
+        self.ctx.workers.run(claims.my_claims, self.ctx.db, self.ctx.login, done=self._loaded,
+                             failed=lambda e: self.ctx.say(error_sentence(e)))
+
+    def _loaded(self, mine: list[MyClaim]) -> None:
+        self.claims = mine
+        self._show()
+
+    def _show(self) -> None:
+        selected = self.selected_series_id()
+        self.list.clear()
+        now = datetime.now(UTC)
+        for claim in self.claims:
+            left = lease_left(claim.expires_at, now)
+            soon = (claim.expires_at - now).total_seconds() < SOON_SECONDS
+            item = QListWidgetItem(f"{claim.code}  {claim.alias}\n    "
+                                   f"{'⚠ ' if soon else ''}{left} left · until "
+                                   f"{local_time(claim.expires_at, '%H:%M')}")
+            item.setData(SERIES_ROLE, claim.series_id)
+            self.list.addItem(item)
+            if claim.series_id == selected:
+                self.list.setCurrentItem(item)
+        if self.list.currentItem() is None and self.list.count():
+            self.list.setCurrentRow(0)
+        has = bool(self.claims)
+        self.empty.setVisible(not has)
+        self.list.setVisible(has)
+        self.extend_button.setEnabled(has)
+        self.open_button.setEnabled(has)
+
+    def tick(self) -> None:
+        """Countdown without a database call; expired leases drop out."""
+        now = datetime.now(UTC)
+        live = [c for c in self.claims if c.expires_at > now]
+        if len(live) != len(self.claims):
+            self.claims = live
+        self._show()
+
+    def selected_series_id(self) -> int:
+        item = self.list.currentItem()
+        return int(item.data(SERIES_ROLE)) if item is not None else 0
+
+    def extend_selected(self) -> None:
+        series_id = self.selected_series_id()
+        if not series_id:
+            return
+
+        def done(result: claims.ClaimResult) -> None:
+            self.ctx.wrote(result.changes)
+            self.ctx.say(f"Lease on {result.code} extended to "
+                         f"{local_time(result.expires_at, '%H:%M')}.")
+            self.reload()
+
+        self.ctx.workers.run(claims.renew_claim, self.ctx.db, self.ctx.login, series_id,
+                             done=done, failed=lambda e: self.ctx.say(error_sentence(e)))
+
+    def _open(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.openRequested.emit(int(item.data(SERIES_ROLE)))
