@@ -92,7 +92,7 @@ def _prepare(url: str) -> tuple[object, int]:
 
     db = Database(url)
     upgrade(db)
-    add_participant(db, None, "bench", "Bench Coordinator", role="coordinator")
+    add_participant(db, None, "bench", "Bench Admin", role="admin")
     sprint, _ = create_sprint(db, "bench", "Bench", date(2026, 1, 1), date(2026, 1, 12))
     return db, sprint.id
 
@@ -114,7 +114,8 @@ def _measure_db(path: str, mode: str, backend: str, url: str) -> dict[str, float
 def _raw_insert(db: object, sprint_id: int, path: str, backend: str) -> dict[str, float]:
     """The driver alone: same rows, same schema and indexes, one transaction, batches of 5000."""
     from vidtask.interchange.vics import read_vics
-    from vidtask.services.intake import INSERT_COLUMNS, _Intake
+    from vidtask.services.intake import prepare_record
+    from vidtask.services.intake_sink import INSERT_COLUMNS
     from vidtask.services.series import NewSeries, create_series, list_series
 
     with open(path, "rb") as stream:  # the series first, through the service (untimed)
@@ -150,7 +151,7 @@ def _raw_insert(db: object, sprint_id: int, path: str, backend: str) -> dict[str
                 if key in seen:
                     continue
                 seen.add(key)
-                batch.append(_Intake._row(ids[name], record))
+                batch.append((ids[name], *prepare_record(record, 0)[5]))
                 count += 1
             if len(batch) >= 5000:
                 timed += insert(batch)

@@ -15,36 +15,48 @@ import os
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from vidtask.db.engine import Database
 from vidtask.db.models import Media, Series
 from vidtask.domain.changes import Changes
 from vidtask.domain.errors import VidtaskError
-from vidtask.domain.media import CaseInfo, ImportFormatError, ImportIssue, MediaRecord
+from vidtask.domain.media import ImportFormatError, ImportIssue, MediaRecord
 from vidtask.domain.permissions import Action
 from vidtask.interchange.hashlist import read_hashlist
 from vidtask.interchange.icse import read_icse
 from vidtask.interchange.vics import read_vics
 from vidtask.services.common import load_sprint
+from vidtask.services.intake_pipeline import ParseAhead
+from vidtask.services.intake_sink import MediaSink
 from vidtask.services.series import NewSeries, add_series, link_series, set_series_media_flags
 from vidtask.services.tx import WriteTx, write_tx
 
-BATCH_ROWS = 5000  # rows per executemany / COPY round
 TICK_RECORDS = 1000  # records between cancel checks and progress reports
 MAX_LISTED_ISSUES = 100  # skipped records the report lists; the count covers all
 MAX_SERIES_CODE = 100  # Series.code length
 
-INSERT_COLUMNS = ("series_id", "md5", "sha1", "sha256", "pdq", "pdq_quality", "size_bytes",
-                  "mime_type", "category_code", "category_scheme", "victim_identified",
-                  "offender_identified", "is_distributed", "vics_media_id", "extra")
-
 # one encoder for every row: json.dumps with options builds a new one per call
 _encode_extra = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+# What the parse thread makes of one MediaRecord: (series names, md5 key, md5,
+# victim_identified, is_distributed, the row without its series_id, record number).
+Prepared = tuple[tuple[str, ...], bytes | str, str, bool | None, bool | None,
+                 tuple[Any, ...], int]
+
+
+def prepare_record(r: MediaRecord, record_no: int) -> Prepared:
+    """Everything about a record's rows that needs no database (runs on the parse thread)."""
+    tail = (r.md5, r.sha1, r.sha256, r.pdq, r.pdq_quality, r.size_bytes, r.mime_type,
+            r.category_code, r.category_scheme, r.victim_identified, r.offender_identified,
+            r.is_distributed, r.vics_media_id, _encode_extra(r.extra))
+    return (r.series_names, _md5_key(r.md5), r.md5, r.victim_identified, r.is_distributed,
+            tail, record_no)
 
 Cancel = Callable[[], bool] | threading.Event
 
@@ -238,12 +250,11 @@ class _Intake:
         for sid, code, vics_name in list(self.existing.values()):
             if vics_name:  # the VICS name wins over a code that happens to match
                 self.existing[clean_series_name(vics_name)] = (sid, code, vics_name)
-        self.rows: list[tuple[Any, ...]] = []
         self.pairs: dict[tuple[int, int], str] = {}
         self.own_issues: list[ImportIssue] = []
-        conn = tx.session.connection()
-        self.conn = conn
-        self.postgres = tx.db.is_postgresql
+        # rows above this id are the ones this import adds (for links to earlier imports)
+        self.max_media_id = tx.session.scalar(select(func.max(Media.id))) or 0
+        self.sink = MediaSink(tx.session.connection(), tx.db.is_postgresql)
 
     # -- series -------------------------------------------------------------------------------
 
@@ -251,6 +262,7 @@ class _Intake:
         found = self.by_name.get(raw_name)
         if found is not None:
             return self.infos[found]
+        self.sink.pause()  # the connection is needed for other statements
         name = clean_series_name(raw_name)
         if not name:
             raise _Skip("Series", "the series name is empty")
@@ -277,20 +289,48 @@ class _Intake:
 
     # -- records ------------------------------------------------------------------------------
 
-    def add(self, record: MediaRecord, record_no: int) -> bool:
-        """Queue the record's rows; True if the record is kept (new or already there)."""
-        names = record.series_names or ((self.default_series,) if self.default_series else ())
+    def add(self, prepared: Prepared) -> bool:
+        """Write the record's rows; True if the record is kept (new or already there)."""
+        names, key, _md5, victim, distributed, tail, record_no = prepared
         if not names:
-            self.own_issues.append(ImportIssue(
-                record_no, None, "Series",
-                "the record names no series (choose a series for records without one)"))
-            return False
+            if self.default_series is None:
+                self.own_issues.append(ImportIssue(
+                    record_no, None, "Series",
+                    "the record names no series (choose a series for records without one)"))
+                return False
+            names = (self.default_series,)
+        by_name = self.by_name
         try:
-            targets = [self.series_for(n) for n in names]
+            targets = [self.infos[by_name[n]] if n in by_name else self.series_for(n)
+                       for n in names]
         except _Skip as exc:
             self.own_issues.append(ImportIssue(record_no, None, exc.field, exc.reason))
             return False
-        key = _md5_key(record.md5)
+        added = False
+        if len(targets) == 1:
+            info = targets[0]
+            known = self.known[info.series_id]
+            if key in known:
+                info.already += 1
+            else:
+                known.add(key)
+                info.new += 1
+                added = True
+                self.sink.add((info.series_id, *tail))
+            if victim:
+                info.victim_identified += 1
+            if distributed:
+                info.distributed += 1
+        else:
+            added = self._add_to_several(targets, prepared)
+        if added:
+            self.report.new += 1
+        else:
+            self.report.already += 1
+        return True
+
+    def _add_to_several(self, targets: list[SeriesIntake], prepared: Prepared) -> bool:
+        _, key, md5, victim, distributed, tail, _ = prepared
         added = False
         seen: set[int] = set()
         for info in targets:
@@ -304,55 +344,48 @@ class _Intake:
                 known.add(key)
                 info.new += 1
                 added = True
-                self.rows.append(self._row(info.series_id, record))
-            if record.victim_identified:
+                self.sink.add((info.series_id, *tail))
+            if victim:
                 info.victim_identified += 1
-            if record.is_distributed:
+            if distributed:
                 info.distributed += 1
         if len(seen) > 1:
             ordered = sorted(seen)
             for i, a in enumerate(ordered):
                 for b in ordered[i + 1:]:
-                    self.pairs.setdefault((a, b), record.md5)
-        if added:
-            self.report.new += 1
-        else:
-            self.report.already += 1
-        if len(self.rows) >= BATCH_ROWS:
-            self.flush()
-        return True
-
-    @staticmethod
-    def _row(series_id: int, r: MediaRecord) -> tuple[Any, ...]:
-        return (series_id, r.md5, r.sha1, r.sha256, r.pdq, r.pdq_quality, r.size_bytes,
-                r.mime_type, r.category_code, r.category_scheme, r.victim_identified,
-                r.offender_identified, r.is_distributed, r.vics_media_id,
-                _encode_extra(r.extra))
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        rows, self.rows = self.rows, []
-        columns = ", ".join(INSERT_COLUMNS)
-        if self.postgres:
-            driver = self.conn.connection.driver_connection
-            assert driver is not None
-            with driver.cursor() as cursor, cursor.copy(
-                    f"COPY media ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" * len(INSERT_COLUMNS))
-            self.conn.exec_driver_sql(f"INSERT INTO media ({columns}) VALUES ({marks})", rows)
+                    self.pairs.setdefault((a, b), md5)
+        return added
 
     # -- the end ------------------------------------------------------------------------------
 
+    def _shared_with_other_series(self) -> dict[int, str]:
+        """Pairs (new row's series, other series of the sprint) sharing an MD5 that this
+        import added: media already there from an earlier import, or in two records."""
+        touched = [i.series_id for i in self.infos.values() if i.new]
+        codes = {i.series_id: i.code for i in self.infos.values()}
+        if not touched:
+            return codes
+        new, old, other = aliased(Media), aliased(Media), aliased(Series)
+        rows = self.tx.session.execute(
+            select(new.series_id, old.series_id, other.code, func.min(new.md5))
+            .select_from(new)
+            .join(old, (old.md5 == new.md5) & (old.series_id != new.series_id))
+            .join(other, other.id == old.series_id)
+            .where(new.id > self.max_media_id, new.series_id.in_(touched),
+                   other.sprint_id == self.sprint_id)
+            .group_by(new.series_id, old.series_id, other.code))
+        for a, b, code, md5 in rows:
+            codes[b] = code
+            self.pairs.setdefault((min(a, b), max(a, b)), md5)
+        return codes
+
     def finish(self, fmt: str) -> None:
-        self.flush()
+        self.sink.pause()
         tx = self.tx
-        for (a, b), md5 in self.pairs.items():
+        codes = self._shared_with_other_series()
+        for (a, b), md5 in sorted(self.pairs.items()):
             link_series(tx, a, b, f"media {md5} is in both (import)")
-            self.report.links.append((self.infos[a].code, self.infos[b].code))
+            self.report.links.append((codes[a], codes[b]))
         for info in self.infos.values():
             if info.new and not info.created:
                 set_series_media_flags(tx, info.series_id)
@@ -379,33 +412,22 @@ def _run(db: Database, actor: str, sprint_id: int, stream: IO[bytes], *, fmt: st
     counted = _Counting(stream)
     start = time.perf_counter()
 
-    def tell(records: int) -> None:
+    def tell(records: int, bytes_read: int) -> None:
         if progress is not None:
-            progress(ImportProgress(records, counted.bytes_read, total,
-                                    time.perf_counter() - start))
+            progress(ImportProgress(records, bytes_read, total, time.perf_counter() - start))
 
     try:
         with write_tx(db, actor, Action.IMPORT_SERIES) as tx:
             intake = _Intake(tx, sprint_id, report, default_series)
             reader = open_reader(counted)
-            items: Iterable[MediaRecord | CaseInfo] = reader
-            kept = 0
-            next_tick = TICK_RECORDS
             try:
-                for item in items:
-                    if type(item) is not MediaRecord:
-                        report.cases += 1
-                        continue
-                    kept += intake.add(item, reader.records_read)
-                    if strict and (reader.issues or intake.own_issues):
-                        _refuse_strict(reader.issues + intake.own_issues)
-                    if reader.records_read >= next_tick:
-                        next_tick = reader.records_read + TICK_RECORDS
-                        if _cancelled(cancel):
-                            raise ImportCancelled()
-                        tell(reader.records_read)
-            except ImportFormatError as exc:
-                raise IntakeRefused(f"{exc} Nothing was imported.") from exc
+                kept = _pump(intake, reader, counted, strict=strict, cancel=cancel, tell=tell)
+                intake.sink.pause()
+            except BaseException as exc:
+                intake.sink.abort(exc)
+                raise
+            finally:
+                intake.sink.close()
             if _cancelled(cancel):
                 raise ImportCancelled()
             issues = sorted(reader.issues + intake.own_issues, key=lambda i: i.record_no)
@@ -417,7 +439,7 @@ def _run(db: Database, actor: str, sprint_id: int, stream: IO[bytes], *, fmt: st
             report.issues = issues[:MAX_LISTED_ISSUES]
             report.scheme = getattr(reader, "scheme", None)
             intake.finish(fmt)
-            tell(reader.records_read)
+            tell(reader.records_read, counted.bytes_read)
             if dry_run:
                 raise _DryRun()
     except _DryRun:
@@ -426,6 +448,31 @@ def _run(db: Database, actor: str, sprint_id: int, stream: IO[bytes], *, fmt: st
         report.changes = tx.changes
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _pump(intake: _Intake, reader: Any, counted: _Counting, *, strict: bool,
+          cancel: Cancel | None, tell: Callable[[int, int], None]) -> int:
+    """Parse on a worker thread, write rows here; returns the number of records kept."""
+    report = intake.report
+    kept = 0
+    add = intake.add
+    try:
+        with ParseAhead(reader, records_read=lambda: reader.records_read,
+                        bytes_read=lambda: counted.bytes_read,
+                        issues=lambda: len(reader.issues), prepare=prepare_record,
+                        batch_records=TICK_RECORDS) as batches:
+            for batch in batches:
+                report.cases += batch.cases
+                for prepared in batch.records:
+                    kept += add(prepared)
+                if strict and (batch.reader_issues or intake.own_issues):
+                    _refuse_strict(reader.issues[:batch.reader_issues] + intake.own_issues)
+                if _cancelled(cancel):
+                    raise ImportCancelled()
+                tell(batch.records_read, batch.bytes_read)
+    except ImportFormatError as exc:
+        raise IntakeRefused(f"{exc} Nothing was imported.") from exc
+    return kept
 
 
 def _refuse_strict(issues: list[ImportIssue]) -> None:

@@ -372,3 +372,20 @@ def test_export_then_import_keeps_every_stored_field(world: World, shape: str) -
     fresh_ids = [s.series_id for s in report.series]
     export_vics(world.db, fresh_ids, again, shape=shape)
     assert again.getvalue() == out.getvalue()
+
+
+def test_a_media_already_in_another_series_from_an_earlier_import_links_them(
+        world: World) -> None:
+    vics(world, vics_doc(a_media(1, Series="Pink wall"), a_media(2, Series="Pink wall")))
+    report = vics(world, vics_doc(a_media(2, Series="Hotel 12"), a_media(3, Series="Hotel 12")))
+    assert report.links == [("Pink wall", "Hotel 12")]
+    with world.db.read() as session:
+        (link,) = session.scalars(select(SeriesLink)).all()
+        assert fake_hash(2) in link.reason
+    again = vics(world, vics_doc(a_media(2, Series="Hotel 12")))
+    assert again.new == 0 and again.links == []
+
+
+def test_the_same_media_in_two_records_of_one_file_links_their_series(world: World) -> None:
+    report = vics(world, vics_doc(a_media(1, Series="Pink wall"), a_media(1, Series="S-003")))
+    assert {frozenset(pair) for pair in report.links} == {frozenset({"Pink wall", "S-003"})}
