@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,6 +53,12 @@ def is_connection_error(error: BaseException) -> bool:
             return True
         if isinstance(current, ConnectionError | TimeoutError):
             return True
+        if isinstance(current, sqlite3.OperationalError) and "unable to open" in str(current):
+            return True  # the SQLite file's share went away; "locked" is contention, not this
+        original = getattr(current, "orig", None)
+        if isinstance(original, BaseException) and id(original) not in seen:
+            current = original
+            continue
         current = current.__cause__ or current.__context__
     return False
 

@@ -242,6 +242,8 @@ class PgListenWakeup(WakeupSource):
         self.channels = channels
         self._backoff = backoff or Backoff()
         self._highest_seen = 0
+        #: Server process id of the listening connection (for tests and diagnostics).
+        self.backend_pid: int | None = None
 
     def _run(self) -> None:
         import psycopg
@@ -258,6 +260,7 @@ class PgListenWakeup(WakeupSource):
                     for channel in self.channels:
                         connection.execute(f"LISTEN {channel}")
                     self._backoff.reset()
+                    self.backend_pid = connection.info.backend_pid
                     self.stats.connected = True
                     # Whatever was committed while we were not listening is in the log: read it.
                     self._fire(Wake("started" if first else "reconnected",
