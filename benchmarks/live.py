@@ -31,8 +31,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from vidtask.db.engine import Database  # noqa: E402
-from vidtask.db.migrate import upgrade  # noqa: E402
+from vidtask.db.engine import Database
+from vidtask.db.migrate import upgrade
 
 PG_ADMIN = os.environ.get("VIDTASK_TEST_POSTGRES_URL",
                           "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -87,7 +87,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 # --------------------------------------------------------------------------- propagation
 
-def _writer(url: str, series_ids: list[int], count: int, gap: float, stamps: Any,
+def _writer(url: str, series_ids: list[int], count: int, *, gap: float, stamps: Any,
             ready: Any) -> None:
     from vidtask.services import claims
 
@@ -122,8 +122,8 @@ def propagation(url: str, series_ids: list[int], count: int) -> list[float]:
 
     follower = FeedFollower(db, on_changes)
     follower.start()
-    writer = context.Process(target=_writer, args=(url, series_ids[:50], count, 0.05, stamps,
-                                                   ready))
+    writer = context.Process(target=_writer, args=(url, series_ids[:50], count),
+                             kwargs={"gap": 0.05, "stamps": stamps, "ready": ready})
     writer.start()
     time.sleep(0.5)
     ready.set()
@@ -157,7 +157,7 @@ _SQLITE_CLAIM = (
 _SQLITE_RELEASE = _PG_RELEASE.replace("%(id)s", ":id").replace("%(me)s", ":me")
 
 
-def _claim_client(mode: str, url: str, login: str, me: int, series_ids: list[int],
+def _claim_client(mode: str, url: str, login: str, *, me: int, series_ids: list[int],
                   seconds: float, start: Any, out: Any) -> None:
     from vidtask.domain.errors import ClaimConflict
     from vidtask.services import claims
@@ -224,9 +224,9 @@ def claim_round_trips(url: str, series_ids: list[int], clients: int, seconds: fl
         from vidtask.db.models import Participant
         ids = dict(session.execute(select(Participant.login, Participant.id)).all())
     db.dispose()
-    procs = [context.Process(target=_claim_client, args=(
-        mode, url, f"desk{n:02d}", ids[f"desk{n:02d}"], series_ids, seconds, start, out))
-        for n in range(1, clients + 1)]
+    procs = [context.Process(target=_claim_client, args=(mode, url, f"desk{n:02d}"), kwargs={
+        "me": ids[f"desk{n:02d}"], "series_ids": series_ids, "seconds": seconds, "start": start,
+        "out": out}) for n in range(1, clients + 1)]
     for proc in procs:
         proc.start()
     time.sleep(3.0)  # spawned interpreters import and connect
@@ -264,14 +264,16 @@ def main() -> None:
                     times, won, seconds = claim_round_trips(url, ids, args.clients,
                                                             args.seconds, mode)
                     figures[mode] = statistics.median(times), percentile(times, 0.99)
+                    driver = "psycopg" if backend == "postgresql" else "sqlite3"
                     label = ("service claims.claim_series" if mode == "service" else
-                             f"raw conditional UPDATE ({'psycopg' if backend == 'postgresql' else 'sqlite3'})")
+                             f"raw conditional UPDATE ({driver})")
                     print(f"[{backend}] {args.clients} clients, {label}: "
                           f"{len(times)} attempts, p50 {figures[mode][0] * 1000:.1f} ms, "
                           f"p99 {figures[mode][1] * 1000:.1f} ms, "
                           f"{won / seconds:.0f} claims/s won")
-                print(f"[{backend}] service / raw: p50 x{figures['service'][0] / figures['raw'][0]:.1f}, "
-                      f"p99 x{figures['service'][1] / figures['raw'][1]:.1f} (target <= x2)")
+                service, raw = figures["service"], figures["raw"]
+                print(f"[{backend}] service / raw: p50 x{service[0] / raw[0]:.1f}, "
+                      f"p99 x{service[1] / raw[1]:.1f} (target <= x2)")
             finally:
                 if drop is not None:
                     drop()

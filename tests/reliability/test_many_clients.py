@@ -87,6 +87,12 @@ def _check(db: Database, world: World, seconds: float, tmp_path: Path) -> None:
     assert errors == [], errors[:3]
 
     holders = workload.check_holders(db)
+    with db.read() as session:
+        from sqlalchemy import func, select
+
+        from vidtask.db.models import Event
+        expired = session.scalar(select(func.count()).select_from(Event)
+                                 .where(Event.action == "claim.expired"))
     assert holders.problems == [], holders.problems[:10]
     assert workload.check_acknowledged(db, clients) == []
     assert workload.check_versions(db) == []
@@ -105,7 +111,8 @@ def _check(db: Database, world: World, seconds: float, tmp_path: Path) -> None:
             refusals[name] = refusals.get(name, 0) + count
     print(f"\n{db.backend}: {CLIENTS} clients × {seconds:.0f} s: "
           f"{sum(c['ops'] for c in clients)} operations, {acked} acknowledged writes, "
-          f"{last} events ({holders.events} on series), refusals {refusals}; "
+          f"{last} events ({holders.events} on series, {expired} expiries), "
+          f"refusals {refusals}; "
           f"claim p50 {statistics.median(claims) * 1000:.1f} ms "
           f"p99 {_percentile(claims, 0.99) * 1000:.1f} ms; "
           f"write p50 {statistics.median(writes) * 1000:.1f} ms")

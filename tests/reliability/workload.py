@@ -177,10 +177,10 @@ def check_holders(db: Database) -> Verdict:
             if was != current:
                 verdict.problems.append(f"v{version}: {action} of {was}, holder was {current}")
             holder[series_id] = None
-        elif action in {"claim.renewed", "clue.added", "clue.edited", "clue.deleted"}:
-            if actor != current:
-                verdict.problems.append(f"v{version}: {actor} did {action} on {series_id} "
-                                        f"held by {current}")
+        elif (action in {"claim.renewed", "clue.added", "clue.edited", "clue.deleted"}
+              and actor != current):
+            verdict.problems.append(f"v{version}: {actor} did {action} on {series_id} "
+                                    f"held by {current}")
     for series_id, login in final.items():
         if holder.get(series_id) != login:
             verdict.problems.append(f"series {series_id}: log says {holder.get(series_id)}, "
@@ -189,7 +189,7 @@ def check_holders(db: Database) -> Verdict:
 
 
 def check_acknowledged(db: Database, results: Sequence[dict[str, Any]]) -> list[str]:
-    """Every acknowledged clue write is in the log, and each clue holds its last acknowledged text."""
+    """Every acknowledged clue write is logged; each clue holds its last acknowledged text."""
     with db.read() as session:
         logged = {(r[0], (r[1] or {}).get("description")) for r in session.execute(
             select(Event.entity_id, Event.after)
