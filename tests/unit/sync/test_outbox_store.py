@@ -198,3 +198,15 @@ def threading_sleep(seconds: float) -> None:
 @pytest.mark.parametrize("state", list(EntryState))
 def test_entry_states_are_stored_as_words(state: EntryState) -> None:
     assert state.value.isalpha()
+
+
+def test_a_merged_conflict_is_requeued_on_its_new_base(tmp_path: Path) -> None:
+    outbox = _outbox(tmp_path)
+    outbox.enqueue("anna", "clue.edit", {"text": "mine"}, chain="clue:7", based_on_version=3)
+    outbox.replay(lambda entry: (_ for _ in ()).throw(StaleVersion("clue", 7, 3, 4, "bert")))
+    [conflict] = outbox.conflicts()
+    outbox.requeue(conflict.id, {"text": "mine and bert's"}, based_on_version=4)
+    ran: list[tuple[str, int | None]] = []
+    outbox.replay(lambda entry: ran.append((entry.args["text"], entry.based_on_version)))
+    assert ran == [("mine and bert's", 4)]
+    assert outbox.conflicts() == []
