@@ -274,6 +274,12 @@ def main() -> None:
                 service, raw = figures["service"], figures["raw"]
                 print(f"[{backend}] service / raw: p50 x{service[0] / raw[0]:.1f}, "
                       f"p99 x{service[1] / raw[1]:.1f} (target <= x2)")
+                alone = {mode: statistics.median(claim_round_trips(url, ids, 1, 3.0, mode)[0])
+                         for mode in ("raw", "service")}
+                print(f"[{backend}] 1 client, uncontended: raw p50 {alone['raw'] * 1000:.2f} ms,"
+                      f" service p50 {alone['service'] * 1000:.2f} ms "
+                      f"(x{alone['service'] / alone['raw']:.1f}: the service's extra statements"
+                      " — actor, clock, row lock, lease, event, version counter, NOTIFY)")
             finally:
                 if drop is not None:
                     drop()
