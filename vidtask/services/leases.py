@@ -8,6 +8,7 @@ is about this desktop's keyboard and mouse, not about shared time.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -39,7 +40,7 @@ class LeaseWarning:
 
     @property
     def message(self) -> str:
-        minutes = max(0, int(self.remaining.total_seconds() // 60))
+        minutes = max(0, math.ceil(self.remaining.total_seconds() / 60))  # 7 min 59 s: "8 min"
         return f"Your claim on {self.code} expires in {minutes} min — extend it?"
 
 

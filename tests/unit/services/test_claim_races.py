@@ -1,4 +1,4 @@
-"""An edit racing a take-over of its series: the edit is refused, never logged after the new claim."""
+"""An edit racing a take-over of its series is refused, never logged after the new claim."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ def test_warning_ten_minutes_before_a_claim_runs_out(world: World) -> None:
     [warning] = lease_warnings(world.db, "anna")
     assert warning.code == "S-001"
     assert timedelta(minutes=7) < warning.remaining <= timedelta(minutes=8)
-    assert "expires in 7 min" in warning.message
+    assert "expires in 8 min" in warning.message
     assert lease_warnings(world.db, "bert") == []
 
 
