@@ -8,6 +8,7 @@ PostgreSQL: psycopg 3, session time zone UTC, a small pool (40 desktops share ma
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -158,7 +164,87 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    queue = WriterQueue.for_database(Path(str(engine.url.database)))
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         writing = connection.get_execution_options().get(_WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        if not writing:
+            connection.exec_driver_sql("BEGIN")
+            return
+        if queue.acquire():
+            connection.info[_QUEUED] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _leave_queue(connection.info)
+            raise
+
+    def _leave_queue(info: dict[str, Any]) -> None:
+        if info.pop(_QUEUED, False):
+            queue.release()
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection: Any) -> None:
+        _leave_queue(connection.info)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(connection: Any) -> None:
+        _leave_queue(connection.info)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        _leave_queue(record.info)  # a connection closed mid-transaction must not keep its place
+
+
+_QUEUED = "vidtask_writer_queued"
+
+
+class WriterQueue:
+    """Writers to one SQLite file wait their turn on an OS lock before BEGIN IMMEDIATE.
+
+    SQLite's own busy handler sleeps and polls (1, 2, 5 … 100 ms) and is unfair: measured with
+    40 client processes, some writers starved past the 15 s busy timeout ("database is locked").
+    A blocking POSIX lock wakes waiters as soon as it is free and keeps them off the CPU.
+    Record locks are per process, so threads of one process queue on a thread lock first; that
+    wait is bounded by the busy timeout, after which the writer goes on unqueued (a thread that
+    nests two write transactions then fails as before instead of hanging). SQLite's lock stays
+    the real guard; without `fcntl` (Windows) only the busy timeout applies.
+    """
+
+    _registry: dict[Path, WriterQueue] = {}
+    _registry_lock = threading.Lock()
+
+    def __init__(self, lock_path: Path) -> None:
+        self._path = lock_path
+        self._thread_lock = threading.Lock()
+        self._fd: int | None = None
+
+    @classmethod
+    def for_database(cls, database: Path) -> WriterQueue:
+        path = database.expanduser().resolve()
+        path = path.with_name(path.name + "-writers.lock")
+        with cls._registry_lock:
+            return cls._registry.setdefault(path, cls(path))
+
+    def acquire(self) -> bool:
+        if not self._thread_lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            return False
+        if fcntl is None:
+            return True
+        try:
+            if self._fd is None:  # one descriptor per process: closing any would drop the lock
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.lockf(self._fd, fcntl.LOCK_EX)
+        except OSError:
+            pass  # unwritable directory: SQLite's busy handler alone decides
+        return True
+
+    def release(self) -> None:
+        try:
+            if fcntl is not None and self._fd is not None:
+                fcntl.lockf(self._fd, fcntl.LOCK_UN)
+        except OSError:
+            pass
+        finally:
+            self._thread_lock.release()

@@ -42,7 +42,7 @@ def _clean(candidates: Sequence[CandidateInput]) -> list[CandidateInput]:
 
 def set_candidates_in(tx: WriteTx, series_id: int, candidates: Sequence[CandidateInput]) -> None:
     assert tx.actor is not None
-    series = load_series(tx.session, series_id)
+    series = load_series(tx.session, series_id, for_update=True)
     require_claim(tx, series)
     if series.status not in {SeriesStatus.CLAIMED, SeriesStatus.IN_ASSESSMENT}:
         raise InvalidTransition(series.code, series.status, "change its candidates")

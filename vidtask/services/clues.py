@@ -78,7 +78,7 @@ def clean_clue(data: ClueInput) -> dict[str, Any]:
 
 def add_clue_in(tx: WriteTx, series_id: int, values: dict[str, Any]) -> Clue:
     assert tx.actor is not None
-    series = load_series(tx.session, series_id)
+    series = load_series(tx.session, series_id, for_update=True)
     require_claim(tx, series)
     values = {**values, "handling": values.get("handling") or series.handling}
     clue = Clue(series_id=series_id, author_id=tx.actor.id, updated_by_id=tx.actor.id,
@@ -119,7 +119,7 @@ def edit_clue(db: Database, actor: str, clue_id: int, expected_version: int,
         if clue.version != expected_version:
             raise StaleVersion("clue", clue_id, expected_version, clue.version,
                                clue.updated_by.login)
-        require_claim(tx, load_series(tx.session, clue.series_id))
+        require_claim(tx, load_series(tx.session, clue.series_id, for_update=True))
         values["handling"] = values["handling"] or clue.handling
         before = snapshot(clue, CLUE_FIELDS)
         for name, value in values.items():
@@ -141,7 +141,7 @@ def delete_clue(db: Database, actor: str, clue_id: int, expected_version: int) -
         if clue.version != expected_version:
             raise StaleVersion("clue", clue_id, expected_version, clue.version,
                                clue.updated_by.login)
-        require_claim(tx, load_series(tx.session, clue.series_id))
+        require_claim(tx, load_series(tx.session, clue.series_id, for_update=True))
         before = snapshot(clue, CLUE_FIELDS)
         series_id = clue.series_id
         tx.session.delete(clue)

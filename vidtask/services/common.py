@@ -43,7 +43,11 @@ def holds_live_claim(series: Series, participant_id: int | None, now: datetime) 
 
 
 def require_claim(tx: WriteTx, series: Series) -> None:
-    """Edits to a series need the editor to hold its live claim: one person works it at a time."""
+    """Edits to a series need the editor to hold its live claim: one person works it at a time.
+
+    Load `series` FOR UPDATE: otherwise a take-over committed between this check and the edit's
+    commit lets the old holder's edit land after the new claim (found by tests/reliability).
+    """
     if not holds_live_claim(series, tx.actor.id if tx.actor else None, tx.now):
         raise ClaimRequired(series.code)
 

@@ -85,6 +85,8 @@ class WriteTx:
     def _append_events(self) -> Changes:
         if not self._pending:
             return Changes()
+        if self.db.is_postgresql:
+            return self._append_events_pg()
         count = len(self._pending)
         last = self.session.execute(
             update(ChangeCounter).where(ChangeCounter.id == 1)
@@ -108,10 +110,42 @@ class WriteTx:
             events.append(ChangeEvent(version, stamped, self.actor_login, pending.action,
                                       pending.entity_type, pending.entity_id, pending.series_id))
         self.session.execute(insert(Event), rows)
-        if self.db.is_postgresql:
-            self.session.execute(text("SELECT pg_notify(:channel, :payload)"),
-                                 {"channel": NOTIFY_CHANNEL, "payload": str(last)})
         return Changes(tuple(events))
+
+    def _append_events_pg(self) -> Changes:
+        """Counter bump, event rows and NOTIFY in ONE statement: the counter row's lock is then
+        held for that statement and the COMMIT only. Measured with 40 clients: the four-round-trip
+        version convoyed on the lock (claims p50 650 ms)."""
+        count = len(self._pending)
+        actor_id = self.actor.id if self.actor else None
+        rows = [{"ord": n, "actor_id": actor_id, "actor_login": self.actor_login,
+                 "action": p.action, "entity_type": p.entity_type, "entity_id": p.entity_id,
+                 "series_id": p.series_id, "sprint_id": p.sprint_id, "before": p.before,
+                 "after": p.after} for n, p in enumerate(self._pending)]
+        last = self.session.execute(_PG_APPEND, {
+            "n": count, "now": self.now, "rows": json.dumps(rows), "channel": NOTIFY_CHANNEL,
+        }).scalar_one()
+        first = last - count + 1
+        return Changes(tuple(
+            ChangeEvent(first + n, self.now, self.actor_login, p.action, p.entity_type,
+                        p.entity_id, p.series_id) for n, p in enumerate(self._pending)))
+
+
+_PG_APPEND = text("""
+WITH counter AS (
+    UPDATE change_counter SET version = version + :n WHERE id = 1 RETURNING version
+), added AS (
+    INSERT INTO events (version, occurred_at, actor_id, actor_login, action, entity_type,
+                        entity_id, series_id, sprint_id, before, after)
+    SELECT counter.version - :n + 1 + e.ord, :now, e.actor_id, e.actor_login, e.action,
+           e.entity_type, e.entity_id, e.series_id, e.sprint_id, e.before, e.after
+    FROM counter, jsonb_to_recordset(CAST(:rows AS jsonb)) AS e(
+        ord int, actor_id int, actor_login text, action text, entity_type text,
+        entity_id bigint, series_id bigint, sprint_id int, before jsonb, after jsonb)
+    RETURNING version
+)
+SELECT version FROM counter, LATERAL (SELECT pg_notify(:channel, counter.version::text)) AS sent
+""")
 
 
 @contextmanager
