@@ -118,16 +118,17 @@ class WriteTx:
         version convoyed on the lock (claims p50 650 ms)."""
         count = len(self._pending)
         actor_id = self.actor.id if self.actor else None
+        stamped = self.occurred_at or self.now
         rows = [{"ord": n, "actor_id": actor_id, "actor_login": self.actor_login,
                  "action": p.action, "entity_type": p.entity_type, "entity_id": p.entity_id,
                  "series_id": p.series_id, "sprint_id": p.sprint_id, "before": p.before,
                  "after": p.after} for n, p in enumerate(self._pending)]
         last = self.session.execute(_PG_APPEND, {
-            "n": count, "now": self.now, "rows": json.dumps(rows), "channel": NOTIFY_CHANNEL,
+            "n": count, "now": stamped, "rows": json.dumps(rows), "channel": NOTIFY_CHANNEL,
         }).scalar_one()
         first = last - count + 1
         return Changes(tuple(
-            ChangeEvent(first + n, self.now, self.actor_login, p.action, p.entity_type,
+            ChangeEvent(first + n, stamped, self.actor_login, p.action, p.entity_type,
                         p.entity_id, p.series_id) for n, p in enumerate(self._pending)))
 
 
