@@ -14,7 +14,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -194,7 +203,7 @@ class DashboardWidget(QWidget):
 
     # ------------------------------------------------------------------ layout
 
-    def _table(self, model: object, name: str, accessible: str) -> QTableView:
+    def _table(self, model: QAbstractItemModel, name: str, accessible: str) -> QTableView:
         view = QTableView(self)
         view.setModel(model)
         view.setObjectName(name)
