@@ -202,8 +202,8 @@ class MyClaim:
     expires_at: datetime
 
 
-def my_claims(db: Database, login: str) -> list[MyClaim]:
-    """Live claims of one person: what a restarted client gives back to its user."""
+def live_claims(db: Database, login: str) -> tuple[datetime, list[MyClaim]]:
+    """The server's time now and one person's unexpired claims, soonest expiry first."""
     with db.read() as session:
         now = db.server_now(session)
         rows = session.execute(
@@ -212,4 +212,9 @@ def my_claims(db: Database, login: str) -> list[MyClaim]:
             .where(Participant.login == login, Series.claim_expires_at > now)
             .order_by(Series.claim_expires_at)
         ).all()
-    return [MyClaim(r[0], r[1], r[2], r[3]) for r in rows if r[3] is not None]
+    return now, [MyClaim(r[0], r[1], r[2], r[3]) for r in rows if r[3] is not None]
+
+
+def my_claims(db: Database, login: str) -> list[MyClaim]:
+    """Live claims of one person: what a restarted client gives back to its user."""
+    return live_claims(db, login)[1]

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from vidtask.db.engine import Database
-from vidtask.db.models import Participant, Series
+from vidtask.db.models import Series
 from vidtask.domain.changes import Changes
 from vidtask.domain.errors import ClaimConflict
 from vidtask.services import claims
@@ -44,24 +44,12 @@ class LeaseWarning:
         return f"Your claim on {self.code} expires in {minutes} min — extend it?"
 
 
-def _live_claims(db: Database, login: str) -> tuple[datetime, list[tuple[int, str, str, datetime]]]:
-    with db.read() as session:
-        now = db.server_now(session)
-        rows = session.execute(
-            select(Series.id, Series.code, Series.alias, Series.claim_expires_at)
-            .join(Participant, Participant.id == Series.claimed_by_id)
-            .where(Participant.login == login, Series.claim_expires_at > now)
-            .order_by(Series.claim_expires_at)
-        ).all()
-    return now, [(r[0], r[1], r[2], r[3]) for r in rows if r[3] is not None]
-
-
 def lease_warnings(db: Database, login: str, within: timedelta = WARN_BEFORE
                    ) -> list[LeaseWarning]:
     """Live claims of `login` that expire within `within` (server clock), soonest first."""
-    now, rows = _live_claims(db, login)
-    return [LeaseWarning(sid, code, alias, expires, expires - now)
-            for sid, code, alias, expires in rows if expires - now <= within]
+    now, held = claims.live_claims(db, login)
+    return [LeaseWarning(c.series_id, c.code, c.alias, c.expires_at, c.expires_at - now)
+            for c in held if c.expires_at - now <= within]
 
 
 def expired_claim_count(db: Database, sprint_id: int | None = None) -> int:
@@ -127,12 +115,12 @@ class LeaseKeeper:
     def tick(self) -> LeaseTick:
         renewed: list[claims.ClaimResult] = []
         lost: list[ClaimConflict] = []
-        now, rows = _live_claims(self.db, self.login)
+        now, held = claims.live_claims(self.db, self.login)
         if self.activity.active_within(self.active_within):
-            for series_id, _code, _alias, expires in rows:
-                if expires - now <= self.renew_when_left:
+            for claim in held:
+                if claim.expires_at - now <= self.renew_when_left:
                     try:
-                        renewed.append(claims.renew_claim(self.db, self.login, series_id))
+                        renewed.append(claims.renew_claim(self.db, self.login, claim.series_id))
                     except ClaimConflict as conflict:
                         lost.append(conflict)
         warnings = tuple(lease_warnings(self.db, self.login, self.warn_before))

@@ -20,7 +20,7 @@ from vidtask.domain.enums import SeriesStatus
 from vidtask.domain.errors import InvalidInput, InvalidTransition, PermissionDenied
 from vidtask.domain.permissions import Action
 from vidtask.services.common import load_series
-from vidtask.services.series_detail import CandidateInfo, ClueInfo, clues_of
+from vidtask.services.series_detail import CandidateInfo, ClueInfo, candidates_of, clues_of
 from vidtask.services.tx import write_tx
 
 
@@ -124,17 +124,7 @@ def review_queue(db: Database, sprint_id: int) -> list[ReviewItem]:
             .order_by(Series.priority, Series.proposed_at, Series.code)).all()
         items: list[ReviewItem] = []
         for series, proposed_by in rows:
-            author = aliased(Participant)
-            confirmer = aliased(Participant)
-            candidates = tuple(
-                CandidateInfo(a.country, a.rank, a.confidence, a.rationale, login, a.confirmed,
-                              confirmer_login)
-                for a, login, confirmer_login in session.execute(
-                    select(CountryAssessment, author.login, confirmer.login)
-                    .join(author, author.id == CountryAssessment.author_id)
-                    .outerjoin(confirmer, confirmer.id == CountryAssessment.confirmed_by_id)
-                    .where(CountryAssessment.series_id == series.id)
-                    .order_by(CountryAssessment.rank)))
+            candidates = candidates_of(session, series.id)
             clues = clues_of(session, series.id)
             assessors = tuple(sorted({c.author for c in candidates}
                                      | ({proposed_by} if proposed_by else set())))

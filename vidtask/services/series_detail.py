@@ -156,22 +156,27 @@ def clues_of(session: Any, series_id: int) -> tuple[ClueInfo, ...]:
         for c, login, name, editor_login in rows)
 
 
+def candidates_of(session: Any, series_id: int) -> tuple[CandidateInfo, ...]:
+    """Ranked candidate countries of a series, with who ranked and who confirmed each."""
+    author = aliased(Participant)
+    confirmer = aliased(Participant)
+    return tuple(
+        CandidateInfo(a.country, a.rank, a.confidence, a.rationale, login, a.confirmed,
+                      confirmer_login)
+        for a, login, confirmer_login in session.execute(
+            select(CountryAssessment, author.login, confirmer.login)
+            .join(author, author.id == CountryAssessment.author_id)
+            .outerjoin(confirmer, confirmer.id == CountryAssessment.confirmed_by_id)
+            .where(CountryAssessment.series_id == series_id)
+            .order_by(CountryAssessment.rank)))
+
+
 def get_series_detail(db: Database, series_id: int) -> SeriesDetail:
     with db.read() as session:
         s = load_series(session, series_id)
         holder = session.get(Participant, s.claimed_by_id) if s.claimed_by_id else None
         proposer = session.get(Participant, s.proposed_by_id) if s.proposed_by_id else None
-        author = aliased(Participant)
-        confirmer = aliased(Participant)
-        candidates = tuple(
-            CandidateInfo(a.country, a.rank, a.confidence, a.rationale, login, a.confirmed,
-                          confirmer_login)
-            for a, login, confirmer_login in session.execute(
-                select(CountryAssessment, author.login, confirmer.login)
-                .join(author, author.id == CountryAssessment.author_id)
-                .outerjoin(confirmer, confirmer.id == CountryAssessment.confirmed_by_id)
-                .where(CountryAssessment.series_id == series_id)
-                .order_by(CountryAssessment.rank)))
+        candidates = candidates_of(session, series_id)
         comments = tuple(
             CommentInfo(c.id, c.clue_id, login, name, c.body, c.created_at)
             for c, login, name in session.execute(
