@@ -12,14 +12,16 @@ from sqlalchemy import update
 
 from tests.conftest import World
 from tests.ui.conftest import WindowFactory
-from tests.ui.review_world import propose
+from tests.ui.review_world import confirmed, propose
 from vidtask.db.engine import Database
 from vidtask.db.models import Series
-from vidtask.services import claims, presence
+from vidtask.services import claims, clues, presence
 from vidtask.services.leases import ActivityClock
+from vidtask.ui.app import wants_password
 from vidtask.ui.export.dialog import ExportPacketsDialog
 from vidtask.ui.intake.dialog import ImportDialog
 from vidtask.ui.main_window import MainWindow
+from vidtask.ui.review.feedback import FeedbackDialog
 from vidtask.ui.review.queue import ReviewQueueWidget
 
 pytestmark = pytest.mark.gui
@@ -162,3 +164,57 @@ def test_sqlite_mode_says_it_trusts_whoever_opens_the_file(
     else:
         assert window.mode_label.text() == "SQLite mode"
         assert "trusts" in window.mode_label.toolTip()
+
+
+def test_an_open_editor_shows_who_changed_the_clue_and_keeps_the_text(
+        qtbot: QtBot, world: World, make_window: WindowFactory) -> None:
+    series_id = world.series_ids[1]
+    claims.claim_series(world.db, "anna", series_id)
+    clue_id, _ = clues.add_clue(world.db, "anna", series_id, clues.ClueInput(
+        "text", "Shop sign in Cyrillic", kind="script", value="Cyrl"))
+    window = make_window("anna")
+    workspace = window.open_series(series_id)
+    qtbot.waitUntil(lambda: workspace.loaded, timeout=5_000)
+    workspace.clue_list.setCurrentRow(0)
+    qtbot.waitUntil(lambda: workspace.editor.clue is not None)
+    editor = workspace.editor
+    editor.description.selectAll()
+    qtbot.keyClicks(editor.description, "Sign reads Apteka")
+    mine = editor.description.toPlainText()
+    # Anna's laptop saves the same clue meanwhile; the feed brings the change to this window
+    clues.edit_clue(world.db, "anna", clue_id, 1, clues.ClueInput(
+        "text", "Shop sign: pharmacy", kind="script", value="Cyrl"))
+    qtbot.waitUntil(workspace.change_banner.isVisible, timeout=5_000)
+    assert "changed by" in workspace.change_banner.text()
+    assert "review" in workspace.change_banner.text()
+    assert editor.description.toPlainText() == mine
+    workspace.change_banner.linkActivated.emit("review")
+    assert editor.merge.isVisible()
+    assert "pharmacy" in editor.their_text.toPlainText()
+    assert editor.description.toPlainText() == mine
+    assert not workspace.change_banner.isVisible()
+
+
+def test_record_feedback_opens_for_a_confirmed_series(
+        qtbot: QtBot, world: World, make_window: WindowFactory) -> None:
+    series_id = world.series_ids[0]
+    confirmed(world, series_id)
+    window = make_window("cody")
+    qtbot.waitUntil(lambda: window.model.series(series_id).status == "confirmed",
+                    timeout=5_000)
+    window.board.select_series(series_id)
+    action(window, "actRecordFeedback").trigger()
+    qtbot.waitUntil(lambda: "feedback" in window.dialogs, timeout=5_000)
+    dialog = window.dialogs["feedback"]
+    assert isinstance(dialog, FeedbackDialog)
+    assert "S-001" in dialog.windowTitle()
+    dialog.reject()
+
+
+def test_a_password_prompt_is_recognised_only_for_postgresql_without_password() -> None:
+    refused = Exception("connection failed: fe_sendauth: no password supplied")
+    assert wants_password("postgresql+psycopg://anna@db.example.org/vidtask", refused)
+    assert not wants_password("postgresql+psycopg://anna:pw@db.example.org/vidtask", refused)
+    assert not wants_password("sqlite:////tmp/x.sqlite3", refused)
+    assert not wants_password("postgresql+psycopg://anna@db.example.org/vidtask",
+                              Exception("database \"vidtask\" does not exist"))

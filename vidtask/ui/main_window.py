@@ -754,4 +754,6 @@ class MainWindow(QMainWindow):
         self.ticker.stop()
         self.session.stop()
         self.dashboard.stop()
+        if self.review is not None:
+            self.review.stop()
         self.ctx.workers.close()
