@@ -439,7 +439,7 @@ class MainWindow(QMainWindow):
 
     def _presence_changed(self, _people: list[Any]) -> None:
         count = self.session.online_count()
-        self.online_label.setText(f"👥 {count} online")
+        self.online_label.setText(f"{count} online")
         self.online_label.setToolTip("\n".join(sorted({p.display_name for p in _people}))
                                      or "Nobody else is online")
         for series_id, workspace in self.workspaces.items():
@@ -499,8 +499,8 @@ class MainWindow(QMainWindow):
         self.mode_label.setText("SQLite mode")
         self.mode_label.setToolTip(SQLITE_TRUST_NOTICE)
         # said once, plainly; the label keeps it in its tooltip
-        self.show_message("SQLite mode trusts everyone who can open the file. "
-                          + SQLITE_TRUST_NOTICE)
+        self.show_message("SQLite mode trusts everyone who can open the file (details: "
+                          "hover “SQLite mode”).")
 
     def connect_database(self) -> None:
         """File ▸ Connect to database…: sign in to a PostgreSQL room database, open a window."""

@@ -341,7 +341,7 @@ class SeriesWorkspace(QWidget):
 
     def set_viewers(self, names: Sequence[str]) -> None:
         """Presence: who else has this series open right now."""
-        self.viewers_label.setText("👁 Also open by " + ", ".join(names) if names else "")
+        self.viewers_label.setText("Also open by " + ", ".join(names) if names else "")
         self.viewers_label.setToolTip("People who have this series open on their desktop now")
         self.viewers_label.setVisible(bool(names))
 
