@@ -218,3 +218,16 @@ def test_a_password_prompt_is_recognised_only_for_postgresql_without_password() 
     assert not wants_password("sqlite:////tmp/x.sqlite3", refused)
     assert not wants_password("postgresql+psycopg://anna@db.example.org/vidtask",
                               Exception("database \"vidtask\" does not exist"))
+
+
+def test_losing_the_database_says_changes_are_kept_and_comes_back(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window("anna")
+    seen: list[str] = []
+    window.session.connectionStateChanged.connect(
+        lambda _state: seen.append(window.connection_label.text()))
+    window.session.monitor.report_failure(ConnectionError("server closed the connection"))
+    qtbot.waitUntil(lambda: "○ offline — your changes are kept" in seen, timeout=5_000)
+    # the monitor's prober reaches the database again (backoff from 0.25 s)
+    qtbot.waitUntil(lambda: window.connection_label.text().startswith("● Connected"),
+                    timeout=10_000)

@@ -23,7 +23,7 @@ from vidtask.db.engine import Database
 from vidtask.services import presence
 from vidtask.services.leases import ActivityClock, LeaseKeeper, LeaseTick
 from vidtask.services.presence import OnlinePerson
-from vidtask.sync.connection import ConnectionMonitor
+from vidtask.sync.connection import ConnectionMonitor, is_connection_error
 from vidtask.sync.wakeup import wakeup_for
 from vidtask.ui.live import LiveFeed
 from vidtask.ui.live_wakeup import LiveWakeup
@@ -73,6 +73,8 @@ class LiveSession(QObject):
         self.bridge.wokeUp.connect(self._woke)
         self.bridge.presenceChanged.connect(self._schedule_presence_read)
         self.bridge.connectionStateChanged.connect(self.connectionStateChanged)
+        # a failed feed read hands over to the monitor, which probes with backoff
+        feed.connectionChanged.connect(self._feed_reachable)
         self._filter = _ActivityFilter(self.activity, self)
         self._lease_busy = self._heartbeat_busy = False
         self._ended = False
@@ -120,6 +122,12 @@ class LiveSession(QObject):
         if not self.db.is_postgresql:  # SQLite: presence commits wake us like any other
             self._schedule_presence_read()
 
+    def _feed_reachable(self, ok: bool, reason: str) -> None:
+        if ok:
+            self.monitor.report_success()
+        else:
+            self.monitor.report_failure(ConnectionError(reason))
+
     def _schedule_presence_read(self) -> None:
         if not self._presence_read.isActive():
             self._presence_read.start()
@@ -141,7 +149,8 @@ class LiveSession(QObject):
 
     def _heartbeat_failed(self, error: BaseException) -> None:
         self._heartbeat_busy = False
-        self.monitor.report_failure(error)
+        if is_connection_error(error):
+            self.monitor.report_failure(error)
 
     def read_presence(self) -> None:
         self.workers.run(presence.who_is_online, self.db, done=self._presence_read_done,
@@ -177,4 +186,5 @@ class LiveSession(QObject):
 
     def _lease_failed(self, error: BaseException) -> None:
         self._lease_busy = False
-        self.monitor.report_failure(error)
+        if is_connection_error(error):
+            self.monitor.report_failure(error)

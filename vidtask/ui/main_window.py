@@ -432,6 +432,7 @@ class MainWindow(QMainWindow):
         if state == "online":
             self._connection_changed(True, "")
             self.show_message("Back online.")
+            self.live.poll_now()  # catch up on what happened meanwhile
         elif state == "reconnecting":
             self.connection_label.setText("◌ Reconnecting…")
         else:
