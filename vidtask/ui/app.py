@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.engine import make_url
 
@@ -112,4 +112,7 @@ def run_gui(database_url: str | None = None) -> int:
     if window is None:
         return 0
     window.show()
-    return int(app.exec())
+    code = int(app.exec())
+    # screens' background calls (review, export, report) finish before Python tears down
+    QThreadPool.globalInstance().waitForDone(30_000)
+    return code

@@ -135,7 +135,6 @@ class MainWindow(QMainWindow):
         self.lease_label.setStyleSheet("QLabel { color: #8a5a00; font-weight: bold; }")
         self.lease_extend_button = self._button("Extend", "leaseExtendButton",
                                                 "Extend the lease that is about to end")
-        self.lease_extend_button.setFlat(True)
         self.lease_extend_button.clicked.connect(self.extend_warned)
         self.lease_label.hide()
         self.lease_extend_button.hide()
@@ -500,8 +499,7 @@ class MainWindow(QMainWindow):
         self.mode_label.setText("SQLite mode")
         self.mode_label.setToolTip(SQLITE_TRUST_NOTICE)
         # said once, plainly; the label keeps it in its tooltip
-        self.show_message("SQLite mode trusts everyone who can open the file (details: "
-                          "hover “SQLite mode”).")
+        self.show_message("SQLite mode trusts everyone who can open the file.")
 
     def connect_database(self) -> None:
         """File ▸ Connect to database…: sign in to a PostgreSQL room database, open a window."""
