@@ -231,3 +231,26 @@ def test_losing_the_database_says_changes_are_kept_and_comes_back(
     # the monitor's prober reaches the database again (backoff from 0.25 s)
     qtbot.waitUntil(lambda: window.connection_label.text().startswith("● Connected"),
                     timeout=10_000)
+
+
+def test_a_wakeup_during_a_read_is_answered_by_one_more_read(
+        qtbot: QtBot, world: World, make_window: WindowFactory) -> None:
+    window = make_window("anna", poll_ms=60_000)
+    feed = window.live
+    window.session.bridge.stop()  # only this test's wake-ups (SQLite heartbeats wake us too)
+    qtbot.waitUntil(lambda: feed.version is not None and not feed._in_flight, timeout=5_000)
+    qtbot.wait(300)
+    reads: list[int | None] = []
+    fetch = feed._fetch
+
+    def counted(version: int | None) -> tuple[int, list[object]]:
+        reads.append(version)
+        return fetch(version)  # type: ignore[return-value]
+
+    feed._fetch = counted  # type: ignore[method-assign]
+    feed.poll_now()
+    feed.poll_now()  # arrives while the first read runs
+    feed.poll_now()  # … and a third: still just one more read
+    qtbot.waitUntil(lambda: len(reads) == 2 and not feed._in_flight, timeout=5_000)
+    qtbot.wait(300)
+    assert len(reads) == 2
