@@ -1,6 +1,7 @@
 """GUI test fixtures: offscreen Qt, a private config dir and QSettings file, windows on `world`.
 
-Every window polls the change feed every 100 ms so refreshes show up quickly in tests.
+Every window polls the change feed every 100 ms so refreshes show up quickly in tests, unless a
+test passes `poll_ms` (the wake-up tests use a slow backstop to prove the wake-up path works).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from vidtask.db.engine import Database
 from vidtask.services.participants import get_participant
 from vidtask.services.sprints import find_sprint
 from vidtask.ui.main_window import MainWindow
+from vidtask.ui.tasks import tasks_running
 
 pytestmark = pytest.mark.gui
 
@@ -47,9 +49,10 @@ def make_window(qtbot: QtBot, world: World, qsettings: QSettings, db_url: str
     """Open a MainWindow as LOGIN; `own_connection=True` gives it its own Database object."""
     opened: list[tuple[MainWindow, Database | None]] = []
 
-    def make(login: str = "anna", *, own_connection: bool = False) -> MainWindow:
+    def make(login: str = "anna", *, own_connection: bool = False,
+             poll_ms: int = 100) -> MainWindow:
         db = Database(db_url) if own_connection else world.db
-        window = MainWindow(db, get_participant(db, login), find_sprint(db), poll_ms=100,
+        window = MainWindow(db, get_participant(db, login), find_sprint(db), poll_ms=poll_ms,
                             settings=qsettings)
         qtbot.addWidget(window, before_close_func=_discard)
         window.show()
@@ -58,8 +61,11 @@ def make_window(qtbot: QtBot, world: World, qsettings: QSettings, db_url: str
         return window
 
     yield make
-    for window, own in opened:
+    for window, _own in opened:
         window.shutdown()
+    # the review and export screens run on the global pool: let them report before disposal
+    qtbot.waitUntil(lambda: tasks_running() == 0, timeout=20_000)
+    for _window, own in opened:
         if own is not None:
             own.dispose()
 

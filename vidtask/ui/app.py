@@ -1,11 +1,13 @@
-"""Start the desktop application: QApplication, database, identity, main window."""
+"""Start the desktop application: QApplication, database (signing in when PostgreSQL asks for a
+password), identity, main window; and File ▸ Connect to database… switching to another one."""
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy.engine import make_url
 
 from vidtask.config import resolve_settings
 from vidtask.db.engine import Database
@@ -13,6 +15,11 @@ from vidtask.db.migrate import upgrade
 from vidtask.ui.common import error_sentence
 from vidtask.ui.identity import IdentityDialog, remembered
 from vidtask.ui.main_window import MainWindow
+from vidtask.ui.signin import SignInDialog
+
+#: What libpq says when the server wants a password the URL does not carry.
+_PASSWORD_WANTED = ("no password supplied", "password authentication failed",
+                    "fe_sendauth")
 
 
 def _application() -> QApplication:
@@ -37,17 +44,75 @@ def open_main_window(db: Database, identity: str | None,
     return MainWindow(db, *chosen, settings=settings)
 
 
+def wants_password(url: str, error: BaseException) -> bool:
+    """A PostgreSQL URL without a password, refused because the server asks for one."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return False
+    if not parsed.drivername.startswith("postgresql") or parsed.password:
+        return False
+    text = str(error).lower()
+    return any(marker in text for marker in _PASSWORD_WANTED)
+
+
+def open_database(url: str) -> Database:
+    db = Database(url)
+    try:
+        upgrade(db)
+    except BaseException:
+        db.dispose()
+        raise
+    return db
+
+
+def switch_database(window: MainWindow) -> MainWindow | None:
+    """File ▸ Connect to database…: sign in, then a new window replaces this one."""
+    dialog = SignInDialog(window)
+    if dialog.exec() != SignInDialog.DialogCode.Accepted or not dialog.database_url():
+        return None
+    try:
+        db = open_database(dialog.database_url())
+    except Exception as exc:  # shown, and the current window stays
+        window.show_message(f"Cannot open the database: {error_sentence(exc)}")
+        return None
+    details = dialog.details()
+    new = open_main_window(db, details.user if details else None, window.settings)
+    if new is None:
+        db.dispose()
+        return None
+    new.show()
+    window.close()
+    return new
+
+
 def run_gui(database_url: str | None = None) -> int:
     app = _application()
     settings = resolve_settings(database_url)
+    identity = settings.identity
     try:
-        db = Database(settings.database_url)
-        upgrade(db)
+        db = open_database(settings.database_url)
     except Exception as exc:  # the one place a start-up failure becomes a dialog
-        QMessageBox.critical(None, "vidtask", f"Cannot open the database: {error_sentence(exc)}")
-        return 1
-    window = open_main_window(db, settings.identity)
+        if not wants_password(settings.database_url, exc):
+            QMessageBox.critical(None, "vidtask",
+                                 f"Cannot open the database: {error_sentence(exc)}")
+            return 1
+        dialog = SignInDialog()
+        if dialog.exec() != SignInDialog.DialogCode.Accepted or not dialog.database_url():
+            return 0
+        try:
+            db = open_database(dialog.database_url())
+        except Exception as again:
+            QMessageBox.critical(None, "vidtask",
+                                 f"Cannot open the database: {error_sentence(again)}")
+            return 1
+        details = dialog.details()
+        identity = details.user if details else identity
+    window = open_main_window(db, identity)
     if window is None:
         return 0
     window.show()
-    return int(app.exec())
+    code = int(app.exec())
+    # screens' background calls (review, export, report) finish before Python tears down
+    QThreadPool.globalInstance().waitForDone(30_000)
+    return code

@@ -1,7 +1,9 @@
-"""Live refresh: ask the change feed "what changed since N" about once a second, off the GUI thread.
+"""Live refresh: ask the change feed "what changed since N", off the GUI thread.
 
-One class owns the refresh so that a later wake-up source (PostgreSQL LISTEN/NOTIFY, SQLite
-`PRAGMA data_version`) can replace the timer without touching any screen: call `poll_now()`.
+The main window calls `poll_now()` on every wake-up (PostgreSQL LISTEN/NOTIFY, SQLite
+`PRAGMA data_version`, see `vidtask.ui.live_wakeup`); the timer is only a slow backstop. A wake-up
+that arrives while a poll runs is remembered and answered by one more poll right after, so a
+change committed during the read is never left waiting for the backstop.
 
 Signals: ``changesArrived(list)`` — ChangeEvents, oldest first, on the GUI thread;
 ``connectionChanged(bool, str)`` — reachable or not, with the error sentence;
@@ -19,7 +21,8 @@ from vidtask.domain.changes import ChangeEvent, Changes
 from vidtask.sync.feed import changes_since, current_version
 from vidtask.ui.workers import Workers
 
-POLL_INTERVAL_MS = 1_000
+#: Backstop only: wake-ups trigger the reads that matter.
+POLL_INTERVAL_MS = 10_000
 
 
 class LiveFeed(QObject):
@@ -33,6 +36,7 @@ class LiveFeed(QObject):
         self._db, self._workers = db, workers
         self.version: int | None = None
         self._in_flight = False
+        self._again = False
         self.connected = True
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
@@ -48,8 +52,10 @@ class LiveFeed(QObject):
     def poll_now(self) -> None:
         """Ask the feed once (a wake-up source may call this directly)."""
         if self._in_flight:
+            self._again = True
             return
         self._in_flight = True
+        self._again = False
         self._workers.run(self._fetch, self.version, done=self._arrived, failed=self._failed)
 
     def _fetch(self, version: int | None) -> tuple[int, list[ChangeEvent]]:
@@ -68,6 +74,7 @@ class LiveFeed(QObject):
         self.synced.emit(datetime.now())
         if events:
             self.changesArrived.emit(events)
+        self._poll_again_if_woken()
 
     def _failed(self, error: BaseException) -> None:
         self._in_flight = False
@@ -75,6 +82,11 @@ class LiveFeed(QObject):
             self.connected = False
         self.connectionChanged.emit(False, str(error).splitlines()[0] if str(error) else
                                     type(error).__name__)
+        self._poll_again_if_woken()
+
+    def _poll_again_if_woken(self) -> None:
+        if self._again and self.timer.isActive():
+            self.poll_now()
 
     def note_local(self, changes: Changes) -> None:
         """This window's own writes: show them at once instead of waiting for the next poll."""

@@ -1,9 +1,10 @@
-"""The main window: series board in the centre, a tab per open series, 'My series' dock,
-menus with every action's shortcut, and a status bar (connection, last sync, claim counts).
+"""The main window: series board in the centre, a tab per open series, the review queue
+(coordinators) and the dashboard, 'My series' dock, menus with every action's shortcut, and a
+status bar (connection, last sync, people online, lease warnings, claim counts).
 
-Other screens (review queue, dashboard…) plug in with `MainWindow.add_tab(widget, title,
-shortcut)`; they can listen to `MainWindow.live.changesArrived` for refreshes and use
-`MainWindow.ctx` (database, user, sprint, workers, status messages).
+Screens plug in with `MainWindow.add_tab(widget, title, shortcut)`; `apply_changes` hands every
+change-feed batch to them, and `screen_wrote(changes)` brings a screen's own writes back at once.
+Live updates come from wake-ups (`LiveSession`); the feed's timer is a 10 s backstop.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialog,
     QDockWidget,
     QHBoxLayout,
     QInputDialog,
@@ -33,15 +36,22 @@ from vidtask.domain.changes import ChangeEvent
 from vidtask.domain.errors import ClaimConflict
 from vidtask.domain.permissions import Action
 from vidtask.services import claims
+from vidtask.services.credentials import SQLITE_TRUST_NOTICE
+from vidtask.services.leases import LeaseTick, LeaseWarning
 from vidtask.services.participants import ParticipantInfo
 from vidtask.services.series import SeriesFilter, SeriesRow, list_series
 from vidtask.services.sprints import SprintInfo
+from vidtask.ui import coordination
 from vidtask.ui.board.model import SeriesBoardModel
 from vidtask.ui.board.view import BoardView
 from vidtask.ui.common import error_sentence, local_time, name_widget
 from vidtask.ui.context import AppContext
-from vidtask.ui.live import LiveFeed
+from vidtask.ui.dashboard import DashboardWidget
+from vidtask.ui.dashboard.widget import IGNORED_ACTIONS
+from vidtask.ui.live import POLL_INTERVAL_MS, LiveFeed
+from vidtask.ui.live_session import LiveSession
 from vidtask.ui.my_claims import MyClaimsPane
+from vidtask.ui.review.queue import ReviewQueueWidget
 from vidtask.ui.series.workspace import SeriesWorkspace
 
 #: Above this many changed series a full board reload is cheaper than a targeted one.
@@ -52,7 +62,7 @@ MESSAGE_MS = 10_000
 
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, me: ParticipantInfo, sprint: SprintInfo, *,
-                 poll_ms: int = 1_000, settings: QSettings | None = None) -> None:
+                 poll_ms: int = POLL_INTERVAL_MS, settings: QSettings | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.ctx = AppContext(db, me, sprint, self)
@@ -63,6 +73,9 @@ class MainWindow(QMainWindow):
         #: Scripts and tests closing the window on purpose skip the "unsaved changes" question.
         self.discard_unsaved_on_close = False
         self._tick_count = 0
+        #: Open coordinator dialogs by name ("import", "export", "feedback").
+        self.dialogs: dict[str, QDialog] = {}
+        self.lease_warnings: tuple[LeaseWarning, ...] = ()
 
         # ---- board tab
         self.model = SeriesBoardModel(me.login, self)
@@ -115,8 +128,22 @@ class MainWindow(QMainWindow):
         self.sync_label.setObjectName("lastSync")
         self.counts_label = QLabel("")
         self.counts_label.setObjectName("claimCounts")
+        self.online_label = QLabel("")
+        name_widget(self.online_label, "onlineCount", "People online")
+        self.lease_label = QLabel("")
+        name_widget(self.lease_label, "leaseWarning", "Lease warning")
+        self.lease_label.setStyleSheet("QLabel { color: #8a5a00; font-weight: bold; }")
+        self.lease_extend_button = self._button("Extend", "leaseExtendButton",
+                                                "Extend the lease that is about to end")
+        self.lease_extend_button.clicked.connect(self.extend_warned)
+        self.lease_label.hide()
+        self.lease_extend_button.hide()
+        self.mode_label = QLabel("")
+        name_widget(self.mode_label, "trustNotice", "Database trust mode")
         bar = self.statusBar()
-        for label in (self.counts_label, self.sync_label, self.connection_label):
+        for label in (self.lease_label, self.lease_extend_button, self.counts_label,
+                      self.online_label, self.sync_label, self.mode_label,
+                      self.connection_label):
             bar.addPermanentWidget(label)
         self.ctx.message.connect(self.show_message)
 
@@ -136,6 +163,32 @@ class MainWindow(QMainWindow):
         self.live.connectionChanged.connect(self._connection_changed)
         self.live.synced.connect(self._synced)
         self.ctx.changed.connect(lambda _c: self.live.poll_now())
+        self.session = LiveSession(db, me.login, sprint.id, self.live, workers=self.ctx.workers,
+                                   open_series=lambda: sorted(self.workspaces), parent=self)
+        self.session.connectionStateChanged.connect(self._connection_state)
+        self.session.presenceChanged.connect(self._presence_changed)
+        self.session.leaseTicked.connect(self._lease_ticked)
+
+        # ---- other screens: review (coordinators, admins) and dashboard (everyone)
+        self.review: ReviewQueueWidget | None = None
+        if self.ctx.may(Action.CONFIRM):
+            self.review = ReviewQueueWidget(db, sprint.id, me.login)
+            self.review.changesMade.connect(self.screen_wrote)
+            refresh = self.review.findChild(QPushButton, "reviewRefresh")
+            self._drop_shortcuts(self.review.confirm_button, self.review.eliminate_button,
+                                 *([refresh] if refresh is not None else []))
+            self.add_tab(self.review, "Review", "Ctrl+2")
+            self._action(self.view_menu, "&Dissemination list", "Ctrl+4",
+                         self.show_dissemination, "actShowDissemination")
+        self.dashboard = DashboardWidget(db, sprint.id)
+        self._drop_shortcuts(self.dashboard.refresh_button, self.dashboard.export_button)
+        self.dashboard.reportExported.connect(
+            lambda path: self.show_message(f"Sprint report written: {path}"))
+        self.dashboard.reportFailed.connect(self.show_message)
+        self.add_tab(self.dashboard, "Dashboard", "Ctrl+3")
+        self._dashboard_stale = False
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self._show_trust_mode()
 
         self.ticker = QTimer(self)
         self.ticker.setInterval(1_000)
@@ -157,6 +210,7 @@ class MainWindow(QMainWindow):
         self.reload_board()
         self.my_claims.reload()
         self.live.start()
+        self.session.start()
         self._update_actions()
 
     # ---------------------------------------------------------------- building
@@ -190,6 +244,18 @@ class MainWindow(QMainWindow):
         file_menu = menus.addMenu("&File")
         self._action(file_menu, "&Refresh now", "F5", self.refresh_now, "actRefresh")
         file_menu.addSeparator()
+        self.act_import = self._action(file_menu, "&Import series…", "Ctrl+I",
+                                       lambda: coordination.open_import(self), "actImport")
+        self.act_import.setVisible(self.ctx.may(Action.IMPORT_SERIES))
+        self.act_export = self._action(file_menu, "&Export packets…", "Ctrl+Shift+X",
+                                       lambda: coordination.open_export(self), "actExportPackets")
+        self.act_export.setVisible(self.ctx.may(Action.EXPORT_PACKETS))
+        self._action(file_menu, "Export sprint &report (PDF)…", "Ctrl+Shift+E",
+                     lambda: coordination.export_report(self), "actExportReport")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Connect to database…", "Ctrl+Shift+D", self.connect_database,
+                     "actConnect")
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close, "actQuit")
 
         series = menus.addMenu("&Series")
@@ -201,12 +267,18 @@ class MainWindow(QMainWindow):
                                            self.claim_next, "actClaimNext")
         self.act_release = self._action(series, "&Release", "Ctrl+Shift+R",
                                         self.release_selected, "actRelease")
-        self.act_extend = self._action(series, "&Extend lease", "Ctrl+E", self.extend_current,
+        self.act_extend = self._action(series, "&Extend lease", "Ctrl+E",
+                                       lambda: self._on_review("eliminate", self.extend_current),
                                        "actExtend")
         self.act_force_release = self._action(series, "&Force release (reason)…",
                                               "Ctrl+Alt+R", self.force_release_selected,
                                               "actForceRelease")
         self.act_force_release.setVisible(self.ctx.may(Action.FORCE_RELEASE))
+        series.addSeparator()
+        self.act_feedback = self._action(series, "Record country &feedback…", "Ctrl+Shift+B",
+                                         lambda: coordination.record_feedback(self),
+                                         "actRecordFeedback")
+        self.act_feedback.setVisible(self.ctx.may(Action.RECORD_FEEDBACK))
 
         work = menus.addMenu("&Workspace")
         self._action(work, "&Save clue", "Ctrl+S", lambda: self._in_workspace("save_clue"),
@@ -216,7 +288,9 @@ class MainWindow(QMainWindow):
         self._action(work, "&Propose for confirmation", "Ctrl+P", self._propose_current,
                      "actPropose")
         self._action(work, "Post &comment", "Ctrl+Return",
-                     lambda: self._in_workspace("post_comment_now"), "actPostComment")
+                     lambda: self._on_review("confirm",
+                                             lambda: self._in_workspace("post_comment_now")),
+                     "actPostComment")
         self._action(work, "Close &tab", "Ctrl+W", self.close_current_tab, "actCloseTab")
 
         view = menus.addMenu("&View")
@@ -234,6 +308,28 @@ class MainWindow(QMainWindow):
         self._action(view, "Pre&vious tab", "Ctrl+PgUp", lambda: self._step_tab(-1),
                      "actPrevTab")
         view.addSeparator()
+
+    @staticmethod
+    def _drop_shortcuts(*buttons: QAbstractButton) -> None:
+        """Embedded screens' own shortcuts would clash with the window's (Ctrl+E, F5…);
+        the window's actions route those keys to the current screen instead."""
+        for button in buttons:
+            button.setShortcut(QKeySequence())
+
+    def _on_review(self, method: str, otherwise: Callable[[], Any]) -> None:
+        """Ctrl+Return confirms and Ctrl+E eliminates while the review tab is showing."""
+        if self.review is not None and self.tabs.currentWidget() is self.review:
+            button = {"confirm": self.review.confirm_button,
+                      "eliminate": self.review.eliminate_button}[method]
+            if button.isEnabled():
+                button.click()
+            return
+        otherwise()
+
+    def show_dissemination(self) -> None:
+        if self.review is not None:
+            self.tabs.setCurrentWidget(self.review)
+            self.review.tabs.setCurrentIndex(1)
 
     def add_tab(self, widget: QWidget, title: str, shortcut: str | None = None) -> int:
         """Add another screen (review queue, dashboard…) as a permanent tab with a shortcut."""
@@ -281,6 +377,25 @@ class MainWindow(QMainWindow):
                 workspace.refresh_if_touched(series_ids)
         if any(e.action.startswith("claim.") or e.action == "series.proposed" for e in events):
             self.my_claims.reload()
+        if self.review is not None:
+            self.review.apply_changes(events)
+        if self.dashboard.isVisible():
+            self.dashboard.apply_changes(events)
+        else:  # its figures are read on the GUI thread: only when someone looks
+            self._dashboard_stale = self._dashboard_stale or any(
+                e.action not in IGNORED_ACTIONS for e in events)
+
+    def _tab_shown(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.dashboard and self._dashboard_stale:
+            self._dashboard_stale = False
+            self.dashboard.refresh()
+
+    def screen_wrote(self, payload: Any) -> None:
+        """A screen or dialog of this window wrote: show it everywhere now, not at next poll."""
+        changes = coordination.changes_of(payload)
+        if changes:
+            self.apply_changes(list(changes.events))
+            self.ctx.wrote(changes)
 
     def _rows_changed(self, rows: list[SeriesRow]) -> None:
         self.model.update_rows(rows)
@@ -292,7 +407,11 @@ class MainWindow(QMainWindow):
         self.my_claims.reload()
         for workspace in self.workspaces.values():
             workspace.reload()
+        if self.review is not None:
+            self.review.refresh()
+        self.dashboard.refresh()
         self.live.poll_now()
+        self.session.read_presence()
 
     # ---------------------------------------------------------------- status bar
     def show_message(self, text: str) -> None:
@@ -304,8 +423,89 @@ class MainWindow(QMainWindow):
             self.connection_label.setText(f"● Connected to {description.backend}")
             self.connection_label.setToolTip(str(description))
         else:
-            self.connection_label.setText("○ Offline — retrying")
-            self.connection_label.setToolTip(reason)
+            self.connection_label.setText("○ offline — your changes are kept")
+            self.connection_label.setToolTip(f"Reconnecting with backoff. {reason}".strip())
+
+    def _connection_state(self, state: str) -> None:
+        """The connection monitor's view: online / offline / reconnecting."""
+        if state == "online":
+            self._connection_changed(True, "")
+            self.show_message("Back online.")
+            self.live.poll_now()  # catch up on what happened meanwhile
+        elif state == "reconnecting":
+            self.connection_label.setText("◌ Reconnecting…")
+        else:
+            self._connection_changed(False, self.session.monitor.last_error or "")
+
+    def _presence_changed(self, _people: list[Any]) -> None:
+        count = self.session.online_count()
+        self.online_label.setText(f"{count} online")
+        self.online_label.setToolTip("\n".join(sorted({p.display_name for p in _people}))
+                                     or "Nobody else is online")
+        for series_id, workspace in self.workspaces.items():
+            workspace.set_viewers(self.session.viewers_of(series_id))
+
+    def _lease_ticked(self, tick: LeaseTick) -> None:
+        for result in tick.renewed:
+            self.ctx.wrote(result.changes)
+        if tick.swept:
+            self.ctx.wrote(tick.swept)
+        for conflict in tick.lost:
+            self.show_message(error_sentence(conflict))
+        if tick.renewed or tick.lost:
+            self.my_claims.reload()
+        self.show_lease_warnings(tick.warnings)
+
+    def show_lease_warnings(self, warnings: tuple[LeaseWarning, ...]) -> None:
+        """'VIDTF-D-0012 lease ends in 9 min — Extend' in the status bar and the dock."""
+        self.lease_warnings = warnings
+        if not warnings:
+            self.lease_label.hide()
+            self.lease_extend_button.hide()
+            self.my_claims.set_warning("")
+            return
+        first = warnings[0]
+        minutes = max(0, -(-int(first.remaining.total_seconds()) // 60))
+        more = f" (+{len(warnings) - 1} more)" if len(warnings) > 1 else ""
+        text = f"⚠ {first.code} lease ends in {minutes} min{more}"
+        self.lease_label.setText(text)
+        self.lease_label.setToolTip("\n".join(w.message for w in warnings))
+        self.lease_extend_button.setText(f"Extend {first.code}")
+        self.lease_label.show()
+        self.lease_extend_button.show()
+        self.my_claims.set_warning("\n".join(w.message for w in warnings))
+
+    def extend_warned(self) -> None:
+        """The warning's Extend: renew the soonest-ending claim (the user asked: no idle check)."""
+        if not self.lease_warnings:
+            return
+        series_id = self.lease_warnings[0].series_id
+
+        def done(result: claims.ClaimResult) -> None:
+            self.ctx.wrote(result.changes)
+            self.my_claims.reload()
+            self.show_message(f"Lease on {result.code} extended to "
+                              f"{local_time(result.expires_at, '%H:%M')}.")
+            self.show_lease_warnings(tuple(w for w in self.lease_warnings
+                                           if w.series_id != series_id))
+
+        self.ctx.workers.run(self.session.leases.extend, series_id, done=done,
+                             failed=lambda e: self.show_message(error_sentence(e)))
+
+    def _show_trust_mode(self) -> None:
+        if self.ctx.db.is_postgresql:
+            self.mode_label.hide()
+            return
+        self.mode_label.setText("SQLite mode")
+        self.mode_label.setToolTip(SQLITE_TRUST_NOTICE)
+        # said once, plainly; the label keeps it in its tooltip
+        self.show_message("SQLite mode trusts everyone who can open the file.")
+
+    def connect_database(self) -> None:
+        """File ▸ Connect to database…: sign in to a PostgreSQL room database, open a window."""
+        from vidtask.ui.app import switch_database  # app imports this module
+
+        switch_database(self)
 
     def _synced(self, moment: datetime) -> None:
         if not self.connection_label.text().startswith("●"):
@@ -338,6 +538,9 @@ class MainWindow(QMainWindow):
     def _selected_row(self) -> SeriesRow | None:
         series_id = self.board.selected_series_id()
         return self.model.series(series_id) if series_id else None
+
+    def current_series_id(self) -> int:
+        return self._current_series_id()
 
     def _current_series_id(self) -> int:
         widget = self.tabs.currentWidget()
@@ -462,6 +665,8 @@ class MainWindow(QMainWindow):
             index = self.tabs.addTab(workspace, row.code if row else "Series")
             workspace.titleChanged.connect(
                 lambda title, w=workspace: self.tabs.setTabText(self.tabs.indexOf(w), title))
+            workspace.set_viewers(self.session.viewers_of(series_id))
+            self.session.heartbeat_now()  # the others see at once that this series is open
         else:
             index = self.tabs.indexOf(workspace)
         self.tabs.setCurrentIndex(index)
@@ -494,6 +699,7 @@ class MainWindow(QMainWindow):
         self.tabs.removeTab(index)
         self.workspaces.pop(widget.series_id, None)
         widget.deleteLater()
+        self.session.heartbeat_now()
         return True
 
     def close_current_tab(self) -> None:
@@ -545,4 +751,8 @@ class MainWindow(QMainWindow):
         """Stop timers and wait for running service calls (their sessions must close)."""
         self.live.stop()
         self.ticker.stop()
+        self.session.stop()
+        self.dashboard.stop()
+        if self.review is not None:
+            self.review.stop()
         self.ctx.workers.close()

@@ -43,6 +43,13 @@ class MyClaimsPane(QWidget):
                             "Claim (Ctrl+K), or Claim next (Ctrl+Shift+K).")
         self.empty.setObjectName("myClaimsEmpty")
         self.empty.setWordWrap(True)
+        self.warning = QLabel("")
+        name_widget(self.warning, "myClaimsWarning", "Lease warning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("QLabel { background: #fff3cd; color: #4d3800; "
+                                   "border: 1px solid #e0b800; border-radius: 4px; "
+                                   "padding: 4px; }")
+        self.warning.hide()
         self.extend_button = QPushButton("Extend")
         name_widget(self.extend_button, "extendButton", "Extend the selected lease")
         self.extend_button.clicked.connect(self.extend_selected)
@@ -53,6 +60,7 @@ class MyClaimsPane(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.extend_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.warning)
         layout.addWidget(self.empty)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
@@ -87,6 +95,11 @@ class MyClaimsPane(QWidget):
         self.list.setVisible(has)
         self.extend_button.setEnabled(has)
         self.open_button.setEnabled(has)
+
+    def set_warning(self, text: str) -> None:
+        """The lease keeper's warnings ("… expires in 9 min — extend it?"); empty hides."""
+        self.warning.setText(text)
+        self.warning.setVisible(bool(text))
 
     def tick(self) -> None:
         """Countdown without a database call; expired leases drop out."""

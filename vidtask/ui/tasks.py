@@ -4,6 +4,12 @@ A `QRunnable` on the global `QThreadPool`; its `TaskSignals` object lives in the
 the queued connections deliver `finished`, `failed` and `progress` there. Errors users can see
 (`VidtaskError`) arrive as their one sentence; anything else as "Unexpected error: …".
 
+Why two helpers: the main window's own calls use `vidtask.ui.workers.Workers` (one per window,
+closed with it). The standalone review, export, feedback and dashboard screens came with this
+one because they need progress reports and cancellation, which `Workers` lacks; embedded in the
+window they stop accepting results when it closes (`ReviewQueueWidget.stop`). Merging the two
+means adding progress to `Workers` and giving each screen the window's instance.
+
 Signals (TaskSignals): finished(object) the call's return value; failed(str) one sentence;
 progress(int, int, str) done, total, what is being worked on.
 """

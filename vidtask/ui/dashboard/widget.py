@@ -280,6 +280,11 @@ class DashboardWidget(QWidget):
         self._pending.stop()
         self.show_dashboard(sprint_dashboard(self.db, self.sprint_id))
 
+    def stop(self) -> None:
+        """The window is closing: no more refreshes (the database may be gone next)."""
+        self._pending.stop()
+        self._periodic.stop()
+
     def _refresh_if_visible(self) -> None:
         if self.isVisible():
             self.refresh()

@@ -101,7 +101,7 @@ class ExportPacketsDialog(QDialog):
         self.setObjectName("exportDialog")
         self.setAccessibleName("Export packets")
         self.setWindowTitle("Export packets")
-        self.resize(820, 680)
+        self.resize(960, 680)
 
         self.countries = named(QListWidget(), "exportCountries",
                                "Countries to export, with waiting series")
@@ -184,13 +184,15 @@ class ExportPacketsDialog(QDialog):
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
-        form.addRow("Output &folder", folder_row)
+        folder_label = QLabel("Output &folder")  # a row holding a layout gets no buddy itself
+        folder_label.setBuddy(self.folder)
+        form.addRow(folder_label, folder_row)
         form.addRow("", self.include_notified)
         form.addRow("", self.override)
         form.addRow("Override &reason", self.override_reason)
         top = QHBoxLayout()
-        top.addWidget(country_box, 2)
-        top.addLayout(form, 3)
+        top.addWidget(country_box, 1)  # "GB — United Kingdom (2 waiting, 0 sent)" fits
+        top.addLayout(form, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.run_button)

@@ -111,6 +111,7 @@ class ReviewQueueWidget(QWidget):
         self._db, self._sprint_id, self._login = db, sprint_id, login
         self._busy = False
         self._pending_refresh = False
+        self._stopped = False
         self._selected_id: int | None = None
         self.setObjectName("reviewQueueWidget")
 
@@ -220,9 +221,15 @@ class ReviewQueueWidget(QWidget):
         rows = self.queue.selectionModel().selectedRows()
         return self.queue_model.item(rows[0].row()) if rows else None
 
+    def stop(self) -> None:
+        """The window is closing: results still on their way are dropped, not shown."""
+        self._stopped = True
+
     @Slot()
     def refresh(self) -> None:
         """Reload queue and dissemination list in the background; keeps the selection."""
+        if self._stopped:
+            return
         if self._busy:
             self._pending_refresh = True
             return
@@ -243,6 +250,8 @@ class ReviewQueueWidget(QWidget):
 
     def _loaded(self, result: tuple[list[ReviewItem], list[DisseminationEntry]]) -> None:
         self._busy = False
+        if self._stopped:
+            return
         queue, entries = result
         keep = self._selected_id
         self.queue_model.set_rows(queue)
@@ -263,6 +272,8 @@ class ReviewQueueWidget(QWidget):
 
     def _failed(self, message: str) -> None:
         self._busy = False
+        if self._stopped:
+            return
         self._set_status(message, error=True)
         self._update_actions()
 
@@ -374,6 +385,8 @@ class ReviewQueueWidget(QWidget):
 
         def done(changes: Any) -> None:
             self._busy = False
+            if self._stopped:
+                return
             self._set_status(done_text)
             self.changesMade.emit(changes)
             self.refresh()

@@ -117,6 +117,18 @@ class SeriesWorkspace(QWidget):
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setWordWrap(True)
         self.banner.hide()
+        # someone else saved the clue this user is editing: say so, keep the text, offer merge
+        self.change_banner = QLabel()
+        name_widget(self.change_banner, "changeBanner", "Changed by someone else")
+        self.change_banner.setStyleSheet(BANNER_STYLE)
+        self.change_banner.setWordWrap(True)
+        self.change_banner.setTextFormat(Qt.TextFormat.RichText)
+        self.change_banner.linkActivated.connect(lambda _link: self.review_change())
+        self.change_banner.hide()
+        self._changed_clue: ClueInfo | None = None
+        self.viewers_label = QLabel()
+        name_widget(self.viewers_label, "workspaceViewers", "Who else has this series open")
+        self.viewers_label.hide()
         self.read_only_note = QLabel()
         name_widget(self.read_only_note, "readOnlyNote", "Read-only note")
         self.read_only_note.setStyleSheet(READ_ONLY_STYLE)
@@ -126,6 +138,7 @@ class SeriesWorkspace(QWidget):
         top.addWidget(self.title)
         top.addWidget(self.status_badge)
         top.addStretch(1)
+        top.addWidget(self.viewers_label)
         top.addWidget(self.claim_label)
         top.addWidget(self.claim_button)
         top.addWidget(self.extend_button)
@@ -198,6 +211,7 @@ class SeriesWorkspace(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.facts)
         layout.addWidget(self.banner)
+        layout.addWidget(self.change_banner)
         layout.addWidget(self.read_only_note)
         layout.addWidget(self.tabs, 1)
 
@@ -305,8 +319,31 @@ class SeriesWorkspace(QWidget):
             self.editor.meta.setText(f"Changed by {fresh.updated_by} at "
                                      f"{local_time(fresh.updated_at)} since you opened it — "
                                      "your text is kept; saving shows both versions to merge.")
+            self._changed_clue = fresh
+            self.change_banner.setText(
+                f"⚠ This clue was changed by <b>{fresh.updated_by}</b> at "
+                f"{local_time(fresh.updated_at, '%H:%M')} — <a href='review'>review</a> "
+                "(your unsaved text is kept)")
+            self.change_banner.show()
         else:
             self.editor.load(fresh)
+            self._hide_change_banner()
+
+    def review_change(self) -> None:
+        """Show the other person's version beside the user's unsaved text, to merge."""
+        if self._changed_clue is not None:
+            self.editor.show_conflict(self._changed_clue)
+        self._hide_change_banner()
+
+    def _hide_change_banner(self) -> None:
+        self._changed_clue = None
+        self.change_banner.hide()
+
+    def set_viewers(self, names: Sequence[str]) -> None:
+        """Presence: who else has this series open right now."""
+        self.viewers_label.setText("Also open by " + ", ".join(names) if names else "")
+        self.viewers_label.setToolTip("People who have this series open on their desktop now")
+        self.viewers_label.setVisible(bool(names))
 
     # ---------------------------------------------------------------- claim state
     @property
@@ -407,6 +444,7 @@ class SeriesWorkspace(QWidget):
     def _clue_saved(self, clue_id: int, changes: Any) -> None:
         def show(clue: ClueInfo) -> None:
             self.editor.mark_saved(clue)
+            self._hide_change_banner()
             self._wrote(changes, f"Clue #{clue_id} saved.")
 
         self.ctx.workers.run(series_detail.get_clue, self.ctx.db, clue_id, done=show,
@@ -465,6 +503,7 @@ class SeriesWorkspace(QWidget):
         if clue is not None:
             self.editor.load(clue)
             self.editor_error.hide()
+            self._hide_change_banner()
             self._schedule_ranking()
 
     def save_ranking(self, candidates: list[CandidateInput]) -> None:

@@ -1,0 +1,190 @@
+"""One window's live housekeeping: wake-ups, connection state, presence heartbeats, leases.
+
+The main window owns one `LiveSession`. It turns the database's wake-ups into `LiveFeed.poll_now`
+calls, sends a presence heartbeat every 30 s (and whenever the set of open series changes), and
+runs the `LeaseKeeper` every 30 s — all service calls on the window's `Workers`, never on the GUI
+thread. Keyboard and mouse input anywhere in the application touches the `ActivityClock`, so an
+active holder's claims renew themselves.
+
+Signals: ``connectionStateChanged(str)`` — "online" / "offline" / "reconnecting";
+``presenceChanged(list)`` — `OnlinePerson`s; ``leaseTicked(object)`` — a `LeaseTick`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+from vidtask.db.engine import Database
+from vidtask.services import presence
+from vidtask.services.leases import ActivityClock, LeaseKeeper, LeaseTick
+from vidtask.services.presence import OnlinePerson
+from vidtask.sync.connection import ConnectionMonitor, is_connection_error
+from vidtask.sync.wakeup import wakeup_for
+from vidtask.ui.live import LiveFeed
+from vidtask.ui.live_wakeup import LiveWakeup
+from vidtask.ui.workers import Workers
+
+HEARTBEAT_MS = 30_000
+LEASE_TICK_MS = 30_000
+#: A burst of wake-ups (SQLite moves data_version on every commit) reads presence once.
+PRESENCE_READ_DELAY_MS = 500
+
+_INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                           QEvent.Type.Wheel})
+
+
+class _ActivityFilter(QObject):
+    """Application-wide event filter: any key press, click or wheel means "the user is here"."""
+
+    def __init__(self, clock: ActivityClock, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.clock = clock
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _INPUT_EVENTS:
+            self.clock.touch()
+        return False
+
+
+class LiveSession(QObject):
+    connectionStateChanged = Signal(str)
+    presenceChanged = Signal(list)
+    leaseTicked = Signal(object)
+
+    def __init__(self, db: Database, login: str, sprint_id: int, feed: LiveFeed, *,
+                 workers: Workers, open_series: Callable[[], list[int]],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.login, self.feed, self.workers = db, login, feed, workers
+        self.open_series = open_series
+        self.client_id = f"desktop-{uuid.uuid4().hex[:16]}"
+        self.online: list[OnlinePerson] = []
+        self.wakeups = 0
+        self.activity = ActivityClock()
+        self.activity.touch()  # opening the window is activity
+        self.leases = LeaseKeeper(db, login, self.activity, sprint_id=sprint_id)
+        self.monitor = ConnectionMonitor(db)
+        self.bridge = LiveWakeup(wakeup_for(db), self.monitor, parent=self)
+        self.bridge.wokeUp.connect(self._woke)
+        self.bridge.presenceChanged.connect(self._schedule_presence_read)
+        self.bridge.connectionStateChanged.connect(self.connectionStateChanged)
+        # a failed feed read hands over to the monitor, which probes with backoff
+        feed.connectionChanged.connect(self._feed_reachable)
+        self._filter = _ActivityFilter(self.activity, self)
+        self._lease_busy = self._heartbeat_busy = False
+        self._ended = False
+
+        self.heartbeat_timer = QTimer(self)
+        self.heartbeat_timer.setInterval(HEARTBEAT_MS)
+        self.heartbeat_timer.timeout.connect(self.heartbeat_now)
+        self.lease_timer = QTimer(self)
+        self.lease_timer.setInterval(LEASE_TICK_MS)
+        self.lease_timer.timeout.connect(self.lease_tick_now)
+        self._presence_read = QTimer(self)
+        self._presence_read.setSingleShot(True)
+        self._presence_read.setInterval(PRESENCE_READ_DELAY_MS)
+        self._presence_read.timeout.connect(self.read_presence)
+
+    def start(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._filter)
+        self.bridge.start()
+        self.heartbeat_timer.start()
+        self.lease_timer.start()
+        self.heartbeat_now()
+        self.lease_tick_now()
+
+    def stop(self) -> None:
+        """Stop listening and say goodbye (presence row deleted now, not in 90 s)."""
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._filter)
+        self.heartbeat_timer.stop()
+        self.lease_timer.stop()
+        self._presence_read.stop()
+        self.bridge.stop()
+        if not self._ended:
+            self._ended = True
+            # closing while offline: the row expires by itself within PRESENCE_TTL
+            with contextlib.suppress(Exception):
+                presence.end_presence(self.db, self.login, self.client_id)
+
+    # ---------------------------------------------------------------- wake-ups
+    def _woke(self, _reason: str) -> None:
+        self.wakeups += 1
+        self.feed.poll_now()
+        if not self.db.is_postgresql:  # SQLite: presence commits wake us like any other
+            self._schedule_presence_read()
+
+    def _feed_reachable(self, ok: bool, reason: str) -> None:
+        if ok:
+            self.monitor.report_success()
+        else:
+            self.monitor.report_failure(ConnectionError(reason))
+
+    def _schedule_presence_read(self) -> None:
+        if not self._presence_read.isActive():
+            self._presence_read.start()
+
+    # ---------------------------------------------------------------- presence
+    def heartbeat_now(self) -> None:
+        """Tell the others we are here and which series we have open, then read who else is."""
+        if self._heartbeat_busy or self._ended:
+            return
+        self._heartbeat_busy = True
+        db, login, client_id = self.db, self.login, self.client_id
+
+        def beat(series_ids: list[int]) -> list[OnlinePerson]:
+            presence.heartbeat(db, login, client_id, series_ids)
+            return presence.who_is_online(db)
+
+        self.workers.run(beat, list(self.open_series()), done=self._presence_read_done,
+                         failed=self._heartbeat_failed)
+
+    def _heartbeat_failed(self, error: BaseException) -> None:
+        self._heartbeat_busy = False
+        if is_connection_error(error):
+            self.monitor.report_failure(error)
+
+    def read_presence(self) -> None:
+        self.workers.run(presence.who_is_online, self.db, done=self._presence_read_done,
+                         failed=lambda _e: None)
+
+    def _presence_read_done(self, people: list[OnlinePerson]) -> None:
+        self._heartbeat_busy = False
+        self.online = people
+        self.presenceChanged.emit(people)
+
+    def viewers_of(self, series_id: int) -> list[str]:
+        """Other people (not this window) with `series_id` open, from the last presence read."""
+        return sorted({p.display_name or p.login for p in self.online
+                       if series_id in p.open_series_ids and p.client_id != self.client_id})
+
+    def online_count(self) -> int:
+        return len({p.login for p in self.online})
+
+    # ---------------------------------------------------------------- leases
+    @property
+    def lease_busy(self) -> bool:
+        return self._lease_busy
+
+    def lease_tick_now(self) -> None:
+        if self._lease_busy or self._ended:
+            return
+        self._lease_busy = True
+        self.workers.run(self.leases.tick, done=self._lease_done, failed=self._lease_failed)
+
+    def _lease_done(self, tick: LeaseTick) -> None:
+        self._lease_busy = False
+        self.leaseTicked.emit(tick)
+
+    def _lease_failed(self, error: BaseException) -> None:
+        self._lease_busy = False
+        if is_connection_error(error):
+            self.monitor.report_failure(error)
