@@ -3,8 +3,9 @@
 Parse only: ``read_vics`` beside ijson building the same records with no validation.
 Into a database (``--db sqlite,postgresql``): ``import_vics`` into a fresh database, beside the
 raw driver inserting the same rows (``sqlite3.executemany`` / psycopg ``COPY``, rows read with
-``read_vics`` untimed; only the driver calls are timed). Each measurement runs in its own
-process so its peak RSS (VmHWM) is its own.
+``read_vics`` untimed; only the driver calls are timed; on SQLite with the same page cache
+``import_vics`` sets while it imports, so the ratio compares like with like). Each measurement
+runs in its own process so its peak RSS (VmHWM) is its own.
 Usage: python benchmarks/intake.py [--records 1000000] [--file PATH] [--messy] [--shape Cases]
        [--db sqlite,postgresql] [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
 """
@@ -115,7 +116,7 @@ def _raw_insert(db: object, sprint_id: int, path: str, backend: str) -> dict[str
     """The driver alone: same rows, same schema and indexes, one transaction, batches of 5000."""
     from vidtask.interchange.vics import read_vics
     from vidtask.services.intake import prepare_record
-    from vidtask.services.intake_sink import INSERT_COLUMNS
+    from vidtask.services.intake_sink import INSERT_COLUMNS, SQLITE_CACHE_KIB
     from vidtask.services.series import NewSeries, create_series, list_series
 
     with open(path, "rb") as stream:  # the series first, through the service (untimed)
@@ -128,6 +129,7 @@ def _raw_insert(db: object, sprint_id: int, path: str, backend: str) -> dict[str
     timed = 0.0
     count = 0
     if backend == "sqlite":
+        driver.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")  # as MediaSink does
         driver.execute("BEGIN IMMEDIATE")
     seen: set[tuple[int, str]] = set()
 

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vidtask.domain.media import CaseInfo, ImportFormatError, MediaRecord
+from vidtask.interchange import vics
 from vidtask.interchange.vics import read_vics
 
 from .vics_fixtures import V2, V13, a_case, a_media, fake_hash, read_all, synth_bytes, vics_doc
@@ -561,3 +562,87 @@ def test_memory_stays_flat_while_streaming() -> None:
     assert count == 20_000
     assert len(data) > 10_000_000
     assert peak < 2_000_000
+
+
+# -- the fast path (#Media, header first) holds to the same rules ------------------------------
+
+MEDIA_HEAD = b'{"@odata.context":' + json.dumps(V2.format(region="US", shape="Media")).encode()
+
+
+def event_path_doc(*entries: Any) -> bytes:
+    """The same document with a leading unknown key, which sends it down the event path."""
+    doc = json.loads(vics_doc(*entries))
+    return json.dumps({"x": 0, **doc}).encode()
+
+
+@pytest.fixture(params=[64 * 1024, 16, 61], ids=["64KiB", "16B", "61B"])
+def chunk_size(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Small reads end chunks inside strings and escape sequences."""
+    monkeypatch.setattr(vics, "_CHUNK", request.param)
+    return int(request.param)
+
+
+@pytest.mark.parametrize(
+    "bomb",
+    [
+        b'{"MD5":' + b"[" * 100_000,
+        b"[" * 100_000,
+        b'{"Vendor":' + b'{"a":' * 50_000,
+        b'{"MediaFiles":' + b'[" ",' * 200_000,
+        b'{"Comments":"[[[{{\\"\\\\","X":' + b'["]\\"[",' * 20_000,
+    ],
+)
+def test_nesting_bomb_on_the_fast_path_is_refused_before_it_is_built(
+    bomb: bytes, chunk_size: int
+) -> None:
+    data = MEDIA_HEAD + b',"value":[' + json.dumps(a_media(1)).encode() + b"," + bomb
+    error = expect_format_error(data, "media record 2 nests deeper than 16 levels")
+    assert error.byte_offset is not None
+
+
+@pytest.mark.parametrize("levels", [16, 17])
+def test_depth_limit_is_the_same_on_both_paths(levels: int) -> None:
+    deep: Any = "leaf"
+    for _ in range(levels):
+        deep = [deep]  # a field may nest 16 levels inside the record's braces
+    for data in (vics_doc(a_media(1), a_media(2, Vendor=deep)),
+                 event_path_doc(a_media(1), a_media(2, Vendor=deep))):
+        if levels <= 16:
+            items, _ = read_all(data)
+            assert items[1].extra["Vendor"] == deep
+        else:
+            expect_format_error(data, "media record 2 nests deeper than 16 levels")
+
+
+def test_brackets_quotes_and_escapes_inside_text_do_not_count_as_nesting(
+    chunk_size: int,
+) -> None:
+    tricky = '[[[[{{{{ "quoted" \\ \\\\" ]]]]' * 20
+    media = [a_media(n, Comments=tricky, RelativeFilePath="C:\\x\\[y]\\") for n in range(1, 40)]
+    items, reader = read_all(vics_doc(*media))
+    assert [r.extra["Comments"] for r in items] == [tricky] * 39
+    assert reader.issues == []
+
+
+def test_keys_and_garbage_after_the_list_on_the_fast_path() -> None:
+    items, reader = read_all(vics_doc(a_media(1))[:-1] + b', "odata.count": 1, "value": ['
+                             + json.dumps(a_media(2)).encode() + b"]}")
+    assert [r.vics_media_id for r in items] == ["1", "2"]
+    assert reader.extra == {"odata.count": 1}
+    expect_format_error(vics_doc(a_media(1)) + b" []", "data after the end")
+    expect_format_error(vics_doc(a_media(1))[:-1], "ends in the middle")
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(json_values | media_like, max_size=6), st.sampled_from([16, 50, 64 * 1024]))
+def test_fast_and_event_paths_read_the_same(entries: list[Any], chunk: int) -> None:
+    outcomes = []
+    for data in (vics_doc(*entries), event_path_doc(*entries)):
+        try:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(vics, "_CHUNK", chunk)
+                items, reader = read_all(data)
+            outcomes.append((items, reader.issues, reader.scheme, reader.records_read))
+        except ImportFormatError as error:
+            outcomes.append(type(error))  # type: ignore[arg-type]
+    assert outcomes[0] == outcomes[1]
