@@ -559,7 +559,8 @@ class MainWindow(QMainWindow):
         switch_database(self)
 
     def _synced(self, moment: datetime) -> None:
-        if not self.connection_label.text().startswith("●"):
+        # the connection monitor decides "offline"; one lucky read does not end it
+        if self.session.monitor.online and not self.connection_label.text().startswith("●"):
             self._connection_changed(True, "")
         self.sync_label.setText(f"Synced {moment:%H:%M:%S}")
 

@@ -92,7 +92,7 @@ class SeriesWorkspace(QWidget):
         self.detail: SeriesDetail | None = None
         self.loaded = False
         #: Writes kept in the outbox (entry id -> what the user sees while they wait).
-        self.waiting_clues: dict[int, str] = {}
+        self.waiting_clues: dict[int, tuple[int | None, str]] = {}
         self.waiting_comments: dict[int, str] = {}
         #: Refused outbox entries being merged in the editor, by clue id (None: a new clue).
         self._resolving: dict[int | None, int] = {}
@@ -314,7 +314,7 @@ class SeriesWorkspace(QWidget):
             self.clue_list.addItem(item)
             if clue.id == current:
                 self.clue_list.setCurrentItem(item)
-        for summary in self.waiting_clues.values():
+        for _clue_id, summary in self.waiting_clues.values():
             waiting = QListWidgetItem(f"{summary}\n    {SAVED_LOCALLY}")
             waiting.setFlags(Qt.ItemFlag.NoItemFlags)
             waiting.setToolTip("Kept on this computer; sent when the database is back")
@@ -333,6 +333,8 @@ class SeriesWorkspace(QWidget):
         fresh = next((c for c in clue_infos if c.id == shown.id), None)
         if fresh is None or fresh.version == self.editor.base_version:
             return
+        if any(clue_id == shown.id for clue_id, _s in self.waiting_clues.values()):
+            return  # the user's edit waits in the outbox: keep showing it until it is sent
         if self.editor.dirty:
             self.editor.meta.setText(f"Changed by {fresh.updated_by} at "
                                      f"{local_time(fresh.updated_at)} since you opened it — "
@@ -487,7 +489,7 @@ class SeriesWorkspace(QWidget):
             summary = f"{ClueCategory(data.category).label}: {data.description}"
             if clue_id is not None:
                 summary = f"#{clue_id} edited — {summary}"
-            self.waiting_clues[submitted.entry_id] = summary
+            self.waiting_clues[submitted.entry_id] = (clue_id, summary)
         if clue_id is None:
             self.editor.load(None)
         else:
@@ -521,9 +523,10 @@ class SeriesWorkspace(QWidget):
     # ---------------------------------------------------------------- outbox
     def outbox_replayed(self, waiting_ids: frozenset[int]) -> None:
         """Some of this window's kept writes were sent: stop showing them as waiting."""
-        for waiting in (self.waiting_clues, self.waiting_comments):
-            for entry_id in [e for e in waiting if e not in waiting_ids]:
-                del waiting[entry_id]
+        for entry_id in [e for e in self.waiting_clues if e not in waiting_ids]:
+            del self.waiting_clues[entry_id]
+        for entry_id in [e for e in self.waiting_comments if e not in waiting_ids]:
+            del self.waiting_comments[entry_id]
         self.reload()
 
     def show_outbox_conflict(self, entry: OutboxEntry, theirs: ClueInfo | None) -> None:
