@@ -527,6 +527,9 @@ class SeriesWorkspace(QWidget):
             del self.waiting_clues[entry_id]
         for entry_id in [e for e in self.waiting_comments if e not in waiting_ids]:
             del self.waiting_comments[entry_id]
+        self._show_comments()
+        if self.detail is not None:
+            self._fill_clue_list(self.detail.clues)
         self.reload()
 
     def show_outbox_conflict(self, entry: OutboxEntry, theirs: ClueInfo | None) -> None:
