@@ -97,6 +97,7 @@ class SeriesWorkspace(QWidget):
         #: Refused outbox entries being merged in the editor, by clue id (None: a new clue).
         self._resolving: dict[int | None, int] = {}
         self._queued_conflicts: list[tuple[OutboxEntry, ClueInfo | None]] = []
+        self._resolving_comment: int | None = None
         self._ranking_generation = 0
         self.last_ranking: list[Candidate] = []
 
@@ -545,7 +546,7 @@ class SeriesWorkspace(QWidget):
         self.tabs.setCurrentIndex(0 if entry.operation != "comment.add" else 2)
         if entry.operation == "comment.add":
             self.comments.box.setPlainText(str(entry.args.get("body", "")))
-            self._saves().discard(entry.id)  # back in the comment box, where the user sees it
+            self._resolving_comment = entry.id  # dropped from the outbox once posted again
             self.ctx.say(f"Your comment was not posted: {reason} It is back in the comment box.")
             return
         if entry.operation == "clue.delete":
@@ -662,6 +663,9 @@ class SeriesWorkspace(QWidget):
     def post_comment(self, text: str) -> None:
         def done(submitted: Submitted) -> None:
             self.comments.posted()
+            if self._resolving_comment is not None:
+                self._saves().discard(self._resolving_comment)
+                self._resolving_comment = None
             if submitted.saved == "database":
                 self._wrote(None, "Comment posted.")
                 return
