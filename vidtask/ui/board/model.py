@@ -71,6 +71,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("Lease left", lambda r: lease_left(r.claim_expires_at),
            lambda r: r.claim_expires_at or datetime.max.replace(tzinfo=UTC), 95,
            "Time left on the claim's lease (server clock)"),
+    # filled by the model from the last presence read (see SeriesBoardModel.set_viewers)
+    Column("Open by", lambda r: "", lambda r: "", 130,
+           "Who else has the series open on their desktop right now"),
     Column("Top country", lambda r: country_text(r.top_country), lambda r: r.top_country or "~",
            170),
     Column("Conf.", _confidence, lambda r: -(r.top_confidence or -1), 60,
@@ -79,15 +82,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("Media", lambda r: str(r.media_count), lambda r: -r.media_count, 60, "", True),
     Column("Last activity", lambda r: local_time(r.updated_at),
            lambda r: -r.updated_at.timestamp(), 115),
-    # filled by the model from the last presence read (see SeriesBoardModel.set_viewers)
-    Column("Open by", lambda r: "", lambda r: "", 130,
-           "Who else has the series open on their desktop right now"),
 )
 CLAIMABLE = frozenset(s.value for s in CLAIMABLE_STATUSES)
 STATUS_COLUMN = 2
 PRIORITY_COLUMN = 3
 LEASE_COLUMN = 5
-VIEWERS_COLUMN = len(COLUMNS) - 1
+VIEWERS_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.title == "Open by")
 
 
 @dataclass(frozen=True)
@@ -299,7 +299,7 @@ class SeriesBoardModel(QAbstractTableModel):
         for series_id in changed:
             at = self.row_of(series_id)
             if at is not None:
-                self.dataChanged.emit(self.index(at, 0), self.index(at, VIEWERS_COLUMN))
+                self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
 
     def refresh_leases(self) -> None:
         """The lease column counts down on its own: repaint it without touching rows."""

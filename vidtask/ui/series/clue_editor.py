@@ -238,6 +238,10 @@ class ClueEditor(QGroupBox):
                          clue.evidence_md5, clue.evidence_time, clue.evidence_region,
                          clue.confidence, tuple(clue.supports), tuple(clue.excludes))
 
+    def refresh_meta(self) -> None:
+        """Author, time and version of the shown clue (or "not saved yet"), nothing else."""
+        self._update_meta()
+
     def _update_meta(self) -> None:
         clue = self.clue
         if clue is None:

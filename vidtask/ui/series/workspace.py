@@ -531,6 +531,8 @@ class SeriesWorkspace(QWidget):
         self._show_comments()
         if self.detail is not None:
             self._fill_clue_list(self.detail.clues)
+        if not self.waiting_clues and not self.editor.dirty:
+            self.editor.refresh_meta()  # no longer "saved on this computer"
         self.reload()
 
     def show_outbox_conflict(self, entry: OutboxEntry, theirs: ClueInfo | None) -> None:
