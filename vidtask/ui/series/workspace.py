@@ -458,22 +458,21 @@ class SeriesWorkspace(QWidget):
         data = self.editor.current_input()
         self.editor_error.hide()
         shown = self.editor.clue
-        resolving = self._resolving.pop(shown.id if shown else None, None)
         if shown is None:
             args = {"series_id": self.series_id, "clue": asdict(data)}
             self._saves().submit(self.ctx.login, "clue.add", args,
-                                 done=lambda s: self._clue_submitted(s, None, data, resolving),
+                                 done=lambda s: self._clue_submitted(s, None, data),
                                  failed=self._save_failed)
         else:
             args = {"series_id": self.series_id, "clue_id": shown.id, "clue": asdict(data)}
             self._saves().submit(self.ctx.login, "clue.edit", args,
                                  based_on_version=self.editor.base_version,
-                                 done=lambda s: self._clue_submitted(s, shown.id, data,
-                                                                     resolving),
+                                 done=lambda s: self._clue_submitted(s, shown.id, data),
                                  failed=self._save_failed)
 
-    def _clue_submitted(self, submitted: Submitted, clue_id: int | None, data: ClueInput,
-                        resolving: int | None) -> None:
+    def _clue_submitted(self, submitted: Submitted, clue_id: int | None,
+                        data: ClueInput) -> None:
+        resolving = self._resolving.pop(clue_id, None)
         if resolving is not None:
             self._saves().discard(resolving)  # the merge the user saved replaces the refused one
         if submitted.saved == "locally":
