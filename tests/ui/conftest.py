@@ -16,6 +16,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never touch the real user's config: identity is written through platformdirs (XDG on Linux).
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="vidtask-ui-config-")
+# … nor the real user's outbox (windows get a per-test one; this catches any other).
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="vidtask-ui-data-")
 
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
@@ -44,16 +46,24 @@ def _discard(window: object) -> None:
 
 
 @pytest.fixture
-def make_window(qtbot: QtBot, world: World, qsettings: QSettings, db_url: str
-                ) -> Iterator[WindowFactory]:
-    """Open a MainWindow as LOGIN; `own_connection=True` gives it its own Database object."""
+def outbox_path(tmp_path: Path) -> Path:
+    """This test's outbox: every window of one test shares it, like windows on one computer."""
+    return tmp_path / "outbox.sqlite3"
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, world: World, qsettings: QSettings, db_url: str,
+                outbox_path: Path) -> Iterator[WindowFactory]:
+    """Open a MainWindow as LOGIN; `own_connection=True` gives it its own Database object,
+    `db=` a given one (e.g. through a TCP proxy)."""
     opened: list[tuple[MainWindow, Database | None]] = []
 
     def make(login: str = "anna", *, own_connection: bool = False,
-             poll_ms: int = 100) -> MainWindow:
-        db = Database(db_url) if own_connection else world.db
+             poll_ms: int = 100, db: Database | None = None) -> MainWindow:
+        if db is None:
+            db = Database(db_url) if own_connection else world.db
         window = MainWindow(db, get_participant(db, login), find_sprint(db), poll_ms=poll_ms,
-                            settings=qsettings)
+                            settings=qsettings, outbox_path=outbox_path)
         qtbot.addWidget(window, before_close_func=_discard)
         window.show()
         qtbot.waitUntil(lambda: window.loaded and window.model.rowCount() > 0, timeout=10_000)

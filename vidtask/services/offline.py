@@ -21,7 +21,7 @@ from typing import Any, Literal
 from vidtask.db.engine import Database
 from vidtask.services import clues, comments
 from vidtask.sync.connection import ConnectionMonitor, is_connection_error
-from vidtask.sync.outbox import Outbox, OutboxEntry, ReplayReport
+from vidtask.sync.outbox import EntryState, Outbox, OutboxEntry, ReplayReport
 
 #: (db, actor, args, based_on_version) -> result; an int result is the record's new version.
 Operation = Callable[[Database, str, dict[str, Any], int | None], Any]
@@ -91,13 +91,16 @@ def database_key(db: Database) -> str:
 class OfflineWriter:
     """Runs queueable writes now or keeps them in the outbox; replays when the monitor says so."""
 
-    def __init__(self, db: Database, outbox: Outbox, monitor: ConnectionMonitor) -> None:
+    def __init__(self, db: Database, outbox: Outbox, monitor: ConnectionMonitor, *,
+                 replay_when_online: bool = True) -> None:
         self.db = db
         self.outbox = outbox
         self.monitor = monitor
         self.last_report: ReplayReport | None = None
         self._replay_lock = threading.Lock()
-        monitor.add_online_callback(self.replay)
+        if replay_when_online:
+            # the desktop passes False: it replays on a worker, never on its GUI thread
+            monitor.add_online_callback(self.replay)
 
     def submit(self, actor: str, operation: str, args: dict[str, Any], *,
                based_on_version: int | None = None, feed_version: int | None = None
@@ -124,6 +127,9 @@ class OfflineWriter:
         if self.monitor.online:
             # Queued behind older entries: send them all now, in order.
             self.replay()
+            sent = self.outbox.get(entry_id)
+            if sent is not None and sent.state is EntryState.DONE:
+                return Submitted("database", sent.result, entry_id)
         return Submitted("locally", None, entry_id)
 
     def _run(self, entry: OutboxEntry) -> Any:

@@ -183,6 +183,11 @@ class Outbox:
                             EntryState(r[8]), datetime.fromisoformat(r[9]), r[10],
                             json.loads(r[11]) if r[11] else None) for r in rows]
 
+    def get(self, entry_id: int) -> OutboxEntry | None:
+        """One entry as it stands now (e.g. did the replay that just ran send it?)."""
+        found = self._select("id = ?", (entry_id,))
+        return found[0] if found else None
+
     def pending(self) -> list[OutboxEntry]:
         return self._select("state = ?", (EntryState.PENDING.value,))
 

@@ -14,6 +14,7 @@ from vidtask.domain.enums import Role
 from vidtask.domain.permissions import Action, may
 from vidtask.services.participants import ParticipantInfo
 from vidtask.services.sprints import SprintInfo
+from vidtask.ui.offline_saves import OfflineSaves
 from vidtask.ui.workers import Workers
 
 
@@ -28,6 +29,8 @@ class AppContext(QObject):
         self.me = me
         self.sprint = sprint
         self.workers = Workers(self)
+        #: Clue and comment saves that survive losing the database (the main window sets it).
+        self.saves: OfflineSaves | None = None
 
     @property
     def login(self) -> str:
@@ -46,3 +49,7 @@ class AppContext(QObject):
     def wrote(self, changes: Changes) -> None:
         if changes:
             self.changed.emit(changes)
+
+    def changed_elsewhere(self) -> None:
+        """A write whose Changes did not come back (the offline writer): read the feed now."""
+        self.changed.emit(Changes())

@@ -166,6 +166,16 @@ class LiveSession(QObject):
         return sorted({p.display_name or p.login for p in self.online
                        if series_id in p.open_series_ids and p.client_id != self.client_id})
 
+    def viewers_by_series(self) -> dict[int, list[str]]:
+        """Series id -> other people with it open, from the same presence read (no new query)."""
+        viewers: dict[int, set[str]] = {}
+        for person in self.online:
+            if person.client_id == self.client_id:
+                continue
+            for series_id in person.open_series_ids:
+                viewers.setdefault(series_id, set()).add(person.display_name or person.login)
+        return {series_id: sorted(names) for series_id, names in viewers.items()}
+
     def online_count(self) -> int:
         return len({p.login for p in self.online})
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -40,7 +41,9 @@ from vidtask.services.credentials import SQLITE_TRUST_NOTICE
 from vidtask.services.leases import LeaseTick, LeaseWarning
 from vidtask.services.participants import ParticipantInfo
 from vidtask.services.series import SeriesFilter, SeriesRow, list_series
+from vidtask.services.series_detail import ClueInfo
 from vidtask.services.sprints import SprintInfo
+from vidtask.sync.outbox import OutboxEntry
 from vidtask.ui import coordination
 from vidtask.ui.board.model import SeriesBoardModel
 from vidtask.ui.board.view import BoardView
@@ -51,6 +54,7 @@ from vidtask.ui.dashboard.widget import IGNORED_ACTIONS
 from vidtask.ui.live import POLL_INTERVAL_MS, LiveFeed
 from vidtask.ui.live_session import LiveSession
 from vidtask.ui.my_claims import MyClaimsPane
+from vidtask.ui.offline_saves import OfflineSaves, ReplayOutcome, conflict_context
 from vidtask.ui.review.queue import ReviewQueueWidget
 from vidtask.ui.series.workspace import SeriesWorkspace
 
@@ -62,7 +66,8 @@ MESSAGE_MS = 10_000
 
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, me: ParticipantInfo, sprint: SprintInfo, *,
-                 poll_ms: int = POLL_INTERVAL_MS, settings: QSettings | None = None) -> None:
+                 poll_ms: int = POLL_INTERVAL_MS, settings: QSettings | None = None,
+                 outbox_path: Path | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.ctx = AppContext(db, me, sprint, self)
@@ -140,8 +145,13 @@ class MainWindow(QMainWindow):
         self.lease_extend_button.hide()
         self.mode_label = QLabel("")
         name_widget(self.mode_label, "trustNotice", "Database trust mode")
+        self.pending_label = QLabel("")
+        name_widget(self.pending_label, "outboxPending", "Changes waiting to be sent")
+        self.pending_label.setToolTip("Saved on this computer; sent when the database is back")
+        self.pending_label.hide()
         bar = self.statusBar()
-        for label in (self.lease_label, self.lease_extend_button, self.counts_label,
+        for label in (self.pending_label, self.lease_label, self.lease_extend_button,
+                      self.counts_label,
                       self.online_label, self.sync_label, self.mode_label,
                       self.connection_label):
             bar.addPermanentWidget(label)
@@ -168,6 +178,13 @@ class MainWindow(QMainWindow):
         self.session.connectionStateChanged.connect(self._connection_state)
         self.session.presenceChanged.connect(self._presence_changed)
         self.session.leaseTicked.connect(self._lease_ticked)
+        # clue and comment saves survive a lost database: kept in this computer's outbox
+        self.saves = OfflineSaves(db, self.session.monitor, self.ctx.workers, path=outbox_path,
+                                  parent=self)
+        self.ctx.saves = self.saves
+        self.saves.pendingChanged.connect(self._pending_changed)
+        self.saves.replayed.connect(self._outbox_replayed)
+        self.saves.conflictFound.connect(self._outbox_conflict)
 
         # ---- other screens: review (coordinators, admins) and dashboard (everyone)
         self.review: ReviewQueueWidget | None = None
@@ -211,6 +228,7 @@ class MainWindow(QMainWindow):
         self.my_claims.reload()
         self.live.start()
         self.session.start()
+        self.saves.start()
         self._update_actions()
 
     # ---------------------------------------------------------------- building
@@ -432,6 +450,7 @@ class MainWindow(QMainWindow):
             self._connection_changed(True, "")
             self.show_message("Back online.")
             self.live.poll_now()  # catch up on what happened meanwhile
+            self.saves.replay_now()  # on a worker: never on the GUI thread
         elif state == "reconnecting":
             self.connection_label.setText("◌ Reconnecting…")
         else:
@@ -444,6 +463,38 @@ class MainWindow(QMainWindow):
                                      or "Nobody else is online")
         for series_id, workspace in self.workspaces.items():
             workspace.set_viewers(self.session.viewers_of(series_id))
+        self.model.set_viewers(self.session.viewers_by_series())
+
+    # ---------------------------------------------------------------- outbox
+    def _pending_changed(self, count: int) -> None:
+        self.pending_label.setText(f"{count} waiting to send")
+        self.pending_label.setVisible(count > 0)
+
+    def _outbox_replayed(self, outcome: ReplayOutcome) -> None:
+        sent = f"{outcome.sent} change{'s' if outcome.sent != 1 else ''} sent"
+        if outcome.earlier_session:
+            sent = (f"{outcome.sent} change{'s' if outcome.sent != 1 else ''} saved on this "
+                    "computer in an earlier session sent")
+        if outcome.conflicts:
+            sent += f"; {outcome.conflicts} need your merge"
+        if outcome.remaining:
+            sent += f"; {outcome.remaining} still waiting"
+        self.show_message(sent + ".")
+        for workspace in self.workspaces.values():
+            workspace.outbox_replayed(outcome.waiting_ids)
+        self.live.poll_now()
+
+    def _outbox_conflict(self, entry: OutboxEntry) -> None:
+        """A change kept offline was refused: open its series, the user's text in the merge view."""
+        def show(found: tuple[int | None, ClueInfo | None]) -> None:
+            series_id, theirs = found
+            if series_id is None:
+                self.show_message(f"A change kept on this computer was refused: {entry.error}")
+                return
+            self.open_series(series_id).show_outbox_conflict(entry, theirs)
+
+        self.ctx.workers.run(conflict_context, self.ctx.db, entry, done=show,
+                             failed=lambda e: self.show_message(error_sentence(e)))
 
     def _lease_ticked(self, tick: LeaseTick) -> None:
         for result in tick.renewed:
@@ -508,7 +559,8 @@ class MainWindow(QMainWindow):
         switch_database(self)
 
     def _synced(self, moment: datetime) -> None:
-        if not self.connection_label.text().startswith("●"):
+        # the connection monitor decides "offline"; one lucky read does not end it
+        if self.session.monitor.online and not self.connection_label.text().startswith("●"):
             self._connection_changed(True, "")
         self.sync_label.setText(f"Synced {moment:%H:%M:%S}")
 
@@ -756,3 +808,4 @@ class MainWindow(QMainWindow):
         if self.review is not None:
             self.review.stop()
         self.ctx.workers.close()
+        self.saves.close()

@@ -71,6 +71,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("Lease left", lambda r: lease_left(r.claim_expires_at),
            lambda r: r.claim_expires_at or datetime.max.replace(tzinfo=UTC), 95,
            "Time left on the claim's lease (server clock)"),
+    # filled by the model from the last presence read (see SeriesBoardModel.set_viewers)
+    Column("Open by", lambda r: "", lambda r: "", 130,
+           "Who else has the series open on their desktop right now"),
     Column("Top country", lambda r: country_text(r.top_country), lambda r: r.top_country or "~",
            170),
     Column("Conf.", _confidence, lambda r: -(r.top_confidence or -1), 60,
@@ -84,6 +87,7 @@ CLAIMABLE = frozenset(s.value for s in CLAIMABLE_STATUSES)
 STATUS_COLUMN = 2
 PRIORITY_COLUMN = 3
 LEASE_COLUMN = 5
+VIEWERS_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.title == "Open by")
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ class SeriesBoardModel(QAbstractTableModel):
         self._filter = BoardFilter(me=me)
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
+        self._viewers: dict[int, list[str]] = {}  # series id -> other people with it open
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -163,6 +168,8 @@ class SeriesBoardModel(QAbstractTableModel):
         row = self._all[self._visible[index.row()]]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == VIEWERS_COLUMN:
+                return self.viewers_text(row.id)
             return COLUMNS[column].text(row)
         if role == Qt.ItemDataRole.DecorationRole and column == STATUS_COLUMN:
             return status_colour(row.status)
@@ -185,6 +192,8 @@ class SeriesBoardModel(QAbstractTableModel):
         parts = [f"{row.code} — {row.alias}", f"Status: {status_label(row.status)}"]
         if row.claimed_by:
             parts.append(f"Claimed by {_holder(row)} ({lease_left(row.claim_expires_at)} left)")
+        if row.id in self._viewers:
+            parts.append("Open now by " + ", ".join(self._viewers[row.id]))
         if row.identified_elsewhere:
             parts.append(f"⚠ {row.identified_elsewhere} media already victim-identified "
                          "elsewhere")
@@ -276,6 +285,21 @@ class SeriesBoardModel(QAbstractTableModel):
         self._visible = visible
         self._remap_persistent(old_ids)
         self.layoutChanged.emit()
+
+    def viewers_text(self, series_id: int) -> str:
+        names = self._viewers.get(series_id, [])
+        if len(names) > 2:
+            return f"{names[0]} +{len(names) - 1}"
+        return ", ".join(names)
+
+    def set_viewers(self, viewers: dict[int, list[str]]) -> None:
+        """Presence on the board: repaint only the rows whose viewers changed."""
+        old, self._viewers = self._viewers, dict(viewers)
+        changed = {i for i in old.keys() | viewers.keys() if old.get(i) != viewers.get(i)}
+        for series_id in changed:
+            at = self.row_of(series_id)
+            if at is not None:
+                self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
 
     def refresh_leases(self) -> None:
         """The lease column counts down on its own: repaint it without touching rows."""

@@ -2,11 +2,13 @@
 countries, with a merge view when someone else saved the same clue first.
 
 Signals: ``draftChanged()`` — any field changed (the live ranking listens);
-``saveRequested()``, ``deleteRequested()``, ``newRequested()`` — the workspace does the writing.
+``saveRequested()``, ``deleteRequested()``, ``newRequested()`` — the workspace does the writing;
+``theirsChosen()`` — the user took the other person's version in the merge view.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -51,6 +53,7 @@ class ClueEditor(QGroupBox):
     saveRequested = Signal()
     deleteRequested = Signal()
     newRequested = Signal()
+    theirsChosen = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Clue", parent)
@@ -235,6 +238,10 @@ class ClueEditor(QGroupBox):
                          clue.evidence_md5, clue.evidence_time, clue.evidence_region,
                          clue.confidence, tuple(clue.supports), tuple(clue.excludes))
 
+    def refresh_meta(self) -> None:
+        """Author, time and version of the shown clue (or "not saved yet"), nothing else."""
+        self._update_meta()
+
     def _update_meta(self) -> None:
         clue = self.clue
         if clue is None:
@@ -277,6 +284,21 @@ class ClueEditor(QGroupBox):
 
     def mark_saved(self, clue: ClueInfo) -> None:
         self.load(clue)
+
+    def mark_saved_locally(self) -> None:
+        """Kept in the outbox: clean now, still based on the version the edit started from."""
+        self._baseline = self.current_input()
+
+    def restore_draft(self, clue: ClueInfo | None, mine: ClueInput,
+                      based_on_version: int | None) -> None:
+        """Bring back the user's refused change (from the outbox) over `clue`, unsaved."""
+        self.load(clue)
+        self._loading = True
+        self._fill(replace(mine, supports=tuple(mine.supports), excludes=tuple(mine.excludes)))
+        self._loading = False
+        if clue is not None and based_on_version is not None:
+            self.base_version = based_on_version
+        self.draftChanged.emit()
 
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
@@ -329,6 +351,7 @@ class ClueEditor(QGroupBox):
         if self._theirs is not None:
             self.load(self._theirs)
             self.draftChanged.emit()
+            self.theirsChosen.emit()
 
     def _append_theirs(self) -> None:
         if self._theirs is None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from vidtask.services.series_detail import CommentInfo
 from vidtask.ui.common import local_time, name_widget
+from vidtask.ui.offline_saves import SAVED_LOCALLY
 
 
 class CommentsPane(QWidget):
@@ -53,14 +54,18 @@ class CommentsPane(QWidget):
     def posted(self) -> None:
         self.box.clear()
 
-    def show_comments(self, comments: Sequence[CommentInfo]) -> None:
-        if not comments:
+    def show_comments(self, comments: Sequence[CommentInfo], waiting: Sequence[str] = ()
+                      ) -> None:
+        """The thread; `waiting` are comments kept on this computer until the database is back."""
+        if not comments and not waiting:
             self.thread_view.setHtml("<p><i>No comments yet. Ask a question or leave a note "
                                      "for the next specialist below.</i></p>")
             return
         parts = [f"<p><b>{escape(c.author_name)}</b> <small>({escape(c.author)}, "
                  f"{local_time(c.created_at)})</small><br>"
                  f"{escape(c.body).replace(chr(10), '<br>')}</p>" for c in comments]
+        parts += [f"<p><i>{SAVED_LOCALLY}:</i><br>{escape(body).replace(chr(10), '<br>')}</p>"
+                  for body in waiting]
         self.thread_view.setHtml("".join(parts))
         bar = self.thread_view.verticalScrollBar()
         bar.setValue(bar.maximum())

@@ -9,6 +9,7 @@ changed the clue. Signals: ``titleChanged(str)``; ``closeRequested()``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,12 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vidtask.domain.enums import ClueCategory
 from vidtask.domain.errors import ClaimConflict, StaleVersion
 from vidtask.domain.narrowing import Candidate, NarrowingError
-from vidtask.services import assessments, claims, clues, comments, series_detail
+from vidtask.services import assessments, claims, series_detail
 from vidtask.services.assessments import CandidateInput
+from vidtask.services.clues import ClueInput
 from vidtask.services.narrowing import narrow_clues
+from vidtask.services.offline import Submitted
 from vidtask.services.series_detail import ClueInfo, SeriesDetail, TimelineEntry
+from vidtask.sync.outbox import OutboxEntry
 from vidtask.ui.common import (
     error_sentence,
     lease_left,
@@ -45,6 +50,7 @@ from vidtask.ui.common import (
     status_label,
 )
 from vidtask.ui.context import AppContext
+from vidtask.ui.offline_saves import SAVED_LOCALLY, OfflineSaves
 from vidtask.ui.series.assessment import AssessmentPanel
 from vidtask.ui.series.clue_editor import ClueEditor, clue_summary
 from vidtask.ui.series.comments import CommentsPane
@@ -85,6 +91,13 @@ class SeriesWorkspace(QWidget):
         self.series_id = series_id
         self.detail: SeriesDetail | None = None
         self.loaded = False
+        #: Writes kept in the outbox (entry id -> what the user sees while they wait).
+        self.waiting_clues: dict[int, tuple[int | None, str]] = {}
+        self.waiting_comments: dict[int, str] = {}
+        #: Refused outbox entries being merged in the editor, by clue id (None: a new clue).
+        self._resolving: dict[int | None, int] = {}
+        self._queued_conflicts: list[tuple[OutboxEntry, ClueInfo | None]] = []
+        self._resolving_comment: int | None = None
         self._ranking_generation = 0
         self.last_ranking: list[Candidate] = []
 
@@ -154,6 +167,7 @@ class SeriesWorkspace(QWidget):
         self.editor.newRequested.connect(self.new_clue)
         self.editor.deleteRequested.connect(self.delete_clue)
         self.editor.draftChanged.connect(self._schedule_ranking)
+        self.editor.theirsChosen.connect(self._took_theirs)
         self.editor_error = QLabel()
         self.editor_error.setObjectName("clueError")
         self.editor_error.setStyleSheet("QLabel { color: #b3261e; font-weight: bold; }")
@@ -269,7 +283,7 @@ class SeriesWorkspace(QWidget):
         self.tabs.setTabText(1, f"Media ({len(detail.media)})")
         self.tabs.setTabText(2, f"Comments ({len(detail.comments)})")
         self.tabs.setTabText(3, f"Timeline ({len(timeline)})")
-        self.comments.show_comments(detail.comments)
+        self._show_comments()
         self.timeline_model.set_entries(timeline)
         self.timeline.scrollToBottom()
         self.editor.set_media(detail.media)
@@ -301,7 +315,12 @@ class SeriesWorkspace(QWidget):
             self.clue_list.addItem(item)
             if clue.id == current:
                 self.clue_list.setCurrentItem(item)
-        if not clue_infos:
+        for _clue_id, summary in self.waiting_clues.values():
+            waiting = QListWidgetItem(f"{summary}\n    {SAVED_LOCALLY}")
+            waiting.setFlags(Qt.ItemFlag.NoItemFlags)
+            waiting.setToolTip("Kept on this computer; sent when the database is back")
+            self.clue_list.addItem(waiting)
+        if not clue_infos and not self.waiting_clues:
             empty = QListWidgetItem("No clues yet. Claim the series, then describe what you "
                                     "see in the editor below.")
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -315,6 +334,8 @@ class SeriesWorkspace(QWidget):
         fresh = next((c for c in clue_infos if c.id == shown.id), None)
         if fresh is None or fresh.version == self.editor.base_version:
             return
+        if any(clue_id == shown.id for clue_id, _s in self.waiting_clues.values()):
+            return  # the user's edit waits in the outbox: keep showing it until it is sent
         if self.editor.dirty:
             self.editor.meta.setText(f"Changed by {fresh.updated_by} at "
                                      f"{local_time(fresh.updated_at)} since you opened it — "
@@ -396,7 +417,10 @@ class SeriesWorkspace(QWidget):
         self.ctx.workers.run(fn, *args, done=done, failed=failed or fail)
 
     def _wrote(self, changes: Any, message: str) -> None:
-        self.ctx.wrote(changes)
+        if changes:
+            self.ctx.wrote(changes)
+        else:  # saved through the offline writer: the feed brings the change everywhere
+            self.ctx.changed_elsewhere()
         self.ctx.say(message)
         self.reload()
 
@@ -422,30 +446,67 @@ class SeriesWorkspace(QWidget):
         self._write(claims.release_claim, self.ctx.db, self.ctx.login, self.series_id,
                     done=lambda c: self._wrote(c, "Claim released."))
 
+    def _saves(self) -> OfflineSaves:
+        saves = self.ctx.saves
+        assert saves is not None, "the main window sets ctx.saves before opening series"
+        return saves
+
     def save_clue(self) -> None:
+        """Save through the offline writer: the database now, or this computer's outbox."""
         if self.editor.read_only:
             return
         data = self.editor.current_input()
         self.editor_error.hide()
         shown = self.editor.clue
         if shown is None:
-            self._write(clues.add_clue, self.ctx.db, self.ctx.login, self.series_id, data,
-                        done=self._clue_added, failed=self._save_failed)
+            args = {"series_id": self.series_id, "clue": asdict(data)}
+            self._saves().submit(self.ctx.login, "clue.add", args,
+                                 done=lambda s: self._clue_submitted(s, None, data),
+                                 failed=self._save_failed)
         else:
-            self._write(clues.edit_clue, self.ctx.db, self.ctx.login, shown.id,
-                        self.editor.base_version, data,
-                        done=lambda r: self._clue_saved(shown.id, r[1]),
-                        failed=self._save_failed)
+            args = {"series_id": self.series_id, "clue_id": shown.id, "clue": asdict(data)}
+            self._saves().submit(self.ctx.login, "clue.edit", args,
+                                 based_on_version=self.editor.base_version,
+                                 done=lambda s: self._clue_submitted(s, shown.id, data),
+                                 failed=self._save_failed)
 
-    def _clue_added(self, result: tuple[int, Any]) -> None:
-        clue_id, changes = result
-        self._clue_saved(clue_id, changes)
+    def _clue_submitted(self, submitted: Submitted, clue_id: int | None,
+                        data: ClueInput) -> None:
+        resolving = self._resolving.pop(clue_id, None)
+        if resolving is not None:
+            self._saves().discard(resolving)  # the merge the user saved replaces the refused one
+        if submitted.saved == "locally":
+            self._saved_locally(submitted, data, clue_id)
+            return
+        if clue_id is None:
+            clue_id = int(submitted.result["clue_id"])
+        self._clue_saved(clue_id, None)
+
+    def _saved_locally(self, submitted: Submitted, data: ClueInput,
+                       clue_id: int | None) -> None:
+        """Kept in the outbox (fsync'd): the editor is clean, the clue list shows it waiting."""
+        if submitted.entry_id is not None:
+            summary = f"{ClueCategory(data.category).label}: {data.description}"
+            if clue_id is not None:
+                summary = f"#{clue_id} edited — {summary}"
+            self.waiting_clues[submitted.entry_id] = (clue_id, summary)
+        if clue_id is None:
+            self.editor.load(None)
+        else:
+            self.editor.mark_saved_locally()
+        self.editor.meta.setText(SAVED_LOCALLY + ".")
+        self._hide_change_banner()
+        if self.detail is not None:
+            self._fill_clue_list(self.detail.clues)
+        self.ctx.say(SAVED_LOCALLY + ".")
+        self._show_next_conflict()
 
     def _clue_saved(self, clue_id: int, changes: Any) -> None:
         def show(clue: ClueInfo) -> None:
             self.editor.mark_saved(clue)
             self._hide_change_banner()
             self._wrote(changes, f"Clue #{clue_id} saved.")
+            self._show_next_conflict()
 
         self.ctx.workers.run(series_detail.get_clue, self.ctx.db, clue_id, done=show,
                              failed=self._failed)
@@ -458,6 +519,66 @@ class SeriesWorkspace(QWidget):
         if isinstance(error, StaleVersion) and self.editor.clue is not None:
             self.ctx.workers.run(series_detail.get_clue, self.ctx.db, self.editor.clue.id,
                                  done=self.editor.show_conflict, failed=self._failed)
+
+    # ---------------------------------------------------------------- outbox
+    def outbox_replayed(self, waiting_ids: frozenset[int]) -> None:
+        """Some of this window's kept writes were sent: stop showing them as waiting."""
+        for entry_id in [e for e in self.waiting_clues if e not in waiting_ids]:
+            del self.waiting_clues[entry_id]
+        for entry_id in [e for e in self.waiting_comments if e not in waiting_ids]:
+            del self.waiting_comments[entry_id]
+        self._show_comments()
+        if self.detail is not None:
+            self._fill_clue_list(self.detail.clues)
+        if not self.waiting_clues and not self.editor.dirty:
+            self.editor.refresh_meta()  # no longer "saved on this computer"
+        self.reload()
+
+    def show_outbox_conflict(self, entry: OutboxEntry, theirs: ClueInfo | None) -> None:
+        """A write kept offline was refused on replay: bring the user's text back to merge."""
+        editor = self.editor
+        if editor.dirty and not editor.read_only:
+            # never replace what the user is typing now; shown after the next save
+            self._queued_conflicts.append((entry, theirs))
+            self.ctx.say("One of your changes kept on this computer needs a merge: save or "
+                         "discard the open clue first.")
+            return
+        reason = entry.error or "The database refused it."
+        self.tabs.setCurrentIndex(0 if entry.operation != "comment.add" else 2)
+        if entry.operation == "comment.add":
+            self.comments.box.setPlainText(str(entry.args.get("body", "")))
+            self._resolving_comment = entry.id  # dropped from the outbox once posted again
+            self.ctx.say(f"Your comment was not posted: {reason} It is back in the comment box.")
+            return
+        if entry.operation == "clue.delete":
+            if theirs is not None:
+                editor.load(theirs)
+                self.editor_error.setText(f"Your deletion of clue #{theirs.id} was not sent: "
+                                          f"{reason} Delete it again if you still want to.")
+                self.editor_error.show()
+            self._saves().discard(entry.id)
+            return
+        mine = ClueInput(**entry.args["clue"])
+        editor.restore_draft(theirs if entry.operation == "clue.edit" else None, mine,
+                             entry.based_on_version)
+        self._resolving[editor.clue.id if editor.clue else None] = entry.id
+        self.editor_error.setText(f"Your change kept on this computer was not applied: "
+                                  f"{reason} Your text is in the editor; nothing was "
+                                  "overwritten.")
+        self.editor_error.show()
+        if theirs is not None:
+            editor.show_conflict(theirs)
+        self._schedule_ranking()
+
+    def _took_theirs(self) -> None:
+        """Their version wins in the merge view: the refused change kept offline is dropped."""
+        entry_id = self._resolving.pop(self.editor.clue.id if self.editor.clue else None, None)
+        if entry_id is not None:
+            self._saves().discard(entry_id)
+
+    def _show_next_conflict(self) -> None:
+        if self._queued_conflicts and not self.editor.dirty:
+            self.show_outbox_conflict(*self._queued_conflicts.pop(0))
 
     def new_clue(self) -> None:
         if self.editor.read_only or not self.confirm_discard("Start a new clue"):
@@ -483,8 +604,18 @@ class SeriesWorkspace(QWidget):
             self.editor.load(None)
             self._wrote(changes, f"Clue #{shown.id} deleted.")
 
-        self._write(clues.delete_clue, self.ctx.db, self.ctx.login, shown.id,
-                    self.editor.base_version, done=deleted, failed=self._save_failed)
+        def submitted(result: Submitted) -> None:
+            if result.saved == "database":
+                deleted(None)
+                return
+            self.editor.load(None)
+            self.ctx.say(f"Deletion of clue #{shown.id}: {SAVED_LOCALLY.lower()}.")
+            self.editor.meta.setText(SAVED_LOCALLY + ".")
+
+        self._saves().submit(self.ctx.login, "clue.delete",
+                             {"series_id": self.series_id, "clue_id": shown.id},
+                             based_on_version=self.editor.base_version, done=submitted,
+                             failed=self._save_failed)
 
     def _clue_selected(self, current: QListWidgetItem | None,
                        previous: QListWidgetItem | None) -> None:
@@ -531,12 +662,26 @@ class SeriesWorkspace(QWidget):
                         c, "Proposed for confirmation; the coordinators take it from here."))
 
     def post_comment(self, text: str) -> None:
-        def done(result: tuple[int, Any]) -> None:
+        def done(submitted: Submitted) -> None:
             self.comments.posted()
-            self._wrote(result[1], "Comment posted.")
+            if self._resolving_comment is not None:
+                self._saves().discard(self._resolving_comment)
+                self._resolving_comment = None
+            if submitted.saved == "database":
+                self._wrote(None, "Comment posted.")
+                return
+            if submitted.entry_id is not None:
+                self.waiting_comments[submitted.entry_id] = text
+            self._show_comments()
+            self.ctx.say(f"Comment: {SAVED_LOCALLY.lower()}.")
 
-        self._write(comments.add_comment, self.ctx.db, self.ctx.login, self.series_id, text,
-                    done=done)
+        self._saves().submit(self.ctx.login, "comment.add",
+                             {"series_id": self.series_id, "body": text}, done=done,
+                             failed=lambda e: self.ctx.say(error_sentence(e)))
+
+    def _show_comments(self) -> None:
+        self.comments.show_comments(self.detail.comments if self.detail else (),
+                                    waiting=list(self.waiting_comments.values()))
 
     # ---------------------------------------------------------------- live ranking
     def _schedule_ranking(self) -> None:
