@@ -10,11 +10,10 @@ Signals: changesMade(Changes) after an export that wrote something.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,49 +43,28 @@ from vidtask.services.packets import DEFAULT_EVALUATION, PacketResult, export_co
 from vidtask.services.review import DisseminationEntry, dissemination_list
 from vidtask.services.sprints import SprintInfo, list_sprints
 from vidtask.ui.naming import named
-from vidtask.ui.qt_types import AnyIndex
+from vidtask.ui.rows_model import Column, RowsModel
 from vidtask.ui.tasks import Report, TaskCancelled, run_in_background
 
 EVALUATION_CODES = tuple(f"{s}{i}" for s in "ABCX" for i in "1234")
 
 
-class PacketResultsModel(QAbstractTableModel):
-    HEADERS = ("Country", "File", "Outcome", "Version", "Series")
+RESULT_COLUMNS: list[Column[PacketResult]] = [
+    Column("Country", lambda r: f"{r.country} — {r.country_name}"),
+    Column("File", lambda r: r.path.name if r.path else "—"),
+    Column("Outcome", lambda r: r.outcome),
+    Column("Version", lambda r: "" if r.packet_version is None else str(r.packet_version)),
+    Column("Series", lambda r: ", ".join(r.series_codes)),
+]
 
+
+class PacketResultsModel(RowsModel[PacketResult]):
     def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[PacketResult] = []
-
-    def set_rows(self, rows: Sequence[PacketResult]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        super().__init__(RESULT_COLUMNS,
+                         tooltip=lambda r: r.changes or (str(r.path) if r.path else None))
 
     def result(self, row: int) -> PacketResult:
-        return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
-                                               Qt.ItemDataRole.ToolTipRole):
-            return None
-        r = self._rows[index.row()]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return r.changes or (str(r.path) if r.path else None)
-        return (f"{r.country} — {r.country_name}", r.path.name if r.path else "—", r.outcome,
-                "" if r.packet_version is None else str(r.packet_version),
-                ", ".join(r.series_codes))[index.column()]
+        return self.row(row)
 
 
 class ExportPacketsDialog(QDialog):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeAlias
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
 from vidtask.services.series_detail import MediaInfo
+from vidtask.ui.rows_model import Column, RowsModel
 
-Index: TypeAlias = QModelIndex | QPersistentModelIndex
+VICTIM_IDENTIFIED_TEXT = QColor("#c0392b")
 
 # What category numbers mean per scheme (domain.md): never show a bare number.
 CATEGORY_LABELS: dict[str, dict[int, str]] = {
@@ -48,42 +48,28 @@ def _flags(media: MediaInfo) -> str:
     return ", ".join(flags)
 
 
-class MediaModel(QAbstractTableModel):
-    HEADERS = ("MD5", "Type", "Size", "Category", "PDQ quality", "Flags")
+def _hashes(media: MediaInfo) -> str:
+    return f"SHA-1 {media.sha1 or '—'}\nSHA-256 {media.sha256 or '—'}"
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.media: list[MediaInfo] = []
+
+COLUMNS: list[Column[MediaInfo]] = [
+    Column("MD5", lambda m: m.md5, cell_tooltip=_hashes),
+    Column("Type", lambda m: m.mime_type or ""),
+    Column("Size", lambda m: _size(m.size_bytes)),
+    Column("Category", lambda m: category_label(m.category_code, m.category_scheme)),
+    Column("PDQ quality", lambda m: "" if m.pdq_quality is None else str(m.pdq_quality)),
+    Column("Flags", _flags,
+           foreground=lambda m: VICTIM_IDENTIFIED_TEXT if m.victim_identified else None),
+]
+
+
+class MediaModel(RowsModel[MediaInfo]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(COLUMNS, parent=parent)
+
+    @property
+    def media(self) -> list[MediaInfo]:
+        return self.rows()
 
     def set_media(self, media: Sequence[MediaInfo]) -> None:
-        self.beginResetModel()
-        self.media = list(media)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.media)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        media = self.media[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (media.md5, media.mime_type or "", _size(media.size_bytes),
-                    category_label(media.category_code, media.category_scheme),
-                    "" if media.pdq_quality is None else str(media.pdq_quality),
-                    _flags(media))[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return f"SHA-1 {media.sha1 or '—'}\nSHA-256 {media.sha256 or '—'}"
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 5 \
-                and media.victim_identified:
-            return QColor("#c0392b")
-        return None
+        self.set_rows(media)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeAlias
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject
 
 from vidtask.services.series_detail import TimelineEntry
 from vidtask.ui.common import local_time
-
-Index: TypeAlias = QModelIndex | QPersistentModelIndex
+from vidtask.ui.rows_model import Column, RowsModel
 
 ACTION_WORDS = {
     "series.created": "created the series", "series.updated": "edited the series",
@@ -41,36 +39,22 @@ def _details(entry: TimelineEntry) -> str:
     return ""
 
 
-class TimelineModel(QAbstractTableModel):
-    HEADERS = ("When", "Who", "What", "Details")
+COLUMNS: list[Column[TimelineEntry]] = [
+    Column("When", lambda e: local_time(e.occurred_at, "%d %b %H:%M:%S")),
+    Column("Who", lambda e: e.actor),
+    Column("What", lambda e: ACTION_WORDS.get(e.action, e.action)),
+    Column("Details", _details),
+]
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.entries: list[TimelineEntry] = []
+
+class TimelineModel(RowsModel[TimelineEntry]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        # Details are clipped to the column: the tooltip shows the whole text.
+        super().__init__(COLUMNS, text_tips=True, parent=parent)
+
+    @property
+    def entries(self) -> list[TimelineEntry]:
+        return self.rows()
 
     def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        entry = self.entries[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (local_time(entry.occurred_at, "%d %b %H:%M:%S"), entry.actor,
-                    ACTION_WORDS.get(entry.action, entry.action), _details(entry)
-                    )[index.column()]
-        return None
+        self.set_rows(entries)
