@@ -291,7 +291,7 @@ class _Intake:
 
     def add(self, prepared: Prepared) -> bool:
         """Write the record's rows; True if the record is kept (new or already there)."""
-        names, key, _md5, victim, distributed, tail, record_no = prepared
+        names, record_no = prepared[0], prepared[6]
         if not names:
             if self.default_series is None:
                 self.own_issues.append(ImportIssue(
@@ -306,21 +306,8 @@ class _Intake:
         except _Skip as exc:
             self.own_issues.append(ImportIssue(record_no, None, exc.field, exc.reason))
             return False
-        added = False
         if len(targets) == 1:
-            info = targets[0]
-            known = self.known[info.series_id]
-            if key in known:
-                info.already += 1
-            else:
-                known.add(key)
-                info.new += 1
-                added = True
-                self.sink.add((info.series_id, *tail))
-            if victim:
-                info.victim_identified += 1
-            if distributed:
-                info.distributed += 1
+            added = self._add_to(targets[0], prepared)
         else:
             added = self._add_to_several(targets, prepared)
         if added:
@@ -329,26 +316,32 @@ class _Intake:
             self.report.already += 1
         return True
 
+    def _add_to(self, info: SeriesIntake, prepared: Prepared) -> bool:
+        """Count one record against one series; queue its row if the series lacks it."""
+        _, key, _, victim, distributed, tail, _ = prepared
+        known = self.known[info.series_id]
+        added = key not in known
+        if added:
+            known.add(key)
+            info.new += 1
+            self.sink.add((info.series_id, *tail))
+        else:
+            info.already += 1
+        if victim:
+            info.victim_identified += 1
+        if distributed:
+            info.distributed += 1
+        return added
+
     def _add_to_several(self, targets: list[SeriesIntake], prepared: Prepared) -> bool:
-        _, key, md5, victim, distributed, tail, _ = prepared
+        md5 = prepared[2]
         added = False
         seen: set[int] = set()
         for info in targets:
             if info.series_id in seen:
                 continue
             seen.add(info.series_id)
-            known = self.known[info.series_id]
-            if key in known:
-                info.already += 1
-            else:
-                known.add(key)
-                info.new += 1
-                added = True
-                self.sink.add((info.series_id, *tail))
-            if victim:
-                info.victim_identified += 1
-            if distributed:
-                info.distributed += 1
+            added = self._add_to(info, prepared) or added
         if len(seen) > 1:
             ordered = sorted(seen)
             for i, a in enumerate(ordered):
