@@ -1,0 +1,166 @@
+"""Human words for what the app stores as codes: statuses, roles, clue categories, event actions.
+
+Every status, category and event shown to a person (window, CLI text output, PDF) goes through
+these functions; JSON output keeps the stored codes. A code without a label here is a bug:
+`tests/unit/domain/test_wording.py` checks that every enum value and every action a service
+emits has one.
+"""
+
+from __future__ import annotations
+
+from vidtask.domain.enums import (
+    AppealStatus,
+    ClueCategory,
+    ClueConfidence,
+    PacketStatus,
+    Role,
+    SeriesStatus,
+    StructuredKind,
+    TipStatus,
+)
+
+SERIES_STATUS: dict[str, str] = {
+    SeriesStatus.NEW: "unclaimed",
+    SeriesStatus.CLAIMED: "claimed",
+    SeriesStatus.IN_ASSESSMENT: "being assessed",
+    SeriesStatus.PROPOSED: "awaiting review",
+    SeriesStatus.CONFIRMED: "confirmed",
+    SeriesStatus.NOTIFIED: "country notified",
+    SeriesStatus.ELIMINATED: "eliminated (too widespread)",
+}
+
+ROLE: dict[str, str] = {
+    Role.SPECIALIST: "specialist",
+    Role.COORDINATOR: "coordinator",
+    Role.ADMIN: "administrator",
+}
+
+CLUE_CATEGORY: dict[str, str] = {
+    ClueCategory.PRODUCT: "Product or brand",
+    ClueCategory.PACKAGING: "Packaging",
+    ClueCategory.TEXT: "Text and language",
+    ClueCategory.ELECTRICAL: "Electrical socket or switch",
+    ClueCategory.ARCHITECTURE: "Architecture",
+    ClueCategory.BUILDING_MATERIAL: "Building material",
+    ClueCategory.FLORA_FAUNA: "Flora and fauna",
+    ClueCategory.WEATHER_DAYLIGHT: "Weather and daylight",
+    ClueCategory.VEHICLE: "Vehicle or licence plate",
+    ClueCategory.TV_RADIO: "TV or radio",
+    ClueCategory.CURRENCY: "Currency",
+    ClueCategory.CLOTHING: "Clothing or uniform",
+    ClueCategory.FURNITURE: "Furniture",
+    ClueCategory.WALLPAPER: "Wallpaper",
+    ClueCategory.TOY: "Toy",
+    ClueCategory.SHOP_FLYER: "Shop flyer",
+    ClueCategory.OTHER: "Other",
+}
+
+STRUCTURED_KIND: dict[str, str] = {
+    StructuredKind.NONE: "no structured value",
+    StructuredKind.LANGUAGE: "Language of visible text",
+    StructuredKind.SCRIPT: "Writing system",
+    StructuredKind.CURRENCY: "Currency",
+    StructuredKind.SOCKET: "Socket",
+    StructuredKind.DRIVING_SIDE: "Driving side",
+}
+
+CONFIDENCE: dict[str, str] = {
+    ClueConfidence.LOW: "low confidence",
+    ClueConfidence.MEDIUM: "medium confidence",
+    ClueConfidence.HIGH: "high confidence",
+}
+
+PACKET_STATUS: dict[str, str] = {
+    PacketStatus.GENERATED: "generated",
+    PacketStatus.SENT: "sent",
+    PacketStatus.ACKNOWLEDGED: "acknowledged",
+    PacketStatus.SUPERSEDED: "superseded by a newer version",
+}
+
+APPEAL_STATUS: dict[str, str] = {
+    AppealStatus.DRAFT: "draft",
+    AppealStatus.APPROVED: "approved",
+    AppealStatus.PUBLISHED: "published",
+    AppealStatus.WITHDRAWN: "withdrawn",
+}
+
+TIP_STATUS: dict[str, str] = {
+    TipStatus.RECEIVED: "received",
+    TipStatus.VERIFIED: "verified",
+    TipStatus.REJECTED: "rejected",
+    TipStatus.PASSED_ON: "passed on",
+}
+
+#: Event log actions as a person reads them in a timeline ("Anna claimed the series").
+EVENT_ACTION: dict[str, str] = {
+    "claim.taken": "claimed the series",
+    "claim.renewed": "extended the lease",
+    "claim.released": "released the series",
+    "claim.force_released": "force-released the claim",
+    "claim.expired": "lease expired",
+    "clue.added": "added a clue",
+    "clue.edited": "edited a clue",
+    "clue.deleted": "deleted a clue",
+    "comment.added": "commented",
+    "assessment.ranked": "ranked candidate countries",
+    "series.created": "created the series",
+    "series.updated": "edited the series details",
+    "series.linked": "linked the series to another series",
+    "series.media_imported": "imported media",
+    "series.proposed": "proposed the assessment for review",
+    "series.confirmed": "confirmed the likely country",
+    "series.sent_back": "sent the series back",
+    "series.eliminated": "eliminated the series (too widespread)",
+    "series.notified": "notified the country",
+    "packet.generated": "exported a country packet",
+    "packet.reexported": "exported a new packet version",
+    "handling.overridden": "overrode a handling restriction",
+    "feedback.recorded": "recorded a country's feedback",
+    "intake.imported": "imported a file",
+    "sprint.created": "created the sprint",
+    "participant.added": "added a participant",
+    "roles.initialised": "set up the database roles",
+}
+
+
+def _lookup(table: dict[str, str], code: str | None) -> str:
+    if code is None:
+        return ""
+    return table.get(code, code.replace("_", " "))
+
+
+def series_status(code: str) -> str:
+    return _lookup(SERIES_STATUS, code)
+
+
+def role(code: str) -> str:
+    return _lookup(ROLE, code)
+
+
+def clue_category(code: str) -> str:
+    return _lookup(CLUE_CATEGORY, code)
+
+
+def structured_kind(code: str | None) -> str:
+    return _lookup(STRUCTURED_KIND, code)
+
+
+def confidence(code: str) -> str:
+    return _lookup(CONFIDENCE, code)
+
+
+def packet_status(code: str) -> str:
+    return _lookup(PACKET_STATUS, code)
+
+
+def appeal_status(code: str) -> str:
+    return _lookup(APPEAL_STATUS, code)
+
+
+def tip_status(code: str) -> str:
+    return _lookup(TIP_STATUS, code)
+
+
+def event_action(action: str) -> str:
+    """'claim.taken' → 'claimed the series'; an unknown action reads as its words."""
+    return EVENT_ACTION.get(action, action.replace(".", " ").replace("_", " "))
