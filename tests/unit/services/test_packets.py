@@ -58,6 +58,8 @@ def zip_text(path: Path) -> str:
             if name.endswith(".pdf"):
                 text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
                 parts.append(re.sub(r"\s+", " ", text))
+            elif name.endswith(".sig"):
+                parts.append(data.hex())
             else:
                 parts.append(data.decode("utf-8"))
     return "\n".join(parts)
