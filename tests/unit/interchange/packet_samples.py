@@ -28,10 +28,12 @@ def sample_content(private_pem: str, *, country: str = "DE") -> PacketContent:
         media=(PacketMedia("0" * 32, None, None, 1000, "image/jpeg", 1, "VICS-US", None, None,
                            None),),
         candidates=(PacketCandidate(1, country, "Germany", 70, "reason", True),),
-        supporting_clues=(), excluding_clues=(), context_clues=(), withheld_clues=0, appeals=(), audit=())
+        supporting_clues=(), excluding_clues=(), context_clues=(), withheld_clues=0,
+        appeals=(), audit=())
     header = PacketHeader(
-        packet_code="T-DE-S1V1", packet_version=1, sprint="Test", sprint_starts_on=date(2026, 6, 1),
-        sprint_ends_on=date(2026, 6, 12), country=country, country_name="Germany",
+        packet_code="T-DE-S1V1", packet_version=1, sprint="Test",
+        sprint_starts_on=date(2026, 6, 1), sprint_ends_on=date(2026, 6, 12), country=country,
+        country_name="Germany",
         recipient_authority="National victim identification unit",
         contact=ContactBlock("Unit", "Desk", "desk@test.invalid", "+99 1", "Organiser"),
         generated_at=datetime(2026, 6, 10, 12, 0, tzinfo=UTC),
