@@ -72,6 +72,7 @@ class Sprint(Base):
     #: base64 of the raw Ed25519 public key that signs the sprint's packets (readable by all)
     signing_public_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
     created_at: Mapped[datetime]
+    __table_args__ = length_checks("sprints")
 
 
 class SprintSigningKey(Base):
@@ -86,7 +87,6 @@ class SprintSigningKey(Base):
     algorithm: Mapped[str] = mapped_column(String(20), default="Ed25519")
     private_key: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
-    __table_args__ = length_checks("sprints")
 
 
 class Participant(Base):
