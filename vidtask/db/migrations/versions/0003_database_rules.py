@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -161,7 +162,8 @@ def append_function(s: str) -> str:
 
 
 def watchdog_function(s: str) -> str:
-    return f"""CREATE OR REPLACE FUNCTION {s}.vidtask_end_stalled_sessions() RETURNS integer
+    return f"""CREATE OR REPLACE FUNCTION {s}.vidtask_end_stalled_sessions(
+        stalled interval DEFAULT interval '{STALLED_AFTER}') RETURNS integer
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER {_path(s)} AS $$
     DECLARE
       ended integer := 0;
@@ -169,6 +171,9 @@ def watchdog_function(s: str) -> str:
       owner oid := (SELECT c.relowner FROM pg_catalog.pg_class c
                     WHERE c.oid = '{s}.events'::pg_catalog.regclass);
     BEGIN
+      IF NOT {s}.vidtask_is_maintenance() THEN
+        stalled := greatest(stalled, interval '{STALLED_AFTER}');  -- only the owner may hurry
+      END IF;
       FOR victim IN
         SELECT a.pid FROM pg_catalog.pg_stat_activity a
         JOIN pg_catalog.pg_roles r ON r.oid = a.usesysid
@@ -176,8 +181,8 @@ def watchdog_function(s: str) -> str:
           AND NOT r.rolsuper AND r.oid <> owner
           AND EXISTS (SELECT 1 FROM {s}.participants p WHERE p.login = a.usename)
           AND (   (a.state LIKE 'idle in transaction%'
-                   AND a.state_change < now() - interval '{STALLED_AFTER}')
-               OR (a.xact_start < now() - interval '{STALLED_AFTER}'
+                   AND a.state_change < now() - stalled)
+               OR (a.xact_start < now() - stalled
                    AND EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity w
                                WHERE w.datname = current_database()
                                  AND a.pid = ANY (pg_catalog.pg_blocking_pids(w.pid))))
@@ -251,6 +256,7 @@ def trigger_functions(s: str) -> list[str]:
           held boolean;
           lease interval;
           ok boolean;
+          untouchable boolean := false;
         BEGIN
           IF {maint} THEN
             RETURN NEW;
@@ -300,9 +306,9 @@ def trigger_functions(s: str) -> list[str]:
             END IF;
           ELSE
             NEW.claimed_at := OLD.claimed_at;
-            IF NOT lead AND NOT held THEN
-              RAISE EXCEPTION 'vidtask: series % is not claimed by you', OLD.code {DENIED};
-            END IF;
+            -- without a claim change a specialist may touch only a series they hold
+            -- (refused at the end, so a status change gets its own sentence first)
+            untouchable := NOT lead AND NOT held;
           END IF;
 
           -- coalesce: a NULL in any test must refuse, never slip through three-valued logic.
@@ -342,6 +348,9 @@ def trigger_functions(s: str) -> list[str]:
              AND NOT coalesce(NEW.status = 'proposed' AND OLD.status <> 'proposed'
                               AND NEW.proposed_by_id = me, false) THEN
             RAISE EXCEPTION 'vidtask: nobody proposes for somebody else' {DENIED};
+          END IF;
+          IF untouchable THEN
+            RAISE EXCEPTION 'vidtask: series % is not claimed by you', OLD.code {DENIED};
           END IF;
           RETURN NEW;
         END $$""",
@@ -445,9 +454,7 @@ def trigger_functions(s: str) -> list[str]:
           IF {maint} THEN
             RETURN NEW;
           END IF;
-          IF TG_OP = 'INSERT' THEN
-            NEW.participant_id := {me};
-          ELSE
+          IF TG_OP = 'UPDATE' THEN  -- an INSERT for somebody else fails the row policy
             NEW.participant_id := OLD.participant_id;
           END IF;
           NEW.seen_at := now();
@@ -509,7 +516,7 @@ TRIGGERS = (
 )
 
 #: Functions 0003 creates beside those of 0002 (dropped again on downgrade).
-NEW_FUNCTIONS = ("vidtask_append_events(jsonb)", "vidtask_end_stalled_sessions()",
+NEW_FUNCTIONS = ("vidtask_append_events(jsonb)", "vidtask_end_stalled_sessions(interval)",
                  "vidtask_assessment_guard()", "vidtask_clue_stamp()",
                  "vidtask_comment_stamp()", "vidtask_feedback_stamp()",
                  "vidtask_presence_stamp()", "vidtask_tip_guard()", "vidtask_appeal_stamp()")
@@ -607,10 +614,10 @@ def upgrade() -> None:
         return
     schema = bind.execute(text("SELECT current_schema()")).scalar_one()
     s = f'"{schema}"'
-    for statement in (helper_functions(s) + [append_function(s), watchdog_function(s)]
-                      + trigger_functions(s)):
+    for statement in [*helper_functions(s), append_function(s), watchdog_function(s),
+                      *trigger_functions(s)]:
         op.execute(statement)
-    for name in ("vidtask_append_events(jsonb)", "vidtask_end_stalled_sessions()"):
+    for name in ("vidtask_append_events(jsonb)", "vidtask_end_stalled_sessions(interval)"):
         op.execute(f"REVOKE ALL ON FUNCTION {s}.{name} FROM PUBLIC")
         op.execute(_groups_sql(f"GRANT EXECUTE ON FUNCTION {s}.{name} TO %I"))
     # Databases whose roles were initialised before 0003 lose the dangerous grants now,
@@ -634,7 +641,7 @@ def upgrade() -> None:
             op.execute(f"CREATE POLICY {name} ON {s}.{table} {definition}")
 
 
-def _security_0002():  # type: ignore[no-untyped-def]
+def _security_0002() -> Any:
     spec = importlib.util.spec_from_file_location(
         "vidtask_migration_0002", Path(__file__).with_name("0002_security.py"))
     assert spec is not None and spec.loader is not None
