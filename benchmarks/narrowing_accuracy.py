@@ -9,13 +9,18 @@ table was fixed by rule before the model was measured, so that it cannot be chos
   listed, and the European countries outside the EU with more than 5 million people (58);
 * partial sets: the same 58 countries "with no money in view" (the currency clue left out).
 
-Every case runs through the same service call the workspace uses (`narrow_clues` over
+Every case runs through the same service call the workspace uses (`rank_clues` over
 ClueInfo rows). Printed figures:
 
-* unique first: the true country is ranked first and no other country shares its evidence
-  (a tie counts as a miss, whatever order the tie is listed in);
-* top 3: the true country is among the first three listed (ties in their listed order);
-* never ruled out: the true country's score is not negative.
+* unique first: the true country is ranked first and no other country shares its rank
+  (a tie, "=1", counts as a miss, whatever order the tie is listed in);
+* top 3: the true country is among the first three listed (ties in their listed order: by
+  population, the documented prior);
+* never ruled out: the true country's score is not negative;
+* listed first (for information, no target): first in the list, a tie broken by the prior.
+
+Measured before the model changed (shared ranks, prior, ISO 15924 composite scripts; commit
+5820732): unique first 64.7 %, top 3 87.1 %, never ruled out 98.3 %.
 
 Beside each figure, the baseline of the raw reference tables: the set of countries consistent
 with every clue (a plain filter, no weights): unique when that set is the true country alone,
@@ -44,7 +49,7 @@ from vidtask.domain.countries import (
     countries_with_plug,
 )
 from vidtask.domain.narrowing import NarrowingError
-from vidtask.services.narrowing import narrow_clues
+from vidtask.services.narrowing import rank_clues
 from vidtask.services.series_detail import ClueInfo
 
 # country: (majority language, its script, currency, commonest socket, traffic side)
@@ -129,6 +134,7 @@ class Outcome(NamedTuple):
     unique_first: bool
     top3: bool
     not_ruled_out: bool
+    listed_first: bool  # first in the list, a tie broken by the prior (not counted as unique)
     note: str
 
 
@@ -152,22 +158,22 @@ def clue_infos(case: Case) -> list[ClueInfo]:
 
 
 def run_model(case: Case) -> Outcome:
-    """The service the workspace calls, judged on what it shows."""
+    """The service the workspace calls, judged on what it shows: shared ranks are ties."""
     try:
-        ranked = narrow_clues(clue_infos(case))
+        ranking = rank_clues(clue_infos(case))
     except NarrowingError as exc:
-        return Outcome(False, False, False, f"refused: {exc}")
-    order = [c.country for c in ranked]
-    scores = {c.country: c.score for c in ranked}
-    true_score = scores.get(case.country, 0.0)
-    tied = [c for c in ranked if c.score == ranked[0].score]
-    unique = order[:1] == [case.country] and len(tied) == 1
+        return Outcome(False, False, False, False, f"refused: {exc}")
+    order = [c.country for c in ranking.candidates]
+    first = ranking.candidates[0]
+    true = ranking.candidate(case.country)
+    true_score = true.score if true else 0.0
+    unique = first.country == case.country and first.tied == 1
     top3 = case.country in order[:3]
     note = "" if unique else (
-        f"first {order[0]} ({len(tied)} tied at {ranked[0].score:+.1f}); "
+        f"first {first.country} ({first.rank_label}, {first.tied} share {first.score:+.1f}); "
         f"{case.country} {true_score:+.1f} at #{order.index(case.country) + 1}"
-        if case.country in order else f"{case.country} not ranked")
-    return Outcome(unique, top3, true_score >= 0, note)
+        if true else f"{case.country} not ranked")
+    return Outcome(unique, top3, true_score >= 0, first.country == case.country, note)
 
 
 LOOKUPS: dict[str, Callable[[str], frozenset[str]]] = {
@@ -186,7 +192,7 @@ def run_filter(case: Case) -> Outcome:
     left = consistent or frozenset()
     inside = case.country in left
     return Outcome(left == {case.country}, inside and len(left) <= 3, inside,
-                   f"{len(left)} consistent")
+                   left == {case.country}, f"{len(left)} consistent")
 
 
 def percent(outcomes: Sequence[Outcome], field: str) -> str:
@@ -212,7 +218,8 @@ def main() -> int:
     print(f"{'':<18}{'narrowing':<22}{'raw tables (filter)':<22}target")
     for label, field, target in (("unique first", "unique_first", ">= 80 %"),
                                  ("top 3", "top3", ">= 95 %"),
-                                 ("never ruled out", "not_ruled_out", "100 %")):
+                                 ("never ruled out", "not_ruled_out", "100 %"),
+                                 ("listed first", "listed_first", "(prior breaks ties)")):
         print(f"{label:<18}{percent(model, field):<22}{percent(baseline, field):<22}{target}")
     for subset in ("full", "no currency"):
         part = [o for c, o in zip(table, model, strict=True) if c.name.endswith(subset)]
