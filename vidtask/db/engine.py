@@ -25,6 +25,8 @@ except ImportError:  # pragma: no cover - Windows
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from vidtask.config import masked_url
+
 _WRITE_OPTION = "vidtask_write"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 NETWORK_FS_TYPES = frozenset({"nfs", "nfs4", "cifs", "smbfs", "smb3", "9p", "fuse.sshfs", "afs"})
@@ -39,7 +41,7 @@ def normalize_url(raw: str) -> URL:
     try:
         url = make_url(raw)
     except Exception as exc:  # sqlalchemy raises ArgumentError with a terse message
-        raise DatabaseUrlError(f"Not a database URL: {raw!r}") from exc
+        raise DatabaseUrlError(f"Not a database URL: {masked_url(raw)!r}") from exc
     if url.drivername in {"postgresql", "postgres", "postgresql+psycopg"}:
         return url.set(drivername="postgresql+psycopg")
     if url.drivername in {"sqlite", "sqlite+pysqlite"}:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from vidtask.cli import _open_database, _print_json, _series_id
+from vidtask.cli.context import CommonOptions, Subparsers, open_database, print_json, series_id
 
 
 def cmd_narrow(args: argparse.Namespace) -> int:
     from vidtask.services.narrowing import narrow_series
 
-    db = _open_database(args)
-    candidates = narrow_series(db, _series_id(db, args, args.series), limit=args.limit)
+    db = open_database(args)
+    candidates = narrow_series(db, series_id(db, args, args.series), limit=args.limit)
     if args.json:
-        _print_json([{
+        print_json([{
             "country": c.country, "name": c.name, "score": round(c.score, 3),
             "share": round(c.share, 4),
             "supporting": [r._asdict() for r in c.supporting],
@@ -35,9 +34,9 @@ def cmd_narrow(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(add: Any, commands: Any, common: argparse.ArgumentParser,
-                 who: argparse.ArgumentParser) -> None:
-    narrow = add("narrow", cmd_narrow, "rank candidate countries from a series' clues")
+def register(commands: Subparsers, common: CommonOptions) -> None:
+    narrow = common.add(commands, "narrow", cmd_narrow,
+                        "rank candidate countries from a series' clues")
     narrow.add_argument("series", metavar="SERIES", help="series code")
     narrow.add_argument("--json", action="store_true")
     narrow.add_argument("--limit", type=int, default=8, help="how many countries (default 8)")
