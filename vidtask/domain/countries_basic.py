@@ -17,6 +17,15 @@ def normalize_country_code(text: str) -> str:
         raise InvalidInput("country", f"{text!r} is not an ISO 3166 country") from None
 
 
+def read_country(text: str) -> tuple[str, str | None]:
+    """Alpha-2 for what the user typed, and a note when it was not that code ("UK" → GB)."""
+    code = normalize_country_code(text)
+    typed = text.strip()
+    if typed.upper() == code:
+        return code, None
+    return code, f"read {typed!r} as {code} ({country_label(code)})"
+
+
 def country_label(code: str) -> str:
     try:
         return country_name(code)
