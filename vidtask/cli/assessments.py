@@ -6,6 +6,9 @@ import argparse
 
 from vidtask.cli.context import CliError, CommonOptions, Subparsers, actor, open_database, series_id
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("assess", "propose")
+
 
 def cmd_assess(args: argparse.Namespace) -> int:
     from vidtask.services.assessments import CandidateInput, set_candidates

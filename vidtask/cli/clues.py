@@ -14,6 +14,9 @@ from vidtask.cli.context import (
     series_id,
 )
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("clue",)
+
 
 def _clue_input(args: argparse.Namespace) -> Any:
     from vidtask.services.clues import ClueInput

@@ -6,6 +6,9 @@ import argparse
 
 from vidtask.cli.context import CommonOptions, Subparsers, open_database, print_json, series_id
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("narrow",)
+
 
 def cmd_narrow(args: argparse.Namespace) -> int:
     from vidtask.services.narrowing import narrow_series
