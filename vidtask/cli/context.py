@@ -91,13 +91,15 @@ def optional_actor(args: argparse.Namespace) -> str | None:
 
 
 def sprint_id(db: Database, args: argparse.Namespace) -> int:
-    from vidtask.services.sprints import find_sprint
+    """`--sprint NAME`, or the most recent sprint."""
+    from vidtask.services.lookup import sprint_id_by_name
 
-    return find_sprint(db, getattr(args, "sprint", None)).id
+    return sprint_id_by_name(db, getattr(args, "sprint", None))
 
 
 def series_id(db: Database, args: argparse.Namespace, code: str) -> int:
-    from vidtask.services.series import series_id_by_code
+    """The id of the series `code` in the sprint the options name."""
+    from vidtask.services.lookup import series_id_by_code
 
     return series_id_by_code(db, sprint_id(db, args), code)
 
