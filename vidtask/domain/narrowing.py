@@ -60,6 +60,9 @@ CONFIDENCE_SCALE: dict[ClueConfidence, float] = {
 }
 # A language (or script) that is only regionally official is weaker evidence for the country.
 REGIONAL_SCALE = 0.5
+#: Fewer people than this (South Georgia 20, Pitcairn 50, Cocos Islands 596): ranked only when a
+#: clue names the territory, like the uninhabited ones.
+MIN_POPULATION = 1_000
 #: Population used for a country CLDR gives none (named only by an explicit clue).
 UNKNOWN_POPULATION = 1_000
 #: A specialist's confidence this many points from the clues' share is flagged.
@@ -444,8 +447,9 @@ def rank(clues: Iterable[ClueFacts]) -> Ranking:
             for code in codes:
                 touched[code].append(index)
 
-    # Territories CLDR knows no language for are uninhabited (BV, HM, TF…): media are not
-    # produced there, so they take part only when a clue names them explicitly.
+    # Territories CLDR knows no language for are uninhabited (BV, HM, TF…), and a few have fewer
+    # than MIN_POPULATION people: media are hardly produced there, so they take part only when
+    # a clue names them explicitly.
     universe = _inhabited() | named
     # fsum is exactly rounded, hence independent of the order the clues arrived in.
     scores = {code: math.fsum([channels[i].weight for i in touched.get(code, ())])
@@ -607,8 +611,11 @@ def _universe_with(lookup: Callable[[str], tuple[str, ...]]) -> frozenset[str]:
     return frozenset(country.code for country in all_countries() if lookup(country.code))
 
 
+@cache
 def _inhabited() -> frozenset[str]:
-    return _universe_with(languages_of)
+    """Where media may be produced: CLDR lists a language, and at least MIN_POPULATION people."""
+    return frozenset(code for code in _universe_with(languages_of)
+                     if (population_of(code) or MIN_POPULATION) >= MIN_POPULATION)
 
 
 def _clue_label(clue: ClueFacts) -> str:
