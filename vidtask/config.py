@@ -8,11 +8,14 @@ The config file never holds passwords (those live in the OS keyring).
 from __future__ import annotations
 
 import os
-import tomllib
-from dataclasses import dataclass
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 APP_NAME = "vidtask"
 ENV_DATABASE_URL = "VIDTASK_DATABASE_URL"
@@ -26,6 +29,10 @@ def user_config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def user_log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
 def config_file() -> Path:
     return user_config_dir() / "config.toml"
 
@@ -34,8 +41,7 @@ def default_sqlite_url() -> str:
     return f"sqlite:///{user_data_dir() / 'vidtask.sqlite3'}"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):  # not a dataclass: `dataclasses` costs `vidtask --help` ~8 ms
     database_url: str
     source: str  # where the URL came from, shown by `vidtask db info`
     identity: str | None = None
@@ -49,6 +55,8 @@ def read_config_file(path: Path | None = None) -> dict[str, object]:
     path = path or config_file()
     if not path.exists():
         return {}
+    import tomllib  # only when there is a file: most starts have none
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -83,3 +91,50 @@ def resolve_settings(cli_url: str | None = None) -> Settings:
     if file_url:
         return Settings(str(file_url), f"config file {config_file()}", ident)
     return Settings(default_sqlite_url(), "default (SQLite in the user data dir)", ident)
+
+
+HIDDEN = "***"
+# scheme://user:PASSWORD@ — greedy up to the token's last "@", so "p@ss" in a malformed URL
+# is hidden whole (hiding too much is the safe side).
+_URL_PASSWORD = re.compile(r"(?P<head>(?:\b[A-Za-z][A-Za-z0-9+.-]*)?:/+[^:/?#@\s'\"]*:)"
+                           r"(?P<secret>[^\s'\"]*)(?=@)")
+# libpq keyword or query-string form: password=SECRET (also ?password=… in a URL).
+_KEYWORD_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<secret>'[^']*'|[^&\s'\",;]+)",
+                               re.IGNORECASE)
+
+
+def masked_url(url: str | URL) -> str:
+    """A database URL fit to print: the password (user-info or `password=` query) hidden.
+
+    SQLAlchemy renders what it can parse; anything it cannot parse gets the text fallback.
+    """
+    if isinstance(url, str):
+        try:
+            from sqlalchemy.engine import make_url
+
+            parsed = make_url(url)
+        except Exception:  # malformed: never echo it raw
+            return mask_passwords(_mask_user_info(url))
+        url = parsed
+    return mask_passwords(url.render_as_string(hide_password=True))
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:/+")
+
+
+def _mask_user_info(raw: str) -> str:
+    """Hide what lies between the user name's ":" and the last "@" of an unparseable URL."""
+    before, at, after = raw.rpartition("@")
+    if not at:
+        return raw
+    separator = before.find("://")
+    scheme = _SCHEME.match(before)
+    start = separator + 3 if separator >= 0 else scheme.end() if scheme else 0
+    user, colon, _ = before[start:].partition(":")
+    return f"{before[:start]}{user}:{HIDDEN}@{after}" if colon else raw
+
+
+def mask_passwords(text: str) -> str:
+    """`text` with the password of every URL or `password=` setting in it hidden."""
+    text = _URL_PASSWORD.sub(lambda m: m["head"] + HIDDEN, text)
+    return _KEYWORD_PASSWORD.sub(lambda m: m["head"] + HIDDEN, text)

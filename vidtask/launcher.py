@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vidtask import cli
+from vidtask.cli.main import main as run_cli
 
 
 def _run_gui(database_url: str | None) -> int:
@@ -18,4 +18,4 @@ def _run_gui(database_url: str | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli.main(argv, gui=_run_gui)
+    return run_cli(argv, gui=_run_gui)

@@ -36,3 +36,39 @@ def test_broken_config_file_is_reported(isolated: Path) -> None:
     path.write_text("database_url = [unclosed")
     with pytest.raises(config.ConfigError, match="not valid TOML"):
         config.resolve_settings()
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("postgresql://anna:s3cret@db.example/vidtask", "postgresql://anna:***@db.example/vidtask"),
+    ("postgresql+psycopg://anna:s3cret@db:5432/v?sslmode=require",
+     "postgresql+psycopg://anna:***@db:5432/v?sslmode=require"),
+    ("postgresql://db/vidtask?password=s3cret&user=anna",
+     "postgresql://db/vidtask?password=***&user=anna"),
+    ("sqlite:////home/anna/vidtask.sqlite3", "sqlite:////home/anna/vidtask.sqlite3"),
+    ("postgresql://anna@db/vidtask", "postgresql://anna@db/vidtask"),
+])
+def test_masked_url_hides_the_password(url: str, shown: str) -> None:
+    assert config.masked_url(url) == shown
+
+
+@pytest.mark.parametrize("malformed", [
+    "postgresql://anna:s3cret@db:port/x",  # a port that is not a number
+    "postgresql://anna:s3cret@[::1/x",  # an unclosed IPv6 bracket
+    "postgresql:/anna:s3cret@db/x",  # one slash
+    "postgres ql://anna:s3cret@db/x",  # a space in the scheme
+    "anna:s3cret@db",  # no scheme
+    "::://anna:s3cret@",  # no scheme at all
+    "postgresql://anna:s3c@ret@db/x",  # an unescaped "@" in the password
+    "host=db user=anna password=s3cret",  # libpq keywords, not a URL
+])
+def test_masked_url_hides_the_password_of_a_malformed_url(malformed: str) -> None:
+    shown = config.masked_url(malformed)
+    assert "s3c" not in shown and "ret" not in shown.replace("postgres", "")
+    assert config.HIDDEN in shown
+
+
+def test_mask_passwords_in_free_text() -> None:
+    text = "could not use 'postgresql://u:PW1@h/db' nor postgresql://v:PW2@h/db (password=PW3)"
+    masked = config.mask_passwords(text)
+    assert "PW" not in masked
+    assert masked.count(config.HIDDEN) == 3

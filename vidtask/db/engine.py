@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 
@@ -23,7 +24,11 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.orm import Session, sessionmaker
+
+from vidtask.config import masked_url
+
+if TYPE_CHECKING:  # the ORM is imported on the first session: Core-only reads start faster
+    from sqlalchemy.orm import Session, sessionmaker
 
 _WRITE_OPTION = "vidtask_write"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -39,7 +44,7 @@ def normalize_url(raw: str) -> URL:
     try:
         url = make_url(raw)
     except Exception as exc:  # sqlalchemy raises ArgumentError with a terse message
-        raise DatabaseUrlError(f"Not a database URL: {raw!r}") from exc
+        raise DatabaseUrlError(f"Not a database URL: {masked_url(raw)!r}") from exc
     if url.drivername in {"postgresql", "postgres", "postgresql+psycopg"}:
         return url.set(drivername="postgresql+psycopg")
     if url.drivername in {"sqlite", "sqlite+pysqlite"}:
@@ -96,8 +101,18 @@ class Database:
         if self.backend == "sqlite":
             _install_sqlite_hooks(self.engine)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
-        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
+
+    @cached_property
+    def _read_sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    @cached_property
+    def _write_sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self._write_engine, expire_on_commit=False)
 
     def _prepare_sqlite_path(self) -> None:
         database = self.url.database

@@ -118,6 +118,8 @@ EVENT_ACTION: dict[str, str] = {
     "feedback.recorded": "recorded a country's feedback",
     "intake.imported": "imported a file",
     "sprint.created": "created the sprint",
+    "sprint.edited": "changed the sprint's issuer settings",
+    "sprint.signing_key_replaced": "replaced the sprint's packet-signing key",
     "participant.added": "added a participant",
     "roles.initialised": "set up the database roles",
 }

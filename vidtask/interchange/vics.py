@@ -42,6 +42,12 @@ DEFAULT_MAX_ISSUES = 1000
 DEFAULT_MAX_DEPTH = 16  # nesting levels inside one record; real records need 3
 DEFAULT_MAX_TOKEN_BYTES = 1 << 20  # longest string/number; PhotoDNA is ~200 bytes
 DEFAULT_MAX_RECORD_BYTES = 16 << 20
+# Longest run of digits: real VICS numbers have at most 20; yajl hands longer integers to
+# Python's int(), which beyond 4,300 digits raises inside ijson's C backend and crashes it.
+MAX_NUMBER_DIGITS = 100
+MAX_SIZE = (1 << 63) - 1  # the database's BIGINT
+MAX_CATEGORY = (1 << 31) - 1  # INTEGER
+MAX_SHORT_TEXT = 100  # MediaID and MimeType columns
 _CHUNK = 64 * 1024
 _HEAD_BYTES = 4096  # read before choosing the path: room for the header and the list's start
 
@@ -74,6 +80,15 @@ _DEPTH_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  # +1 / -1 as signe
 _OPENERS = frozenset(b"[{")
 _CLOSERS = frozenset(b"]}")
 _QUOTE, _BACKSLASH = ord('"'), ord("\\")
+_DIGITS = b"0123456789"
+_DIGIT_MARKS = bytes.maketrans(_DIGITS + bytes(b for b in range(256) if b not in _DIGITS),
+                               b"1" * 10 + b"0" * 246)
+_LONG_DIGITS = b"1" * (MAX_NUMBER_DIGITS + 1)
+# \u0000 preceded by an even number of backslashes is a NUL character (odd: literal text)
+_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+_NUL_SENTENCE = (
+    "a text value holds a NUL character (\\u0000), which the database cannot store"
+)
 _PLAIN_TYPES = frozenset({str, int, bool, type(None)})
 
 MEDIA_KEYS = (
@@ -121,10 +136,11 @@ class _Invalid(Exception):
 class _LimitExceeded(Exception):
     """The byte guard refused more input; carries the sentence and where."""
 
-    def __init__(self, reason: str, byte_offset: int) -> None:
+    def __init__(self, reason: str, byte_offset: int, *, in_record: bool = True) -> None:
         super().__init__(reason)
         self.reason = reason
         self.byte_offset = byte_offset
+        self.in_record = in_record  # False: found ahead of the parser, whose place is unknown
 
 
 class _TooDeep(_LimitExceeded):
@@ -157,6 +173,8 @@ class _ByteGuard:
         self._mark = 0
         self._since_quote = 0
         self._after_backslash = False
+        self._digits = 0  # length of the digit run the last chunk ended in
+        self._tail = b""  # the last bytes of the last chunk, for a \\u0000 split across chunks
         self._started = False
         self._held: bytes | None = None  # the first chunk, read early by head()
         # fast path: depth is 1 inside the 'value' list, 2 inside a record's braces
@@ -255,6 +273,7 @@ class _ByteGuard:
         return chunk
 
     def _scan(self, chunk: bytes) -> None:
+        self._scan_digits_and_nul(chunk)
         if b'\\"' in chunk or (self._after_backslash and chunk.startswith(b'"')):
             start = 1 if self._after_backslash and chunk.startswith(b'"') else 0
             found = [m.start() for m in _UNESCAPED_QUOTE.finditer(chunk, start)]
@@ -270,6 +289,30 @@ class _ByteGuard:
             self._since_quote = len(chunk) - last - 1
         self._check_run(self._since_quote)
         self._after_backslash = chunk.endswith(b"\\")
+
+    def _scan_digits_and_nul(self, chunk: bytes) -> None:
+        """Refuse over-long digit runs (numbers yajl would hand to int()) and NUL escapes."""
+        lead = len(chunk) - len(chunk.lstrip(_DIGITS))
+        if self._digits and self._digits + lead > MAX_NUMBER_DIGITS:
+            self._refuse_digits(-self._digits)
+        at = chunk.translate(_DIGIT_MARKS).find(_LONG_DIGITS)  # C speed over the whole chunk
+        if at >= 0:
+            self._refuse_digits(at)
+        trailing = len(chunk) - len(chunk.rstrip(_DIGITS))
+        self._digits = self._digits + trailing if trailing == len(chunk) else trailing
+        window = self._tail + chunk if self._tail else chunk
+        if b"u0000" in window:
+            found = _NUL_ESCAPE.search(window)
+            if found is not None:
+                where = self.offset + found.end() - 6 - len(self._tail)
+                raise _LimitExceeded(_NUL_SENTENCE, where, in_record=False)
+        self._tail = window[-64:]
+
+    def _refuse_digits(self, at: int) -> None:
+        raise _LimitExceeded(
+            f"a number runs longer than {MAX_NUMBER_DIGITS} digits", self.offset + at,
+            in_record=False,
+        )
 
     def _check_run(self, run: int) -> None:
         if run > self._max_token:
@@ -470,10 +513,17 @@ def _flag(value: Any, field: str) -> bool | None:
     return _field(parse_bool, value, field)
 
 
-def _count(value: Any, field: str) -> int | None:
-    if type(value) is int and value >= 0:
+def _count(value: Any, field: str, maximum: int) -> int | None:
+    if type(value) is int and 0 <= value <= maximum:
         return value
-    return _field(parse_int, value, field, minimum=0)
+    return _field(parse_int, value, field, minimum=0, maximum=maximum)
+
+
+def _short_text(value: Any, field: str) -> str | None:
+    text = _optional_text(value, field)
+    if text is not None and len(text) > MAX_SHORT_TEXT:
+        raise _Invalid(field, f"longer than {MAX_SHORT_TEXT} characters")
+    return text
 
 
 def _optional_hash(parse: Any, value: Any, field: str) -> str | None:
@@ -499,7 +549,7 @@ def parse_context(url: str) -> tuple[str | None, str | None, str | None]:
 def scheme_for(version: str | None, region: str | None) -> str | None:
     """The category scheme a VICS header implies (None when it names none we know)."""
     if region:
-        return REGION_SCHEMES.get(region.lower(), f"VICS-{region}")
+        return REGION_SCHEMES.get(region.lower(), f"VICS-{region}"[:20])  # the column's width
     if version and version.startswith("1"):
         return V1_SCHEME
     if version and version.startswith("2"):
@@ -578,8 +628,9 @@ class VicsReader:
         except _LimitExceeded as exc:
             if self._in_fast_list:
                 self._where = f"media record {self.records_read + 1}"
+            where = f" in {self._where}" if exc.in_record else ""
             raise ImportFormatError(
-                f"{exc.reason} in {self._where}; the file is damaged or hostile",
+                f"{exc.reason}{where}; the file is damaged or hostile",
                 byte_offset=exc.byte_offset,
             ) from None
         if not self._value_seen:
@@ -867,19 +918,19 @@ def _media_from_fields(fields: dict[str, Any], scheme: str | None) -> MediaRecor
         raise _Invalid("MD5", str(exc)) from None
     sha1 = _optional_hash(normalize_sha1, pop("SHA1", None), "SHA1")
     sha256 = _optional_hash(normalize_sha256, pop("SHA256", None), "SHA256")
-    size = _count(pop("MediaSize", None), "MediaSize")
-    code = category_code_for(scheme, _count(pop("Category", None), "Category"))
+    size = _count(pop("MediaSize", None), "MediaSize", MAX_SIZE)
+    code = category_code_for(scheme, _count(pop("Category", None), "Category", MAX_CATEGORY))
     victim = _flag(pop("VictimIdentified", None), "VictimIdentified")
     offender = _flag(pop("OffenderIdentified", None), "OffenderIdentified")
     distributed = _flag(pop("IsDistributed", None), "IsDistributed")
     series = tuple(_names(pop("Series", None), "Series"))
-    mime = _optional_text(pop("MimeType", None), "MimeType")
+    mime = _short_text(pop("MimeType", None), "MimeType")
     media_id = pop("MediaID", None)
     if type(media_id) is int:
         media_id = str(media_id)
     elif isinstance(media_id, int | float) and not isinstance(media_id, bool):
         media_id = str(int(media_id)) if float(media_id).is_integer() else str(media_id)
-    media_id = _optional_text(media_id, "MediaID")
+    media_id = _short_text(media_id, "MediaID")
 
     extra = fields  # what is left is kept verbatim, after checks on the known keys
     for key in ("IsPrecategorized", "IsSuspected"):

@@ -210,6 +210,50 @@ def test_malformed_files_are_refused_and_change_nothing(world: World, case: str)
     assert snapshot(world.db) == before
 
 
+def _huge_number_file() -> bytes:
+    """5 KB: an integer of 4,500 digits, which once crashed ijson's C backend (SIGSEGV)."""
+    return vics_doc(a_media(1)).replace(b'"MediaSize": 1001', b'"MediaSize": ' + b"7" * 4500)
+
+
+CRASH_INPUTS: dict[str, tuple[bytes, str]] = {
+    "integer of 4,500 digits (#Media)": (
+        _huge_number_file(), "a number runs longer than 100 digits"),
+    "integer of 4,500 digits (#Cases)": (
+        vics_doc(a_case(1, a_media(1)), shape="Cases").replace(
+            b'"MediaSize": 1001', b'"MediaSize": -' + b"3" * 4500),
+        "a number runs longer than 100 digits"),
+    "NUL in a text value": (  # json.dumps writes the NUL as \\u0000
+        vics_doc(a_media(1), a_media(2, Comments="before\x00after")), "NUL character"),
+    "NUL in a series name": (vics_doc(a_media(1, Series="Pink\x00wall")), "NUL character"),
+}
+
+
+@pytest.mark.parametrize("case", list(CRASH_INPUTS))
+def test_crash_inputs_give_one_sentence_and_change_nothing(world: World, case: str) -> None:
+    data, sentence = CRASH_INPUTS[case]
+    vics(world, vics_doc(a_media(100)))
+    before = snapshot(world.db)
+    with pytest.raises(IntakeRefused, match=sentence) as refused:
+        vics(world, data)
+    message = str(refused.value)
+    assert message.startswith("Cannot import this file: ") and message.count(". ") == 1
+    assert message.endswith("Nothing was imported.")
+    assert snapshot(world.db) == before
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_nul(world: World) -> None:
+    report = vics(world, vics_doc(a_media(1, Comments="C:\\u0000\\x")))
+    assert report.new == 1
+    assert media_of(world.db, "Pink wall")[fake_hash(1)].extra["Comments"] == "C:\\u0000\\x"
+
+
+def test_numbers_beyond_the_columns_skip_the_record_not_the_import(world: World) -> None:
+    report = vics(world, vics_doc(a_media(1, MediaSize=2**63), a_media(2, Category=2**31),
+                                  a_media(3, MediaID="x" * 101), a_media(4)))
+    assert (report.new, report.skipped) == (1, 3)
+    assert [i.field for i in report.issues] == ["MediaSize", "Category", "MediaID"]
+
+
 def test_a_fatal_error_at_record_500_leaves_the_database_unchanged(world: World) -> None:
     records = [a_media(n) for n in range(1, 1001)]
     records[499] = a_media(500, Vendor=_nested(40))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+from vidtask.cli.context import CliError, CommonOptions, Subparsers, open_database, sprint_id
+
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("report",)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from vidtask.cli import CliError, _open_database, _sprint_id
     from vidtask.services.report import export_sprint_report
 
     out = Path(args.out).expanduser()
@@ -17,16 +19,16 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise CliError(f"{out} is a folder; give a file name such as {out / 'report.pdf'}")
     if not out.parent.exists():
         raise CliError(f"folder {out.parent} does not exist")
-    db = _open_database(args)
+    db = open_database(args)
     try:
-        export_sprint_report(db, _sprint_id(db, args), out)
+        export_sprint_report(db, sprint_id(db, args), out)
     except OSError as exc:
         raise CliError(f"cannot write {out}: {exc.strerror or exc}") from exc
     print(f"Wrote the sprint summary to {out}.")
     return 0
 
 
-def add_commands(add: Callable[..., argparse.ArgumentParser], commands: Any,
-                 common: argparse.ArgumentParser, who: argparse.ArgumentParser) -> None:
-    report = add("report", cmd_report, "write the end-of-sprint summary PDF (press office)")
+def register(commands: Subparsers, common: CommonOptions) -> None:
+    report = common.add(commands, "report", cmd_report,
+                        "write the end-of-sprint summary PDF (press office)")
     report.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write it")

@@ -1,4 +1,4 @@
-"""CLI for database security: `vidtask db init-roles` and `vidtask user add`.
+"""Database security: `vidtask db init-roles` and `vidtask user add`.
 
 Passwords are prompted (getpass) or read from stdin with --password-stdin; never an argument,
 so they stay out of shell history and `ps`.
@@ -8,19 +8,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
-from collections.abc import Callable
-from typing import Any
 
-from vidtask.cli import ENV_USER, CliError, _open_database
+from vidtask.cli.context import CliError, CommonOptions, Subparsers, open_database, optional_actor
 
-Add = Callable[..., argparse.ArgumentParser]
-
-
-def _optional_actor(args: argparse.Namespace) -> str | None:
-    # None = bootstrap/maintenance; on PostgreSQL a person's own login decides anyway.
-    return getattr(args, "as_login", None) or os.environ.get(ENV_USER) or None
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("db", "user")
 
 
 def read_password(args: argparse.Namespace) -> str:
@@ -41,8 +34,8 @@ def read_password(args: argparse.Namespace) -> str:
 def cmd_init_roles(args: argparse.Namespace) -> int:
     from vidtask.services.users import initialise_roles
 
-    db = _open_database(args)
-    initialise_roles(db, _optional_actor(args))
+    db = open_database(args)
+    initialise_roles(db, optional_actor(args))
     print(f"Group roles vidtask_specialist, vidtask_coordinator, vidtask_admin ready; "
           f"privileges granted in {db.describe()}.")
     return 0
@@ -52,24 +45,21 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     from vidtask.services.users import add_user
 
     password = read_password(args)
-    db = _open_database(args)
-    info, _ = add_user(db, _optional_actor(args), args.login, password, role=args.role,
+    db = open_database(args)
+    info, _ = add_user(db, optional_actor(args), args.login, password, role=args.role,
                        agency=args.agency, country=args.country, display_name=args.name)
     print(f"Added database login {info.login} ({info.role.value}, {info.agency}).")
     return 0
 
 
-def add_commands(add: Add, commands: Any, common: argparse.ArgumentParser,
-                 who: argparse.ArgumentParser) -> None:
-    db_parser = commands.choices["db"]
-    db_sub = next(a for a in db_parser._actions if isinstance(a, argparse._SubParsersAction))
-    add("init-roles", cmd_init_roles, "admins (PostgreSQL): create the group roles and grant "
-        "table privileges; safe to repeat", who, into=db_sub)
-
-    user = commands.add_parser("user", help="database logins (PostgreSQL)")
-    user_sub = user.add_subparsers(title="user commands", metavar="COMMAND", required=True)
-    uadd = add("add", cmd_user_add, "admins: create a person's database login and participant "
-               "row; the password is prompted", who, into=user_sub)
+def register(commands: Subparsers, common: CommonOptions) -> None:
+    who = common.acting_as
+    db_sub = common.group(commands, "db", "database schema and location", describe=False)
+    common.add(db_sub, "init-roles", cmd_init_roles, "admins (PostgreSQL): create the group "
+               "roles and grant table privileges; safe to repeat", who)
+    user_sub = common.group(commands, "user", "database logins (PostgreSQL)", describe=False)
+    uadd = common.add(user_sub, "add", cmd_user_add, "admins: create a person's database login "
+                      "and participant row; the password is prompted", who)
     uadd.add_argument("login")
     uadd.add_argument("--role", required=True, choices=["specialist", "coordinator", "admin"])
     uadd.add_argument("--agency", required=True)

@@ -1,4 +1,4 @@
-"""CLI for dissemination: export packets, verify a packet, import country feedback.
+"""Dissemination: `vidtask export packets`, `verify-packet`, `feedback import`.
 
 No Qt here: these run on a server or a locked-down workstation.
 """
@@ -9,9 +9,19 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from vidtask.cli import CliError, _actor, _open_database, _sprint_id, command_group
+from vidtask.cli.context import (
+    EXPORT_GROUP_HELP,
+    CliError,
+    CommonOptions,
+    Subparsers,
+    actor,
+    open_database,
+    sprint_id,
+)
+
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("export", "verify-packet", "feedback")
 
 
 def _progress_bar(enabled: bool) -> Callable[[int, int, str], None]:
@@ -31,9 +41,9 @@ def cmd_export_packets(args: argparse.Namespace) -> int:
 
     if args.override_h2 and not args.reason:
         raise CliError("--override-h2 needs --reason R (it is logged)")
-    db = _open_database(args)
+    db = open_database(args)
     results = export_country_packets(
-        db, _actor(args), _sprint_id(db, args), Path(args.out), countries=args.country or None,
+        db, actor(args), sprint_id(db, args), Path(args.out), countries=args.country or None,
         handling=args.handling, include_notified=args.include_notified,
         progress=_progress_bar(sys.stderr.isatty() and not args.quiet),
         override_h2=args.override_h2, override_reason=args.reason or "",
@@ -53,15 +63,37 @@ def cmd_export_packets(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_packet(args: argparse.Namespace) -> int:
+    from vidtask.interchange import packet_signing
     from vidtask.interchange.packets import verify_packet
 
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"{path} is not a file")
-    result = verify_packet(path)
+    trusted: bytes | None = None
+    expected = ""
+    try:
+        if args.public_key:
+            try:
+                trusted = packet_signing.parse_public_key(Path(args.public_key).read_bytes())
+            except OSError as exc:
+                raise CliError(f"cannot read {args.public_key}: {exc.strerror}") from None
+        if args.fingerprint:
+            expected = packet_signing.normalise_fingerprint(args.fingerprint)
+    except packet_signing.KeyFormatError as exc:
+        raise CliError(str(exc)) from None
+    result = verify_packet(path, trusted_key=trusted)
     if not result.ok:
-        raise CliError(f"{path.name}: {result.problem}")
-    print(f"{path.name}: OK, {result.checked} files match MANIFEST.sha256.")
+        raise CliError(result.problem)
+    if expected and result.fingerprint != expected:
+        raise CliError(f"{path.name} is refused: it is signed with key {result.fingerprint}, "
+                       f"not with the key whose fingerprint you gave ({expected})")
+    print(f"{path.name}: OK, {result.checked} files match MANIFEST.sha256, whose signature "
+          f"holds for key {result.fingerprint}.")
+    if trusted is None and not expected:
+        print("The key was not compared with one you trust: check that this fingerprint is the "
+              "one the issuing unit gave you (or pass --fingerprint / --public-key).")
+    else:
+        print("That is the key you trust.")
     return 0
 
 
@@ -73,19 +105,18 @@ def cmd_feedback_import(args: argparse.Namespace) -> int:
         data = path.read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror}") from None
-    db = _open_database(args)
-    result = import_feedback(db, _actor(args), data)
+    db = open_database(args)
+    result = import_feedback(db, actor(args), data)
     print(f"Recorded feedback on {result.recorded} series from packet {result.packet_code}"
           f" ({result.skipped_empty} left blank).")
     return 0
 
 
-def add_commands(add: Any, commands: Any, common: argparse.ArgumentParser,
-                 who: argparse.ArgumentParser) -> None:
-    export_sub = command_group(commands, "export", "write files for others: packets, VICS")
-    packets = add("packets", cmd_export_packets,
-                  "coordinators: write one notification packet per country", who,
-                  into=export_sub)
+def register(commands: Subparsers, common: CommonOptions) -> None:
+    who = common.acting_as
+    export_sub = common.group(commands, "export", EXPORT_GROUP_HELP)
+    packets = common.add(export_sub, "packets", cmd_export_packets,
+                         "coordinators: write one notification packet per country", who)
     packets.add_argument("--out", required=True, metavar="DIR", help="folder for the ZIPs")
     packets.add_argument("--country", action="append", metavar="ISO2",
                          help="only these countries (repeatable; default: all with confirmed "
@@ -101,12 +132,15 @@ def add_commands(add: Any, commands: Any, common: argparse.ArgumentParser,
     packets.add_argument("--evaluation", default="X3", metavar="XN",
                          help="source/information evaluation, e.g. B2 (default X3)")
     packets.add_argument("--quiet", action="store_true", help="no progress bar")
-    verify = add("verify-packet", cmd_verify_packet,
-                 "check a packet ZIP against its MANIFEST.sha256")
+    verify = common.add(commands, "verify-packet", cmd_verify_packet,
+                        "check a packet ZIP: its structure, signature and MANIFEST.sha256")
     verify.add_argument("file", metavar="FILE.zip")
-    feedback = commands.add_parser("feedback", help="country feedback after dissemination")
-    feedback_sub = feedback.add_subparsers(title="feedback commands", metavar="COMMAND",
-                                           required=True)
-    fimport = add("import", cmd_feedback_import,
-                  "import a returned packet.json feedback block", who, into=feedback_sub)
+    verify.add_argument("--fingerprint", metavar="SHA256:…",
+                        help="the signing key's fingerprint, as the issuing unit gave it")
+    verify.add_argument("--public-key", metavar="FILE.pem",
+                        help="the sprint's public key (`vidtask sprint public-key --out`)")
+    feedback_sub = common.group(commands, "feedback", "country feedback after dissemination",
+                                describe=False)
+    fimport = common.add(feedback_sub, "import", cmd_feedback_import,
+                         "import a returned packet.json feedback block", who)
     fimport.add_argument("file", metavar="FILE.json")

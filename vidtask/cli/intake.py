@@ -12,7 +12,21 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from vidtask.cli.context import (
+    EXPORT_GROUP_HELP,
+    CliError,
+    CommonOptions,
+    Subparsers,
+    actor,
+    open_database,
+    series_id,
+    sprint_id,
+)
+
 SHOWN_ISSUES = 10
+
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("import", "export")
 
 
 def _bar(show: bool) -> tuple[Callable[[Any], None], Callable[[], None]]:
@@ -41,12 +55,11 @@ def _bar(show: bool) -> tuple[Callable[[Any], None], Callable[[], None]]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from vidtask.cli import CliError, _actor, _open_database, _sprint_id
     from vidtask.services import intake
 
-    db = _open_database(args)
-    actor = _actor(args)
-    sprint_id = _sprint_id(db, args)
+    db = open_database(args)
+    acting = actor(args)
+    sprint = sprint_id(db, args)
     if args.format == "hashes" and not args.series:
         raise CliError("a hash list goes into one series: give --series NAME")
     progress, done = _bar(sys.stderr.isatty())
@@ -58,13 +71,13 @@ def cmd_import(args: argparse.Namespace) -> int:
                                "progress": progress}
     try:
         if args.format == "vics":
-            report = intake.import_vics(db, actor, sprint_id, stream, series=args.series,
+            report = intake.import_vics(db, acting, sprint, stream, series=args.series,
                                         **options)
         elif args.format == "icse":
-            report = intake.import_icse(db, actor, sprint_id, stream, series=args.series,
+            report = intake.import_icse(db, acting, sprint, stream, series=args.series,
                                         **options)
         else:
-            report = intake.import_hashlist(db, actor, sprint_id, stream, args.series, **options)
+            report = intake.import_hashlist(db, acting, sprint, stream, args.series, **options)
     finally:
         done()
         stream.close()
@@ -89,15 +102,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from vidtask.cli import CliError, _open_database, _series_id, _sprint_id
     from vidtask.services.media_export import export_vics
     from vidtask.services.series import list_series
 
-    db = _open_database(args)
+    db = open_database(args)
     if args.series:
-        ids = [_series_id(db, args, code) for code in args.series]
+        ids = [series_id(db, args, code) for code in args.series]
     else:
-        ids = [row.id for row in list_series(db, _sprint_id(db, args))]
+        ids = [row.id for row in list_series(db, sprint_id(db, args))]
     if not ids:
         raise CliError("the sprint has no series to export")
     shape = "Cases" if args.shape == "cases" else "Media"
@@ -110,14 +122,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(add: Any, commands: Any, common: argparse.ArgumentParser,
-                 who: argparse.ArgumentParser) -> None:
+def register(commands: Subparsers, common: CommonOptions) -> None:
     importing = commands.add_parser("import", help="load series from VICS, ICSE or hash lists")
     import_sub = importing.add_subparsers(title="formats", metavar="FORMAT", required=True)
     for name, text in (("vics", "import a VICS JSON file (#Media or #Cases, v1.x or 2.0)"),
                        ("icse", "import an INTERPOL ICSE ';'-separated CSV"),
                        ("hashes", "import a plain hash list into --series")):
-        sub = add(name, cmd_import, text, who, into=import_sub)
+        sub = common.add(import_sub, name, cmd_import, text, common.acting_as)
         sub.set_defaults(format=name)
         sub.add_argument("file", metavar="FILE")
         sub.add_argument("--series", metavar="NAME",
@@ -125,10 +136,8 @@ def add_commands(add: Any, commands: Any, common: argparse.ArgumentParser,
         sub.add_argument("--dry-run", action="store_true", help="check and count; save nothing")
         sub.add_argument("--strict", action="store_true",
                          help="refuse the whole file on any problem")
-    from vidtask.cli import command_group
-
-    export_sub = command_group(commands, "export", "write files for others: packets, VICS")
-    vics = add("vics", cmd_export, "write VICS 2.0 JSON", into=export_sub)
+    export_sub = common.group(commands, "export", EXPORT_GROUP_HELP)
+    vics = common.add(export_sub, "vics", cmd_export, "write VICS 2.0 JSON")
     vics.add_argument("--out", required=True, metavar="FILE")
     vics.add_argument("--series", nargs="*", metavar="CODE", help="default: every series")
     vics.add_argument("--shape", choices=["media", "cases"], default="media")
