@@ -20,6 +20,7 @@ from vidtask.cli import (
     comments,
     db,
     demo,
+    doctor,
     gui,
     intake,
     narrow,
@@ -38,7 +39,7 @@ from vidtask.cli.failures import configure_logging, report_failure
 ENV_DEBUG = "VIDTASK_DEBUG"
 
 #: In `vidtask --help` order.
-COMMAND_MODULES = (gui, demo, db, series, claims, clues, assessments, review, comments, stats,
+COMMAND_MODULES = (gui, demo, db, doctor, series, claims, clues, assessments, review, comments, stats,
                    people, sprints, narrow, packets, security, report, intake)
 
 
