@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,6 +62,8 @@ def read_config_file(path: Path | None = None) -> dict[str, object]:
     path = path or config_file()
     if not path.exists():
         return {}
+    import tomllib  # only when there is a file: most starts have none
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

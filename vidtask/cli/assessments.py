@@ -8,6 +8,9 @@ from typing import Any
 
 from vidtask.cli.context import CliError, CommonOptions, Subparsers, actor, open_database, series_id
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("assess", "propose")
+
 
 def cmd_assess(args: argparse.Namespace) -> int:
     from vidtask.domain.countries_basic import read_country

@@ -15,6 +15,9 @@ from vidtask.cli.context import (
     series_id,
 )
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("clue",)
+
 
 def _clue_input(args: argparse.Namespace) -> Any:
     """The clue as typed; refuses a value without a kind, naming the --kind it would need."""

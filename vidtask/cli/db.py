@@ -8,6 +8,9 @@ from typing import Any
 from vidtask.cli.context import CommonOptions, Subparsers, open_database, print_json
 from vidtask.config import masked_url, resolve_settings
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("db",)
+
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from vidtask.db.migrate import current_revision

@@ -6,6 +6,9 @@ import argparse
 
 from vidtask.cli.context import CommonOptions, Subparsers, print_json
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("doctor",)
+
 _MARK = {"ok": "ok", "warning": "warning", "failed": "FAILED"}
 
 

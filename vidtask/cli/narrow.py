@@ -13,6 +13,9 @@ from typing import Any
 
 from vidtask.cli.context import CommonOptions, Subparsers, open_database, print_json, series_id
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("narrow",)
+
 
 def _candidate_json(c: Any) -> dict[str, Any]:
     return {

@@ -14,6 +14,8 @@ from vidtask.cli.context import CliError, CommonOptions, Subparsers, open_databa
 
 #: `services.users.MIN_PASSWORD_LENGTH`, restated so that `--help` imports no service.
 _MIN_PASSWORD = 12
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("db", "user")
 
 
 def read_password(args: argparse.Namespace) -> str:

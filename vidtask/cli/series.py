@@ -15,6 +15,9 @@ from vidtask.cli.context import (
     sprint_id,
 )
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("series",)
+
 
 def cmd_series_list(args: argparse.Namespace) -> int:
     from vidtask.services.series import SeriesFilter, list_series

@@ -5,13 +5,17 @@ Each check runs in a fresh interpreter, so what is imported is exactly what the 
 
 from __future__ import annotations
 
+import argparse
 import ast
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import vidtask.cli
 from vidtask.cli import main
+from vidtask.cli.main import COMMAND_MODULES, build_parser, command_word
 
 HEAVY = ("sqlalchemy", "alembic", "babel", "pycountry", "reportlab", "psycopg", "PySide6",
          "ijson", "keyring", "vidtask.services", "vidtask.db", "vidtask.interchange")
@@ -54,8 +58,45 @@ def test_command_modules_register_statically() -> None:
         names = {alias.name for node in ast.walk(tree)
                  if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names}
         assert "importlib" not in names and "import_module" not in names, path.name
-    from vidtask.cli.main import COMMAND_MODULES
-
     registered = {m.__name__.rpartition(".")[2] for m in COMMAND_MODULES}
     plumbing = {"__init__", "main", "context", "failures"}
     assert registered == {p.stem for p in folder.glob("*.py")} - plumbing
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def _help_tree(parser: argparse.ArgumentParser, path: str = "") -> dict[str, str]:
+    tree = {path: parser.format_help()}
+    if any(isinstance(a, argparse._SubParsersAction) for a in parser._actions):
+        for name, sub in _subcommands(parser).items():
+            tree.update(_help_tree(sub, f"{path} {name}".strip()))
+    return tree
+
+
+def test_each_module_declares_the_command_words_it_registers() -> None:
+    from vidtask.cli.context import CommonOptions
+
+    for module in COMMAND_MODULES:
+        commands = argparse.ArgumentParser().add_subparsers()
+        module.register(commands, CommonOptions(argparse.ArgumentParser(add_help=False),
+                                                argparse.ArgumentParser(add_help=False)))
+        assert set(commands.choices) == set(module.COMMANDS), module.__name__
+
+
+@pytest.mark.parametrize("argv", [["stats"], ["--database", "x", "db", "info"],
+                                  ["--debug", "export", "vics"], ["--data=x", "claim", "S"],
+                                  ["clue", "add"], ["import", "hashes"]])
+def test_a_command_line_builds_only_its_groups_with_the_same_help(argv: list[str]) -> None:
+    full, partial = build_parser(), build_parser(argv)
+    word = command_word(argv)
+    assert word is not None and set(_subcommands(partial)) < set(_subcommands(full))
+    assert _help_tree(_subcommands(partial)[word]) == _help_tree(_subcommands(full)[word])
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"], ["-h", "stats"], ["--database", "stats"],
+                                  ["nonsense"], ["--d", "x", "stats"]])
+def test_help_no_command_or_doubt_builds_every_command(argv: list[str]) -> None:
+    assert set(_subcommands(build_parser(argv))) == set(_subcommands(build_parser()))
