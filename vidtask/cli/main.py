@@ -42,8 +42,8 @@ from vidtask.cli.failures import configure_logging, report_failure
 ENV_DEBUG = "VIDTASK_DEBUG"
 
 #: In `vidtask --help` order.
-COMMAND_MODULES = (gui, demo, db, doctor, series, claims, clues, assessments, review, comments, stats,
-                   people, sprints, narrow, packets, security, report, intake)
+COMMAND_MODULES = (gui, demo, db, doctor, series, claims, clues, assessments, review, comments,
+                   stats, people, sprints, narrow, packets, security, report, intake)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

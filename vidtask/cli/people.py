@@ -20,9 +20,7 @@ COMMANDS = ("participant",)
 
 def cmd_participant_add(args: argparse.Namespace) -> int:
     from vidtask.domain.enums import Role
-    from vidtask.services.participants import FIRST_PERSON_IS_ADMIN, add_participant
-
-    from vidtask.services.participants import is_empty
+    from vidtask.services.participants import FIRST_PERSON_IS_ADMIN, add_participant, is_empty
 
     db = open_database(args)
     who = optional_actor(args)
