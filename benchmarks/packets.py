@@ -42,9 +42,11 @@ def build(db: Database, series_count: int, country_count: int, clues_per_series:
     participants.add_participant(db, "admin", "cora", "Cora Coordinator", role="coordinator",
                                  agency="Europol", country="NL")
     sprint, _ = sprints.create_sprint(db, "admin", "VIDTF 16 bench", date(2025, 5, 5),
-                                      date(2025, 5, 16), issuing_unit="Europol AP Twins",
+                                      date(2025, 5, 16), organiser="Benchmark organiser",
+                                      issuing_unit="Benchmark unit",
                                       contact_name="Duty desk",
-                                      contact_email="desk@example.invalid")
+                                      contact_email="desk@example.invalid",
+                                      contact_phone="+99 0000 0000")
     specs = [NewSeries(code=f"VIDTF16-{n:04d}", alias=f"Alias {n}", victim_sex="female",
                        victim_age_band="7-10", production_period="2019–2023",
                        media=[{"md5": hashlib.md5(f"{n}/{m}".encode()).hexdigest(),

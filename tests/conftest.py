@@ -103,6 +103,12 @@ def db(db_url: str) -> Iterator[Database]:
     database.dispose()
 
 
+#: A sprint's issuer settings (packets are refused without them).
+TEST_ISSUER = {"organiser": "Test Taskforce Office", "issuing_unit": "Test VID Unit",
+               "contact_name": "Test Desk", "contact_email": "desk@test.invalid",
+               "contact_phone": "+99 1234 5678"}
+
+
 @dataclass
 class World:
     """A small sprint: an admin, two coordinators, three specialists, N series."""
@@ -127,7 +133,7 @@ def build_world(db: Database, *, series: int = 3, media_per_series: int = 2) -> 
         participants.add_participant(db, "admin", login, name, role=role, country=country,
                                      agency=f"{country} police")
     sprint, _ = sprints.create_sprint(db, "admin", "Test sprint", date(2026, 6, 1),
-                                      date(2026, 6, 12))
+                                      date(2026, 6, 12), **TEST_ISSUER)
     specs = [NewSeries(code=f"S-{n:03d}", alias=f"Alias {n}", media=[
         {"md5": f"{n:08x}{m:024x}", "sha1": None, "category_code": 1,
          "category_scheme": "VICS-US", "victim_identified": m == 0 and n == 1}

@@ -6,7 +6,9 @@ import argparse
 from typing import Any
 
 from vidtask.cli.context import CommonOptions, Subparsers, open_database, print_json
-from vidtask.config import resolve_settings
+
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("db",)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -20,6 +22,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_db_info(args: argparse.Namespace) -> int:
     from sqlalchemy import func, select
 
+    from vidtask.config import resolve_settings
     from vidtask.db.engine import Database
     from vidtask.db.migrate import current_revision, head_revision
     from vidtask.db.models import Event, Participant, Series, Sprint

@@ -7,6 +7,9 @@ import sys
 
 from vidtask.cli.context import CommonOptions, Subparsers, open_database
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("demo",)
+
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from vidtask.services.demo import generate_demo

@@ -25,6 +25,9 @@ from vidtask.cli.context import (
 
 SHOWN_ISSUES = 10
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("import", "export")
+
 
 def _bar(show: bool) -> tuple[Callable[[Any], None], Callable[[], None]]:
     last = [0.0]

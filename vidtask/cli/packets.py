@@ -20,6 +20,9 @@ from vidtask.cli.context import (
     sprint_id,
 )
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("export", "verify-packet", "feedback")
+
 
 def _progress_bar(enabled: bool) -> Callable[[int, int, str], None]:
     def show(done: int, total: int, country: str) -> None:
@@ -60,15 +63,37 @@ def cmd_export_packets(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_packet(args: argparse.Namespace) -> int:
+    from vidtask.interchange import packet_signing
     from vidtask.interchange.packets import verify_packet
 
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"{path} is not a file")
-    result = verify_packet(path)
+    trusted: bytes | None = None
+    expected = ""
+    try:
+        if args.public_key:
+            try:
+                trusted = packet_signing.parse_public_key(Path(args.public_key).read_bytes())
+            except OSError as exc:
+                raise CliError(f"cannot read {args.public_key}: {exc.strerror}") from None
+        if args.fingerprint:
+            expected = packet_signing.normalise_fingerprint(args.fingerprint)
+    except packet_signing.KeyFormatError as exc:
+        raise CliError(str(exc)) from None
+    result = verify_packet(path, trusted_key=trusted)
     if not result.ok:
-        raise CliError(f"{path.name}: {result.problem}")
-    print(f"{path.name}: OK, {result.checked} files match MANIFEST.sha256.")
+        raise CliError(result.problem)
+    if expected and result.fingerprint != expected:
+        raise CliError(f"{path.name} is refused: it is signed with key {result.fingerprint}, "
+                       f"not with the key whose fingerprint you gave ({expected})")
+    print(f"{path.name}: OK, {result.checked} files match MANIFEST.sha256, whose signature "
+          f"holds for key {result.fingerprint}.")
+    if trusted is None and not expected:
+        print("The key was not compared with one you trust: check that this fingerprint is the "
+              "one the issuing unit gave you (or pass --fingerprint / --public-key).")
+    else:
+        print("That is the key you trust.")
     return 0
 
 
@@ -108,8 +133,12 @@ def register(commands: Subparsers, common: CommonOptions) -> None:
                          help="source/information evaluation, e.g. B2 (default X3)")
     packets.add_argument("--quiet", action="store_true", help="no progress bar")
     verify = common.add(commands, "verify-packet", cmd_verify_packet,
-                        "check a packet ZIP against its MANIFEST.sha256")
+                        "check a packet ZIP: its structure, signature and MANIFEST.sha256")
     verify.add_argument("file", metavar="FILE.zip")
+    verify.add_argument("--fingerprint", metavar="SHA256:…",
+                        help="the signing key's fingerprint, as the issuing unit gave it")
+    verify.add_argument("--public-key", metavar="FILE.pem",
+                        help="the sprint's public key (`vidtask sprint public-key --out`)")
     feedback_sub = common.group(commands, "feedback", "country feedback after dissemination",
                                 describe=False)
     fimport = common.add(feedback_sub, "import", cmd_feedback_import,

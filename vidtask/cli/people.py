@@ -13,6 +13,9 @@ from vidtask.cli.context import (
     print_json,
 )
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("participant",)
+
 
 def cmd_participant_add(args: argparse.Namespace) -> int:
     from vidtask.services.participants import add_participant

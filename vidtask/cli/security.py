@@ -12,6 +12,9 @@ import sys
 
 from vidtask.cli.context import CliError, CommonOptions, Subparsers, open_database, optional_actor
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("db", "user")
+
 
 def read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:

@@ -62,6 +62,23 @@ class Sprint(Base):
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     contact_email: Mapped[str] = mapped_column(String(200), default="")
     contact_phone: Mapped[str] = mapped_column(String(100), default="")
+    organiser: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: base64 of the raw Ed25519 public key that signs the sprint's packets (readable by all)
+    signing_public_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    created_at: Mapped[datetime]
+
+
+class SprintSigningKey(Base):
+    """The private half of a sprint's packet-signing key (migration 0006; docs/security.md).
+
+    PostgreSQL: row-level security shows the row to coordinators and admins only.
+    """
+
+    __tablename__ = "sprint_signing_keys"
+    sprint_id: Mapped[int] = mapped_column(ForeignKey("sprints.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    algorithm: Mapped[str] = mapped_column(String(20), default="Ed25519")
+    private_key: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
 
 

@@ -40,6 +40,8 @@ WRITE_GRANTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("INSERT", "events", ALL_GROUPS),  # never UPDATE, DELETE or TRUNCATE: append-only
     ("INSERT, UPDATE, DELETE", "participants", (ADMIN_GROUP,)),
     ("INSERT, UPDATE, DELETE", "sprints", (ADMIN_GROUP,)),
+    # private packet-signing keys: row-level security shows them to leads only (0006)
+    ("INSERT, UPDATE", "sprint_signing_keys", (ADMIN_GROUP,)),
     ("INSERT, UPDATE, DELETE", "series", LEADS),
     (f"UPDATE ({', '.join(_SPECIALIST_SERIES_COLUMNS)})", "series", (SPECIALIST_GROUP,)),
     ("INSERT, UPDATE, DELETE", "media", LEADS),

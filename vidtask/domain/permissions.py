@@ -10,6 +10,7 @@ from vidtask.domain.errors import PermissionDenied
 
 class Action(StrEnum):
     CREATE_SPRINT = "create a sprint"
+    EDIT_SPRINT = "change sprint settings"
     MANAGE_PARTICIPANTS = "manage participants"
     IMPORT_SERIES = "import series"
     EDIT_SERIES = "edit series details"
@@ -32,6 +33,7 @@ _LEADS = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     Action.CREATE_SPRINT: frozenset({Role.ADMIN}),  # the database grants sprints to admins
+    Action.EDIT_SPRINT: frozenset({Role.ADMIN}),
     Action.MANAGE_PARTICIPANTS: frozenset({Role.ADMIN}),
     Action.IMPORT_SERIES: _LEADS,
     Action.EDIT_SERIES: _LEADS,

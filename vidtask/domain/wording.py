@@ -119,6 +119,8 @@ EVENT_ACTION: dict[str, str] = {
     "intake.imported": "imported a file",
     "media.updated": "added facts from a re-imported file to known media",
     "sprint.created": "created the sprint",
+    "sprint.edited": "changed the sprint's issuer settings",
+    "sprint.signing_key_replaced": "replaced the sprint's packet-signing key",
     "participant.added": "added a participant",
     "roles.initialised": "set up the database roles",
 }

@@ -9,13 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from vidtask.interchange.packet_signing import PublicKeyInfo
+
 
 @dataclass(frozen=True, slots=True)
 class ContactBlock:
+    """Who issues the packet: the sprint's issuer settings."""
+
     issuing_unit: str
     name: str
     email: str
     phone: str
+    organiser: str = ""  # whose taskforce this is ("Europol", a national centre …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +140,7 @@ class PacketHeader:
     evaluation: str
     priority: int
     changes: str
+    signing_key: PublicKeyInfo
 
 
 @dataclass(frozen=True, slots=True)

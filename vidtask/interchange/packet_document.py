@@ -14,8 +14,8 @@ from typing import Any
 
 from vidtask.interchange.packet_content import PacketContent, PacketSeries
 
-SCHEMA_VERSION = "1.0"
-SCHEMA_ID = "https://vidtask.invalid/schemas/packet/1.0"
+SCHEMA_VERSION = "1.1"
+SCHEMA_ID = "https://vidtask.invalid/schemas/packet/1.1"
 #: Header fields that name the version rather than describe the content.
 VERSION_FIELDS = ("packet_code", "packet_version", "generated_at", "approved_by", "changes")
 REQUESTED_ACTION = (

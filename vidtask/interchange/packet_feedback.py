@@ -2,11 +2,14 @@
 
 Accepts the whole packet.json or just `{"schema_version", "feedback": {...}}`. Booleans may come
 as true/false, "yes"/"no" or "true"/"false" strings (never trust `bool("false")`).
+The file comes from outside: its size and nesting depth are bounded before `json` sees it, so a
+hostile file gives one sentence, never a RecursionError or a memory spike.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -43,6 +46,25 @@ class FeedbackDocument:
     entries: tuple[FeedbackEntry, ...]
 
 
+MAX_FEEDBACK_BYTES = 64 << 20  # a whole packet.json of a large packet fits
+MAX_DEPTH = 32  # a packet.json nests 5 levels deep
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def nesting_depth(data: bytes, limit: int = MAX_DEPTH) -> int:
+    """Deepest [ / { nesting outside strings; stops counting once past `limit`."""
+    skeleton = _STRING.sub(b"", data).translate(None, _NOT_BRACKET)
+    depth = deepest = 0
+    for byte in skeleton:
+        depth += 1 if byte in b"[{" else -1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                break
+    return deepest
+
+
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 
@@ -61,10 +83,18 @@ def _flag(value: Any, where: str) -> bool | None:
 
 
 def parse_feedback(data: bytes) -> FeedbackDocument:
+    if len(data) > MAX_FEEDBACK_BYTES:
+        raise FeedbackFormatError("top level", f"{len(data):,} bytes is more than a feedback "
+                                               f"file holds ({MAX_FEEDBACK_BYTES:,})")
+    if nesting_depth(data) > MAX_DEPTH:
+        raise FeedbackFormatError("top level", f"nested more than {MAX_DEPTH} levels deep; "
+                                               "this is not a packet's feedback block")
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FeedbackFormatError("top level", f"not JSON ({exc})") from None
+    except RecursionError:  # belt and braces: the depth check above should make this unreachable
+        raise FeedbackFormatError("top level", "nested too deeply") from None
     if not isinstance(document, dict) or not isinstance(document.get("feedback"), dict):
         raise FeedbackFormatError("top level", "no 'feedback' block")
     block = document["feedback"]

@@ -41,6 +41,7 @@ from vidtask.interchange.packet_content import (
     PacketSeries,
 )
 from vidtask.interchange.packet_document import FEEDBACK_REQUEST, REQUESTED_ACTION
+from vidtask.interchange.packet_signing import PublicKeyInfo
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -181,10 +182,18 @@ def _cover(content: PacketContent, width: float) -> list[Flowable]:
              _priority(s.priority)] for s in content.series],
         [34 * mm, 38 * mm, 34 * mm, 14 * mm, 26 * mm, width - 146 * mm])]
     story.append(Spacer(1, 3 * mm))
-    story.append(_p("Integrity: MANIFEST.sha256 lists the SHA-256 of every file in this packet; "
-                    "check it with `sha256sum -c MANIFEST.sha256` in the unpacked folder.",
-                    "small"))
+    story.append(_p(_integrity_text(h.signing_key), "small"))
     return story
+
+
+def _integrity_text(key: PublicKeyInfo) -> str:
+    return (f"Integrity: MANIFEST.sha256 lists the SHA-256 of every file in this packet and "
+            f"MANIFEST.sha256.sig is its {key.algorithm} signature by the sprint's key "
+            f"(signing-key.pem), fingerprint {key.fingerprint}. Check both with `vidtask "
+            "verify-packet FILE.zip --fingerprint …`, or with `sha256sum -c MANIFEST.sha256` and "
+            "`openssl pkeyutl -verify -pubin -inkey signing-key.pem -rawin -in MANIFEST.sha256 "
+            "-sigfile MANIFEST.sha256.sig`. Compare the fingerprint with the one the issuing "
+            "unit gave you by another channel: a forger can sign with a key of their own.")
 
 
 def _priority(value: int) -> str:
@@ -277,8 +286,11 @@ def _packet_audit(content: PacketContent, width: float) -> list[Flowable]:
         ("Packet approved by", f"{h.approved_by.name} ({h.approved_by.agency or '—'})"),
         ("Approved at", _when(h.generated_at)),
         ("Packet", f"{h.packet_code}, version {h.packet_version}"),
-        ("Files", "report.pdf, packet.json, hashes.vics.json, hashes.icse.csv; "
-                  "their SHA-256 in MANIFEST.sha256"),
+        ("Files", "report.pdf, packet.json, hashes.vics.json, hashes.icse.csv, "
+                  "signing-key.pem; their SHA-256 in MANIFEST.sha256, signed in "
+                  "MANIFEST.sha256.sig"),
+        ("Signing key", f"{h.signing_key.algorithm} {h.signing_key.public_key}"),
+        ("Key fingerprint", h.signing_key.fingerprint),
     ], width)]
 
 

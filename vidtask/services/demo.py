@@ -238,6 +238,7 @@ def generate_demo(db: Database, *, series_count: int = 320, seed: int = 7,
     start = today - timedelta(days=7)
     sprint, _ = sprints.create_sprint(
         db, "admin", sprint_name, start, start + timedelta(days=13),
+        organiser="Europol (demo)",
         issuing_unit="Europol AP Twins — Victim Identification Taskforce",
         contact_name="VIDTF duty desk", contact_email="vidtf-desk@example.invalid",
         contact_phone="+31 70 000 0000")

@@ -1,17 +1,20 @@
-"""Export one notification packet per country: a Packet row, an event, the ZIP in --out.
+"""Export one notification packet per country: a Packet row, an event, the signed ZIP in --out.
 
 One transaction per packet. Series included for the first time move to `notified`. Re-exporting
 unchanged content rewrites the identical file (same version, same bytes); changed content gets
 the next version with a summary of what changed. H2/H3 clues stay out unless a coordinator
 overrides with a reason (`services.handling`: `may_export` decides, and each series released is
 logged as `handling.overridden` in the packet's transaction).
+
+The ZIP is written to a temporary file in the folder and renamed into place only after the
+packet's transaction committed: a refused or failed commit leaves no packet on disk.
+Packets are refused while the sprint's issuer settings are incomplete, and signed with the
+sprint's key (readable by leads only).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +31,7 @@ from vidtask.domain.countries_basic import country_label, normalize_country_code
 from vidtask.domain.enums import HandlingCode, SeriesStatus
 from vidtask.domain.errors import InvalidInput, VidtaskError
 from vidtask.domain.permissions import Action, require
+from vidtask.interchange.atomic_files import OutputError, StagedFile, prepare_folder
 from vidtask.interchange.packet_content import (
     ContactBlock,
     PacketContent,
@@ -36,10 +40,12 @@ from vidtask.interchange.packet_content import (
     PacketSeries,
 )
 from vidtask.interchange.packet_document import content_digests, part_digests
+from vidtask.interchange.packet_signing import public_key_info, public_key_of
 from vidtask.interchange.packets import UnsafePath, build_packet, packet_file_name, path_inside
 from vidtask.services.common import load_participant, load_sprint
 from vidtask.services.handling import clean_override_reason, log_handling_override
 from vidtask.services.packet_content import read_packet_series, series_for_country
+from vidtask.services.sprints import issuer_problem, signing_key
 from vidtask.services.tx import WriteTx, write_tx
 
 Progress = Callable[[int, int, str], None]
@@ -51,6 +57,15 @@ DEFAULT_EVALUATION = "X3"
 class OutputFolderError(VidtaskError):
     def __init__(self, path: Path, reason: str) -> None:
         super().__init__(f"Cannot write packets to {path}: {reason}.")
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """What one packet's transaction decided to write once it has committed."""
+
+    result: PacketResult
+    target: Path | None = None
+    data: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,20 +141,10 @@ def _change_summary(previous: dict[str, Any], series: Sequence[PacketSeries],
     return " ".join(lines) or "No change in content."
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".packet-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _export_one(tx: WriteTx, sprint: Sprint, country: str, out_dir: Path, *,
                 handling: str | None, include_notified: bool, override_h2: bool,
-                override_reason: str, contact: ContactBlock, evaluation: str) -> PacketResult:
+                override_reason: str, contact: ContactBlock, evaluation: str,
+                private_key: str) -> _Written:
     assert tx.actor is not None
     session = tx.session
     name = country_label(country)
@@ -148,7 +153,7 @@ def _export_one(tx: WriteTx, sprint: Sprint, country: str, out_dir: Path, *,
         sent = sent_series_ids(session, sprint.id, country)
         rows = [s for s in rows if s.id not in sent]
     if not rows:
-        return PacketResult(country, name, "nothing new")
+        return _Written(PacketResult(country, name, "nothing new"))
     series, included_h2 = read_packet_series(session, rows, country, include_h2=override_h2)
     codes = [handling or sprint.default_handling, *(s.handling for s in series),
              *(c.handling for c in included_h2)]
@@ -163,8 +168,10 @@ def _export_one(tx: WriteTx, sprint: Sprint, country: str, out_dir: Path, *,
             country_name=name, recipient_authority="National victim identification unit",
             contact=contact, generated_at=generated_at, approved_by=approver,
             handling=packet_handling, handling_meaning=HandlingCode(packet_handling).meaning,
-            evaluation=evaluation, priority=min(s.priority for s in series), changes=changes),
-            series)
+            evaluation=evaluation, priority=min(s.priority for s in series), changes=changes,
+            signing_key=key_info), series)
+
+    key_info = public_key_info(public_key_of(private_key))
 
     me = PacketPerson(tx.actor.display_name, tx.actor.agency)
     probe = content_for("", 0, tx.now, me, "")
@@ -175,18 +182,18 @@ def _export_one(tx: WriteTx, sprint: Sprint, country: str, out_dir: Path, *,
                               previous.generated_at,
                               PacketPerson(approver.display_name, approver.agency)
                               if approver else me, previous.changes)
-        data = build_packet(content)
+        data = build_packet(content, private_key)
         target = path_inside(out_dir, previous.file_name)
-        _write_atomically(target, data)
         tx.emit("packet.reexported", "packet", previous.id, sprint_id=sprint.id,
                 after={"packet_code": previous.packet_code, "country": country,
                        "version": previous.packet_version,
                        "identical": hashlib.sha256(data).hexdigest()
                        == previous.file_sha256})
-        return PacketResult(country, name, "unchanged", previous.packet_code,
-                            previous.packet_version, target,
-                            hashlib.sha256(data).hexdigest(), tuple(s.code for s in series),
-                            previous.changes)
+        return _Written(PacketResult(country, name, "unchanged", previous.packet_code,
+                                     previous.packet_version, target,
+                                     hashlib.sha256(data).hexdigest(),
+                                     tuple(s.code for s in series), previous.changes),
+                        target, data)
 
     version = (previous.packet_version + 1) if previous else 1
     packet_id = f"S{sprint.id}V{version}"
@@ -194,7 +201,7 @@ def _export_one(tx: WriteTx, sprint: Sprint, country: str, out_dir: Path, *,
     code = file_name.removesuffix(".zip")
     changes = _change_summary(previous_after, series, header_digest)
     content = content_for(code, version, tx.now, me, changes)
-    data = build_packet(content)
+    data = build_packet(content, private_key)
     file_sha = hashlib.sha256(data).hexdigest()
     target = path_inside(out_dir, file_name)
     packet = Packet(packet_code=code, sprint_id=sprint.id, country=country,
@@ -222,9 +229,9 @@ def _export_one(tx: WriteTx, sprint: Sprint, country: str, out_dir: Path, *,
             tx.emit("series.notified", "series", row.id, series_id=row.id,
                     after={"packet_code": code, "country": country})
     session.flush()
-    _write_atomically(target, data)
-    return PacketResult(country, name, "new version" if previous else "new", code, version,
-                        target, file_sha, tuple(s.code for s in series), changes)
+    return _Written(PacketResult(country, name, "new version" if previous else "new", code,
+                                 version, target, file_sha, tuple(s.code for s in series),
+                                 changes), target, data)
 
 
 def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Path | str, *,
@@ -233,7 +240,10 @@ def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Pa
                            override_h2: bool = False, override_reason: str = "",
                            contact: ContactBlock | None = None,
                            evaluation: str = DEFAULT_EVALUATION) -> list[PacketResult]:
-    """Write one packet per country with confirmed series (coordinators only)."""
+    """Write one packet per country with confirmed series (coordinators only).
+
+    `contact` overrides the sprint's issuer settings for this export (non-empty fields only).
+    """
     if handling is not None:
         handling = HandlingCode(handling.upper()).value
     if override_h2:
@@ -248,31 +258,73 @@ def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Pa
         sprint = load_sprint(session, sprint_id)
         wanted = ([normalize_country_code(c) for c in countries] if countries
                   else countries_with_confirmed(session, sprint_id))
-        contact = contact or ContactBlock(sprint.issuing_unit, sprint.contact_name,
-                                          sprint.contact_email, sprint.contact_phone)
+        contact = _effective_contact(sprint, contact)
+        if problem := issuer_problem(sprint.name, {
+                "organiser": contact.organiser, "issuing_unit": contact.issuing_unit,
+                "contact_name": contact.name, "contact_email": contact.email,
+                "contact_phone": contact.phone}):
+            raise problem
+    private_key = signing_key(db, actor, sprint_id)
     folder = Path(out_dir)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputFolderError(folder, exc.strerror or str(exc)) from None
+        prepare_folder(folder)
+    except OutputError as exc:
+        raise OutputFolderError(folder, exc.reason) from None
     wanted = sorted(dict.fromkeys(wanted))
     results: list[PacketResult] = []
     for index, country in enumerate(wanted):
         if progress:
             progress(index, len(wanted), country)
-        with write_tx(db, actor, Action.EXPORT_PACKETS) as tx:
-            sprint_row = load_sprint(tx.session, sprint_id)
+        staged: StagedFile | None = None
+        try:
+            with write_tx(db, actor, Action.EXPORT_PACKETS) as tx:
+                sprint_row = load_sprint(tx.session, sprint_id)
+                try:
+                    written = _export_one(tx, sprint_row, country, folder, handling=handling,
+                                          include_notified=include_notified,
+                                          override_h2=override_h2,
+                                          override_reason=override_reason.strip(),
+                                          contact=contact, evaluation=evaluation,
+                                          private_key=private_key)
+                except UnsafePath as exc:
+                    raise OutputFolderError(folder, str(exc)) from None
+                if written.target is not None:
+                    staged = _stage(folder, written.target, written.data)
+        except BaseException:
+            if staged is not None:
+                staged.discard()
+            raise
+        if staged is not None:  # committed: only now does the packet appear
             try:
-                result = _export_one(tx, sprint_row, country, folder, handling=handling,
-                                     include_notified=include_notified, override_h2=override_h2,
-                                     override_reason=override_reason.strip(), contact=contact,
-                                     evaluation=evaluation)
-            except UnsafePath as exc:
-                raise OutputFolderError(folder, str(exc)) from None
-        results.append(_with_events(result, tx.changes))
+                staged.commit()
+            except OutputError as exc:
+                raise OutputFolderError(folder, exc.reason) from None
+        results.append(_with_events(written.result, tx.changes))
     if progress:
         progress(len(wanted), len(wanted), "")
     return results
+
+
+def _stage(folder: Path, target: Path, data: bytes) -> StagedFile:
+    try:
+        staged = StagedFile(target)
+        staged.write(data)
+        staged.finish()
+    except OutputError as exc:
+        raise OutputFolderError(folder, exc.reason) from None
+    return staged
+
+
+def _effective_contact(sprint: Sprint, override: ContactBlock | None) -> ContactBlock:
+    """The sprint's issuer settings, each replaced by a non-empty override field."""
+    base = ContactBlock(sprint.issuing_unit, sprint.contact_name, sprint.contact_email,
+                        sprint.contact_phone, sprint.organiser)
+    if override is None:
+        return base
+    return ContactBlock(*(o.strip() or b for o, b in zip(
+        (override.issuing_unit, override.name, override.email, override.phone,
+         override.organiser),
+        (base.issuing_unit, base.name, base.email, base.phone, base.organiser), strict=True)))
 
 
 def _with_events(result: PacketResult, changes: Changes) -> PacketResult:

@@ -58,6 +58,8 @@ def zip_text(path: Path) -> str:
             if name.endswith(".pdf"):
                 text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
                 parts.append(re.sub(r"\s+", " ", text))
+            elif name.endswith(".sig"):
+                parts.append(data.hex())
             else:
                 parts.append(data.decode("utf-8"))
     return "\n".join(parts)
@@ -143,7 +145,60 @@ def test_verify_packet_finds_tampering(world: World, tmp_path: Path,
                 data = data.replace(b"No", b"Yes", 1)
             dst.writestr(info, data)
     assert main(["verify-packet", str(tampered)]) == 1
+    # the file no longer matches the signed manifest
     assert "hashes.icse.csv does not match MANIFEST.sha256" in capsys.readouterr().err
+
+
+def test_packets_are_signed_with_the_sprints_key_and_checked_against_its_fingerprint(
+        world: World, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    confirm(world, world.series_ids[0])
+    path = export_country_packets(world.db, "cora", world.sprint_id, tmp_path)[0].path
+    assert path is not None
+    capsys.readouterr()
+    assert main(["sprint", "public-key", "--json", "--database", db_url]) == 0
+    key = json.loads(capsys.readouterr().out)
+    assert key["algorithm"] == "Ed25519" and key["fingerprint"].startswith("SHA256:")
+    # the key and its fingerprint are printed in the packet itself
+    text = zip_text(path)
+    assert key["fingerprint"] in text and key["public_key"] in text
+    assert json.loads(zipfile.ZipFile(path).read("packet.json"))["header"]["signing_key"] == {
+        "algorithm": "Ed25519", "public_key": key["public_key"],
+        "fingerprint": key["fingerprint"]}
+    assert main(["verify-packet", str(path), "--fingerprint", key["fingerprint"]]) == 0
+    assert "That is the key you trust." in capsys.readouterr().out
+    pem = tmp_path / "sprint.pem"
+    assert main(["sprint", "public-key", "--out", str(pem), "--database", db_url]) == 0
+    assert main(["verify-packet", str(path), "--public-key", str(pem)]) == 0
+    capsys.readouterr()
+    # after the administrator replaces the key, the old packet no longer matches the sprint's
+    assert main(["sprint", "edit", "--new-signing-key", "--database", db_url,
+                 "--as", "admin"]) == 0
+    capsys.readouterr()
+    assert main(["sprint", "public-key", "--out", str(pem), "--database", db_url]) == 0
+    assert main(["verify-packet", str(path), "--public-key", str(pem)]) == 1
+    assert "not with the key you trust" in capsys.readouterr().err
+    again = export_country_packets(world.db, "cora", world.sprint_id, tmp_path / "b",
+                                   include_notified=True)[0]
+    assert again.outcome == "new version" and again.path is not None
+    assert "Packet header changed" in again.changes
+    assert main(["verify-packet", str(again.path), "--public-key", str(pem)]) == 0
+
+
+def test_specialists_neither_export_nor_read_the_signing_key(world: World) -> None:
+    from vidtask.services.sprints import signing_key
+
+    confirm(world, world.series_ids[0])
+    with pytest.raises(PermissionDenied):
+        export_country_packets(world.db, "anna", world.sprint_id, Path("/nonexistent"))
+    assert "BEGIN PRIVATE KEY" in signing_key(world.db, "cora", world.sprint_id)
+
+
+def test_deeply_nested_feedback_gives_one_sentence(world: World) -> None:
+    from vidtask.interchange.packet_feedback import FeedbackFormatError
+
+    for hostile in (b"[" * 100_000, b'{"feedback":' * 50_000, b'{"a":' + b"[" * 2_000_000):
+        with pytest.raises(FeedbackFormatError, match="nested more than 32 levels deep"):
+            import_feedback(world.db, "cody", hostile)
 
 
 def test_pdf_names_every_series_country_and_handling_code(world: World, tmp_path: Path) -> None:
@@ -161,7 +216,7 @@ def test_pdf_names_every_series_country_and_handling_code(world: World, tmp_path
             assert code in text
         assert result.country_name in text and "H1" in text
         assert "Not for use in court without permission of the originator" in text
-        assert doc["schema_version"] == "1.0" and doc["header"]["handling"] == "H1"
+        assert doc["schema_version"] == "1.1" and doc["header"]["handling"] == "H1"
     # The series confirmed for both countries appears in both packets.
     assert "S-002" in results[0].series_codes and "S-002" in results[1].series_codes
 
