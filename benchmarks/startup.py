@@ -1,6 +1,7 @@
 """Start-to-exit time of `vidtask stats` and `vidtask --help`, beside a bare Python baseline.
 
     python benchmarks/startup.py [--runs 15] [--series 320] [--postgres URL | --no-postgres]
+                                 [--against CHECKOUT]
 
 Builds a demo sprint in a temporary SQLite file (and, if the server answers, in a temporary
 PostgreSQL database, dropped afterwards), then runs each command as a fresh process `--runs`
@@ -8,7 +9,8 @@ times and prints the median and fastest wall time and the median CPU time (the f
 the CPU time are the figures least disturbed by other load on the machine). Baselines in the
 same run: `python -c "import sqlite3"` (a bare interpreter), the same interpreter answering the
 sprint's series count with the raw driver, and `import sqlalchemy` (the floor of anything built
-on SQLAlchemy).
+on SQLAlchemy). `--against` times another checkout's `vidtask` (e.g. a `git worktree` of an
+older commit) with the same interpreter in the same run, for before/after figures.
 Run it under `flock /work/team/bench.lock` on the shared machine.
 """
 
@@ -34,16 +36,17 @@ DEFAULT_POSTGRES = os.environ.get("VIDTASK_TEST_POSTGRES_URL",
 VIDTASK = [sys.executable, "-m", "vidtask"]
 
 
-def timed_runs(argv: Sequence[str], runs: int) -> tuple[float, float, float]:
+def timed_runs(argv: Sequence[str], runs: int,
+               tree: Path = ROOT) -> tuple[float, float, float]:
     """Median and fastest wall time, and median CPU time (user + system), in ms, of `argv`
     as a fresh process, after one warm-up run. CPU time hardly depends on other load: on a
     quiet machine the wall time of a one-threaded start comes close to it."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(tree)}
     walls, cpus = [], []
     for index in range(runs + 1):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env, cwd=ROOT)
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env, cwd=tree)
         wall = (time.perf_counter() - start) * 1000
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if index:
@@ -53,8 +56,8 @@ def timed_runs(argv: Sequence[str], runs: int) -> tuple[float, float, float]:
     return statistics.median(walls), min(walls), statistics.median(cpus)
 
 
-def show(label: str, argv: Sequence[str], runs: int) -> None:
-    median, fastest, cpu = timed_runs(argv, runs)
+def show(label: str, argv: Sequence[str], runs: int, tree: Path = ROOT) -> None:
+    median, fastest, cpu = timed_runs(argv, runs, tree)
     print(f"  {label:<42} wall median {median:7.1f} ms  fastest {fastest:7.1f} ms  "
           f"CPU {cpu:7.1f} ms", flush=True)
 
@@ -88,7 +91,7 @@ def scratch_postgres(admin_url: str) -> Iterator[str | None]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def measure(backend: str, url: str, raw: str, runs: int) -> None:
+def measure(backend: str, url: str, raw: str, runs: int, against: Path | None) -> None:
     print(f"{backend}:")
     show("python -c 'import sqlite3' (bare baseline)", [sys.executable, "-c", "import sqlite3"],
          runs)
@@ -96,7 +99,12 @@ def measure(backend: str, url: str, raw: str, runs: int) -> None:
     show("python -c 'import sqlalchemy' (floor)", [sys.executable, "-c", "import sqlalchemy"],
          runs)
     show("vidtask stats", [*VIDTASK, "--database", url, "stats"], runs)
+    if against:
+        show(f"vidtask stats ({against.name})", [*VIDTASK, "--database", url, "stats"], runs,
+             against)
     show("vidtask --help", [*VIDTASK, "--help"], runs)
+    if against:
+        show(f"vidtask --help ({against.name})", [*VIDTASK, "--help"], runs, against)
 
 
 def main() -> None:
@@ -106,7 +114,10 @@ def main() -> None:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, metavar="URL",
                         help="server for the PostgreSQL figures (a scratch database is made)")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT",
+                        help="also time the vidtask of this checkout (before/after)")
     args = parser.parse_args()
+    against = args.against.resolve() if args.against else None
     print(f"vidtask start-up, {args.runs} runs each, demo sprint of {args.series} series; "
           f"load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as folder:
@@ -115,7 +126,7 @@ def main() -> None:
         build_demo(url, args.series)
         raw = (f"import sqlite3; c = sqlite3.connect({str(path)!r}); "
                "c.execute('SELECT count(*) FROM series').fetchone()")
-        measure("SQLite", url, raw, args.runs)
+        measure("SQLite", url, raw, args.runs, against)
     if args.no_postgres:
         return
     with scratch_postgres(args.postgres) as pg_url:
@@ -125,7 +136,7 @@ def main() -> None:
         build_demo(pg_url, args.series)
         raw = (f"import psycopg; c = psycopg.connect({pg_url!r}); "
                "c.execute('SELECT count(*) FROM series').fetchone()")
-        measure("PostgreSQL", pg_url, raw, args.runs)
+        measure("PostgreSQL", pg_url, raw, args.runs, against)
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 

@@ -1,22 +1,20 @@
 """What every command module shares: the one-line error, the database, the actor, the sprint.
 
 Command modules import from here and never from `vidtask.cli.main` (import-linter holds it).
-Nothing here imports SQLAlchemy or a service at module level: building the parser stays quick.
+Nothing here imports SQLAlchemy, a service or even the config (platformdirs) at module level:
+building the parser and `vidtask --help` stay quick.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from vidtask.config import resolve_settings
-
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from vidtask.db.engine import Database
 
 EXIT_ERROR = 1
@@ -34,17 +32,19 @@ class CliError(Exception):
     """A user mistake the CLI reports in one line."""
 
 
-@dataclass
 class CommonOptions:
     """The option groups commands share, and the one way to add a command or a command group.
 
     `database_and_sprint` (`--database`, `--sprint`) goes on every command; `acting_as`
-    (`--as LOGIN`) on commands that act as somebody.
+    (`--as LOGIN`) on commands that act as somebody. (A plain class: `dataclasses` would cost
+    `vidtask --help` ~8 ms of imports.)
     """
 
-    database_and_sprint: argparse.ArgumentParser
-    acting_as: argparse.ArgumentParser
-    _groups: dict[str, Subparsers] = field(default_factory=dict)
+    def __init__(self, database_and_sprint: argparse.ArgumentParser,
+                 acting_as: argparse.ArgumentParser) -> None:
+        self.database_and_sprint = database_and_sprint
+        self.acting_as = acting_as
+        self._groups: dict[str, Subparsers] = {}
 
     def add(self, into: Subparsers, name: str, handler: Handler, help_text: str,
             *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -78,6 +78,7 @@ def open_database(args: argparse.Namespace, *, create: bool = False) -> Database
     """
     import sys
 
+    from vidtask.config import resolve_settings
     from vidtask.db.engine import Database
     from vidtask.db.migrate import upgrade
 
@@ -116,6 +117,8 @@ def _acting(args: argparse.Namespace, *, required: bool) -> str | None:
     db: Database = getattr(args, _DATABASE_ATTRIBUTE, None) or open_database(args)
     if db.is_postgresql:
         return _postgresql_actor(db, given, env, required=required)
+    from vidtask.config import resolve_settings
+
     login = given or env or (resolve_settings(args.database).identity if required else None)
     if not login and required:
         raise CliError("say who you are: --as LOGIN (or set VIDTASK_USER); "
@@ -178,10 +181,14 @@ def series_id(db: Database, args: argparse.Namespace, code: str) -> int:
 
 
 def print_json(value: Any) -> None:
+    import json
+
     print(json.dumps(value, indent=2, ensure_ascii=False, default=_json_default))
 
 
 def _json_default(value: object) -> object:
+    from datetime import date, datetime
+
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, frozenset | set | tuple):
@@ -191,6 +198,8 @@ def _json_default(value: object) -> object:
 
 def lease_left(expires_at: datetime | None) -> str:
     """Time left on a lease: "1h05m left", "expired", or "" without one."""
+    from datetime import UTC, datetime
+
     if expires_at is None:
         return ""
     minutes = int((expires_at - datetime.now(UTC)).total_seconds() // 60)

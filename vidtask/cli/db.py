@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from vidtask.cli.context import CommonOptions, Subparsers, open_database, print_json
-from vidtask.config import masked_url, resolve_settings
 
 #: The top-level command words `register` adds (main.py builds only those a command needs).
 COMMANDS = ("db",)
@@ -21,6 +20,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_db_create(args: argparse.Namespace) -> int:
+    from vidtask.config import masked_url, resolve_settings
     from vidtask.services.setup import create_database
 
     url = args.url or resolve_settings(args.database).database_url
@@ -49,6 +49,7 @@ def cmd_db_create(args: argparse.Namespace) -> int:
 def cmd_db_info(args: argparse.Namespace) -> int:
     from sqlalchemy import func, select
 
+    from vidtask.config import resolve_settings
     from vidtask.db.engine import Database
     from vidtask.db.migrate import current_revision, head_revision
     from vidtask.db.models import Event, Participant, Series, Sprint

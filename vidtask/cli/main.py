@@ -37,7 +37,6 @@ from vidtask.cli import (
     stats,
 )
 from vidtask.cli.context import CommonOptions
-from vidtask.cli.failures import configure_logging, report_failure
 
 ENV_DEBUG = "VIDTASK_DEBUG"
 
@@ -104,6 +103,8 @@ def main(argv: Sequence[str] | None = None,
     """Run one command. `gui` starts the window (given by vidtask.launcher, above the UI)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(argv).parse_args(argv)
+    from vidtask.cli.failures import configure_logging, report_failure  # not for --help
+
     args.gui = gui
     debug = bool(args.debug) or os.environ.get(ENV_DEBUG, "") not in {"", "0"}
     log_file = configure_logging()
