@@ -51,6 +51,7 @@ def test_an_unwritable_log_still_gives_one_line(capsys: pytest.CaptureFixture[st
 
 def test_a_successful_command_writes_no_log(capsys: pytest.CaptureFixture[str], log_dir: Path,
                                             tmp_path: Path) -> None:
+    assert main(["db", "create", f"sqlite:///{tmp_path}/ok.sqlite3"]) == 0
     assert main(["sprint", "list", "--database", f"sqlite:///{tmp_path}/ok.sqlite3"]) == 0
     assert not log_dir.parent.exists()
 
