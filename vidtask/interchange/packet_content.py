@@ -64,7 +64,7 @@ class PacketClue:
 
 @dataclass(frozen=True, slots=True)
 class PacketMedia:
-    md5: str
+    md5: str | None  # None for a SHA1-only media (issue 14)
     sha1: str | None
     sha256: str | None
     size_bytes: int | None

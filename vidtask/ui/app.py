@@ -71,8 +71,9 @@ def wants_password(url: str, error: BaseException) -> bool:
     return any(marker in text for marker in _PASSWORD_WANTED)
 
 
-def open_database(url: str) -> Database:
-    db = Database(url)
+def open_database(url: str, *, create: bool = False) -> Database:
+    """Open and migrate; a SQLite file is made only when `create` (the default location)."""
+    db = Database(url, create=create)
     try:
         upgrade(db)
     except BaseException:
@@ -108,7 +109,7 @@ def run_gui(database_url: str | None = None) -> int:
     settings = resolve_settings(database_url)
     identity = settings.identity
     try:
-        db = open_database(settings.database_url)
+        db = open_database(settings.database_url, create=settings.is_default_location)
     except Exception as exc:  # the one place a start-up failure becomes a dialog
         if not wants_password(settings.database_url, exc):
             QMessageBox.critical(None, "vidtask",
