@@ -3,6 +3,11 @@
 Leakage rule (domain.md §5): a packet names only series confirmed for its country, and only
 people who worked on those series. Comments and series links are left out (they may name other
 series); each series' own assessment may name other countries, and that stays.
+
+Hash annexes come from an allow-list of media columns (`ANNEX_COLUMNS`): hashes, category with
+its scheme, the identified/distributed flags, size and MIME type. Nothing a source file brought
+along (`media.extra`: agency, investigation name, file paths, unknown keys) is even read.
+Each clue's effect on the recipient country is the narrowing model's (`domain.narrowing`).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,8 +31,12 @@ from vidtask.db.models import (
     Series,
     Tip,
 )
+from vidtask.domain import wording
 from vidtask.domain.countries_basic import country_label
+from vidtask.domain.enums import ClueConfidence, StructuredKind
+from vidtask.domain.narrowing import Candidate, ClueFacts, InvalidClue, rank_countries
 from vidtask.interchange.packet_content import (
+    EFFECTS,
     AuditStep,
     PacketAppeal,
     PacketCandidate,
@@ -38,6 +48,10 @@ from vidtask.interchange.packet_content import (
 from vidtask.services.handling import may_export
 
 AUDIT_ACTIONS = ("claim.taken", "assessment.ranked", "series.proposed")
+#: The only media columns a packet's hash annex is built from (never `Media.extra`).
+ANNEX_COLUMNS = (Media.md5, Media.sha1, Media.sha256, Media.size_bytes, Media.mime_type,
+                 Media.category_code, Media.category_scheme, Media.victim_identified,
+                 Media.offender_identified, Media.is_distributed)
 
 
 def series_for_country(session: Session, sprint_id: int, country: str,
@@ -76,11 +90,10 @@ def read_packet_series(session: Session, rows: Sequence[Series], country: str, *
     if not ids:
         return (), []
     media: dict[int, list[PacketMedia]] = defaultdict(list)
-    for m in session.scalars(select(Media).where(Media.series_id.in_(ids))
-                             .order_by(Media.series_id, Media.md5)):
-        media[m.series_id].append(PacketMedia(
-            m.md5, m.sha1, m.sha256, m.size_bytes, m.mime_type, m.category_code,
-            m.category_scheme, m.victim_identified, m.offender_identified, m.is_distributed))
+    for series_id, *fields in session.execute(
+            select(Media.series_id, *ANNEX_COLUMNS).where(Media.series_id.in_(ids))
+            .order_by(Media.series_id, Media.md5)):
+        media[series_id].append(PacketMedia(*fields))
     candidates: dict[int, list[CountryAssessment]] = defaultdict(list)
     for a in session.scalars(select(CountryAssessment).where(
             CountryAssessment.series_id.in_(ids)).order_by(CountryAssessment.series_id,
@@ -127,7 +140,8 @@ def read_packet_series(session: Session, rows: Sequence[Series], country: str, *
         kept = [c for c in clues[s.id] if may_export(c.handling, include_h2)]
         included_h2 += [OverriddenClue(s.id, c.id, c.handling) for c in kept
                         if not may_export(c.handling, False)]
-        packet_clues = [(c, _clue(c)) for c in kept]
+        packet_clues = sorted((_clue(c, country) for c in kept),
+                              key=lambda p: (EFFECTS.index(p.effect), int(p.reference[3:])))
         sections.append(PacketSeries(
             code=s.code, alias=s.alias, icse_id=s.icse_id, ncmec_name=s.ncmec_name,
             vics_name=s.vics_name, priority=s.priority, handling=s.handling,
@@ -137,9 +151,7 @@ def read_packet_series(session: Session, rows: Sequence[Series], country: str, *
             candidates=tuple(PacketCandidate(a.rank, a.country, country_label(a.country),
                                              a.confidence, a.rationale, a.confirmed)
                              for a in candidates[s.id]),
-            supporting_clues=tuple(p for c, p in packet_clues if c.supports),
-            excluding_clues=tuple(p for c, p in packet_clues if not c.supports and c.excludes),
-            context_clues=tuple(p for c, p in packet_clues if not c.supports and not c.excludes),
+            clues=tuple(packet_clues),
             withheld_clues=len(clues[s.id]) - len(kept),
             appeals=tuple(appeals[s.id]),
             audit=_audit(s, country, candidates=candidates[s.id], clues=clues[s.id],
@@ -147,10 +159,63 @@ def read_packet_series(session: Session, rows: Sequence[Series], country: str, *
     return tuple(sections), included_h2
 
 
-def _clue(c: Clue) -> PacketClue:
-    return PacketClue(f"CL-{c.id}", c.category, c.description, c.confidence,
-                      tuple(c.supports or ()), tuple(c.excludes or ()), c.evidence_md5,
-                      c.evidence_time, c.evidence_region, c.handling)
+def _clue(c: Clue, country: str) -> PacketClue:
+    effect, reasons = clue_effect_for(c, country)
+    return PacketClue(
+        reference=f"CL-{c.id}", category=c.category,
+        category_words=wording.clue_category(c.category), description=c.description,
+        kind=c.kind, value=c.value, value_words=wording.clue_value(c.kind, c.value),
+        confidence=c.confidence, supports=tuple(c.supports or ()),
+        excludes=tuple(c.excludes or ()), effect=effect, effect_reasons=reasons,
+        evidence_md5=c.evidence_md5, evidence_time=c.evidence_time,
+        evidence_region=c.evidence_region, handling=c.handling)
+
+
+def clue_facts(c: Clue, *, structured: bool = True) -> ClueFacts:
+    kind = StructuredKind(c.kind) if structured else StructuredKind.NONE
+    return ClueFacts(clue_id=c.id, category=c.category, description=c.description, kind=kind,
+                     value=c.value if kind is not StructuredKind.NONE else None,
+                     confidence=ClueConfidence(c.confidence),
+                     supports=frozenset(c.supports or ()), excludes=frozenset(c.excludes or ()))
+
+
+def clue_effect_for(c: Clue, country: str) -> tuple[str, tuple[str, ...]]:
+    """("supports" | "excludes" | "neutral", the model's reasons) of one clue for `country`.
+
+    The same model the workspace ranks with: the clue's structured value and its explicit
+    supports/excludes, scaled by its confidence. A value no reference table knows (a typo)
+    counts for nothing, and the reasons say so.
+    """
+    note: tuple[str, ...] = ()
+    try:
+        if not (c.supports or c.excludes) and c.kind != StructuredKind.NONE:
+            return _structured_effect(c.kind, c.value or "", c.confidence, country)
+        candidates = rank_countries([clue_facts(c)])
+    except InvalidClue as exc:
+        note = (f"its value is not counted ({exc.reason})",)
+        try:
+            candidates = rank_countries([clue_facts(c, structured=False)])
+        except InvalidClue:
+            return "neutral", note
+    return _stance(candidates, country, note)
+
+
+@lru_cache(maxsize=4096)
+def _structured_effect(kind: str, value: str, confidence: str, country: str
+                       ) -> tuple[str, tuple[str, ...]]:
+    """A value-only clue's effect depends on nothing else: one ranking per distinct value."""
+    facts = ClueFacts(clue_id=0, category="", description="", kind=StructuredKind(kind),
+                      value=value, confidence=ClueConfidence(confidence))
+    return _stance(rank_countries([facts]), country, ())
+
+
+def _stance(candidates: Sequence[Candidate], country: str, note: tuple[str, ...]
+            ) -> tuple[str, tuple[str, ...]]:
+    mine = next((c for c in candidates if c.country == country), None)
+    if mine is None or mine.score == 0:
+        return "neutral", note
+    reasons = tuple(r.explanation for r in (*mine.supporting, *mine.opposing))
+    return ("supports" if mine.score > 0 else "excludes"), reasons + note
 
 
 def _audit(s: Series, country: str, *, candidates: list[CountryAssessment], clues: list[Clue],

@@ -216,7 +216,7 @@ def test_pdf_names_every_series_country_and_handling_code(world: World, tmp_path
             assert code in text
         assert result.country_name in text and "H1" in text
         assert "Not for use in court without permission of the originator" in text
-        assert doc["schema_version"] == "1.1" and doc["header"]["handling"] == "H1"
+        assert doc["schema_version"] == "2.0" and doc["header"]["handling"] == "H1"
     # The series confirmed for both countries appears in both packets.
     assert "S-002" in results[0].series_codes and "S-002" in results[1].series_codes
 
