@@ -110,11 +110,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not ids:
         raise CliError("the sprint has no series to export")
     shape = "Cases" if args.shape == "cases" else "Media"
-    try:
-        with open(args.out, "wb") as out:
-            count = export_vics(db, ids, out, shape=shape)
-    except OSError as exc:
-        raise CliError(f"cannot write {args.out}: {exc.strerror}") from None
+    from pathlib import Path
+
+    from vidtask.interchange.atomic_files import staged_file
+
+    # staged: a refused or failed export leaves an existing --out file as it was
+    with staged_file(Path(args.out).expanduser()) as staged:
+        count = export_vics(db, ids, staged.stream, shape=shape)
     print(f"Wrote {count:,} media records of {len(ids)} series to {args.out} (VICS 2.0 #{shape}).")
     return 0
 
