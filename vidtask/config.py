@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import platformdirs
 
@@ -43,11 +41,15 @@ def default_sqlite_url() -> str:
     return f"sqlite:///{user_data_dir() / 'vidtask.sqlite3'}"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):  # not a dataclass: `dataclasses` costs `vidtask --help` ~8 ms
     database_url: str
     source: str  # where the URL came from, shown by `vidtask db info`
     identity: str | None = None
+
+    @property
+    def is_default_location(self) -> bool:
+        """SQLite at the default place: the one database vidtask creates without being asked."""
+        return self.database_url == default_sqlite_url()
 
 
 class ConfigError(Exception):
@@ -58,6 +60,8 @@ def read_config_file(path: Path | None = None) -> dict[str, object]:
     path = path or config_file()
     if not path.exists():
         return {}
+    import tomllib  # only when there is a file: most starts have none
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

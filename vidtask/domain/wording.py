@@ -132,6 +132,7 @@ EVENT_ACTION: dict[str, str] = {
     "handling.overridden": "overrode a handling restriction",
     "feedback.recorded": "recorded a country's feedback",
     "intake.imported": "imported a file",
+    "media.updated": "added facts from a re-imported file to known media",
     "sprint.created": "created the sprint",
     "sprint.edited": "changed the sprint's issuer settings",
     "sprint.signing_key_replaced": "replaced the sprint's packet-signing key",

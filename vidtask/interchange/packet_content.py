@@ -76,7 +76,7 @@ EFFECTS = ("supports", "excludes", "neutral")
 
 @dataclass(frozen=True, slots=True)
 class PacketMedia:
-    md5: str
+    md5: str | None  # None for a SHA1-only media (issue 14)
     sha1: str | None
     sha256: str | None
     size_bytes: int | None

@@ -30,12 +30,14 @@ from vidtask.domain.media import (
     category_code_for,
 )
 from vidtask.interchange.hashes import (
+    PHOTODNA_BASE64_LENGTH,
     normalize_md5,
     normalize_pdq,
     normalize_sha1,
     normalize_sha256,
     parse_bool,
     parse_int,
+    photodna_base64,
 )
 
 DEFAULT_MAX_ISSUES = 1000
@@ -117,6 +119,9 @@ _CASE_ATTRS = {
     "SourceApplicationVersion": "source_application_version",
 }
 _CASE_KEY_BY_LOWER = {k.lower(): k for k in CASE_KEYS}
+_PHOTODNA_B64 = re.compile(r"[A-Za-z0-9+/]{192}")  # 144 bytes: no padding
+_ODATA_ANNOTATIONS = frozenset({"odata.id", "odata.editLink", "odata.type", "odata.etag",
+                                "odata.readLink", "@odata.id", "@odata.editLink"})
 _TEXT_EXTRAS = ("Comments", "RelativeFilePath", "PrecategorizationSource")
 _LIST_EXTRAS = ("Exifs", "MediaFiles")
 _SCALAR_EVENTS = frozenset({"string", "number", "boolean", "null"})
@@ -465,6 +470,10 @@ def _describe(event: str | None) -> str:
     }.get(event or "", "nothing")
 
 
+# an offset followed by a stray 'Z' (older Clees4All: 2023-06-15T10:00:00.123+01:00Z)
+_OFFSET_THEN_Z = re.compile(r"([+-]\d\d:?\d\d)Z\Z")
+
+
 def _check_date(value: Any, field: str) -> None:
     if value is None or value == "":
         return
@@ -474,6 +483,34 @@ def _check_date(value: Any, field: str) -> None:
         datetime.fromisoformat(value.strip())
     except ValueError:
         raise _Invalid(field, f"not an ISO 8601 date: {value[:40]!r}") from None
+
+
+def _date_field(extra: dict[str, Any], field: str, warnings: list[tuple[str, str]]) -> None:
+    """An optional date: a known writer's variant is repaired, anything else kept as written
+    with a warning; never a reason to skip the record."""
+    value = extra.get(field)
+    if value is None or (type(value) is str and _ISO_QUICK.match(value)):
+        return
+    try:
+        _check_date(value, field)
+    except _Invalid as exc:
+        if isinstance(value, str):
+            repaired = _OFFSET_THEN_Z.sub(r"\1", value.strip())
+            if repaired != value.strip():
+                try:
+                    datetime.fromisoformat(repaired)
+                except ValueError:
+                    pass
+                else:
+                    extra[field] = repaired
+                    warnings.append((field, f"{value[:40]!r} read as {repaired!r}"))
+                    return
+        warnings.append((field, f"{exc.reason}; kept as written"))
+
+
+# the common clean form, checked without building a datetime
+_ISO_QUICK = re.compile(
+    r"\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d(?:\.\d{1,7})?(?:Z|[+-][01]\d:[0-5]\d)?\Z")
 
 
 def _names(value: Any, field: str) -> list[str]:
@@ -664,8 +701,8 @@ class VicsReader:
             if type(entry) is dict:
                 if not _PLAIN_TYPES.issuperset(map(type, entry.values())):
                     _plain_numbers(entry)
-                if "MD5" not in entry and "CaseID" in entry:
-                    yield self._new_case(entry)
+                if "MD5" not in entry and ("CaseID" in entry or type(entry.get("Media")) is list):
+                    yield from self._nested_case(entry)
                     continue
                 record = self._media(entry)
                 if record is not None:
@@ -680,6 +717,24 @@ class VicsReader:
         self._where = "the end of the file"
         # the keys after the list, as if the list had been empty
         yield from self._document(ijson.basic_parse(_Prefixed(b'{"value":[]', guard)))
+
+    def _nested_case(self, entry: dict[str, Any]) -> Iterator[MediaRecord | CaseInfo]:
+        """A case inside a ``#Media`` list (RECON LAB): the case, then each of its media."""
+        media = entry.pop("Media", None)
+        yield self._new_case(entry)
+        if type(media) is not list:
+            if media is not None:
+                self.cases[-1].extra["Media"] = media
+            return
+        for item in media:
+            if type(item) is dict:
+                record = self._media(item)
+                if record is not None:
+                    yield record
+            else:
+                self.records_read += 1
+                self._issue(self.records_read, None,
+                            f"expected a media object, got {_kind_of(item)}")
 
     def _json_error(self, exc: Exception) -> ImportFormatError:
         text = str(exc)
@@ -699,8 +754,9 @@ class VicsReader:
             reason = f"the file is not valid JSON in {self._where} ({first})"
         return ImportFormatError(reason, byte_offset=self._guard.offset)
 
-    def _issue(self, record_no: int, field: str | None, reason: str) -> None:
-        issue = ImportIssue(record_no, None, field, reason)
+    def _issue(self, record_no: int, field: str | None, reason: str, *,
+               kept: bool = False) -> None:
+        issue = ImportIssue(record_no, None, field, reason, kept)
         self.issues.append(issue)
         if len(self.issues) > self._max_issues:
             raise ImportFormatError(
@@ -776,7 +832,8 @@ class VicsReader:
             if event == "end_map":
                 break
             kind, value = next(events)
-            if key == "Media" and kind == "start_array" and self.shape != "Media":
+            if key == "Media" and kind == "start_array" and (
+                    self.shape != "Media" or "MD5" not in fields):
                 case = self._new_case(fields)
                 fields = {}
                 yield case
@@ -863,11 +920,15 @@ class VicsReader:
 
     def _media(self, fields: dict[str, Any]) -> MediaRecord | None:
         self.records_read += 1
+        warnings: list[tuple[str, str]] = []
         try:
-            return _media_from_fields(fields, self.scheme)
+            record = _media_from_fields(fields, self.scheme, warnings)
         except _Invalid as exc:
             self._issue(self.records_read, exc.field, exc.reason)
             return None
+        for field, reason in warnings:
+            self._issue(self.records_read, field, reason, kept=True)
+        return record
 
     def _new_case(self, fields: dict[str, Any]) -> CaseInfo:
         case = CaseInfo()
@@ -898,10 +959,12 @@ class VicsReader:
             setattr(case, attr, text)
 
 
-def _media_from_fields(fields: dict[str, Any], scheme: str | None) -> MediaRecord:
+def _media_from_fields(fields: dict[str, Any], scheme: str | None,
+                       warnings: list[tuple[str, str]]) -> MediaRecord:
     """Turn one VICS Media object into a MediaRecord; raises _Invalid naming the bad field.
 
-    Consumes ``fields`` (whatever is not modelled ends up in ``extra`` verbatim).
+    Consumes ``fields`` (whatever is not modelled ends up in ``extra`` verbatim); appends
+    (field, reason) to ``warnings`` for a field read another way in a record that is kept.
     """
     if not _MEDIA_KEY_SET.issuperset(fields):
         for key in [k for k in fields if k not in _MEDIA_KEY_SET]:
@@ -910,16 +973,27 @@ def _media_from_fields(fields: dict[str, Any], scheme: str | None) -> MediaRecor
                 fields[canonical] = fields.pop(key)
     pop = fields.pop
     md5_value = pop("MD5", None)
-    if md5_value is None or (isinstance(md5_value, str) and not md5_value.strip()):
-        raise _Invalid("MD5", "MD5 is missing (it is required)")
-    try:
-        md5 = normalize_md5(md5_value)
-    except ValueError as exc:
-        raise _Invalid("MD5", str(exc)) from None
     sha1 = _optional_hash(normalize_sha1, pop("SHA1", None), "SHA1")
+    if md5_value is None or (isinstance(md5_value, str) and not md5_value.strip()):
+        if sha1 is None:
+            raise _Invalid("MD5", "MD5 is missing (it is required, or a SHA-1 in its place)")
+        md5 = None  # a SHA1-only record (NSRLConvert): known by its SHA-1
+    else:
+        try:
+            md5 = normalize_md5(md5_value)
+        except ValueError as exc:
+            raise _Invalid("MD5", str(exc)) from None
     sha256 = _optional_hash(normalize_sha256, pop("SHA256", None), "SHA256")
     size = _count(pop("MediaSize", None), "MediaSize", MAX_SIZE)
-    code = category_code_for(scheme, _count(pop("Category", None), "Category", MAX_CATEGORY))
+    category = pop("Category", None)
+    source_tag: str | None = None
+    if type(category) is str and category.strip() and not category.strip().isdigit():
+        # RECON LAB writes a source name here: kept as a tag, not a category
+        source_tag = category.strip()
+        warnings.append(("Category", f"{source_tag[:40]!r} is not a category number; "
+                                     "kept as a tag"))
+        category = None
+    code = category_code_for(scheme, _count(category, "Category", MAX_CATEGORY))
     victim = _flag(pop("VictimIdentified", None), "VictimIdentified")
     offender = _flag(pop("OffenderIdentified", None), "OffenderIdentified")
     distributed = _flag(pop("IsDistributed", None), "IsDistributed")
@@ -931,6 +1005,11 @@ def _media_from_fields(fields: dict[str, Any], scheme: str | None) -> MediaRecor
     elif isinstance(media_id, int | float) and not isinstance(media_id, bool):
         media_id = str(int(media_id)) if float(media_id).is_integer() else str(media_id)
     media_id = _short_text(media_id, "MediaID")
+    provenance: dict[str, Any] = {}
+    for key in [k for k in fields if k in _ODATA_ANNOTATIONS or "@odata." in k]:
+        # OData 1.x bookkeeping (odata.id, *@odata.navigationLinkUrl): where the record came
+        # from, never written back into a 2.0 file
+        provenance.setdefault("OData", {})[key] = fields.pop(key)
 
     extra = fields  # what is left is kept verbatim, after checks on the known keys
     for key in ("IsPrecategorized", "IsSuspected"):
@@ -938,6 +1017,10 @@ def _media_from_fields(fields: dict[str, Any], scheme: str | None) -> MediaRecor
             extra[key] = _flag(extra[key], key)
     if "Tags" in extra:
         extra["Tags"] = _names(extra["Tags"], "Tags")
+    if source_tag is not None:
+        tags = extra.setdefault("Tags", [])
+        if source_tag not in tags:
+            tags.append(source_tag)
     for key in _TEXT_EXTRAS:
         value = extra.get(key)
         if value is not None and type(value) is not str:
@@ -948,23 +1031,31 @@ def _media_from_fields(fields: dict[str, Any], scheme: str | None) -> MediaRecor
             isinstance(value, list) and all(isinstance(v, dict) for v in value)
         ):
             raise _Invalid(key, "expected a list of objects")
-    _check_date(extra.get("DateUpdated"), "DateUpdated")
+    _date_field(extra, "DateUpdated", warnings)
     photodna = extra.get("PhotoDNA")
-    if photodna is not None:
-        if not isinstance(photodna, str):
-            raise _Invalid("PhotoDNA", f"expected text, got {type(photodna).__name__}")
-        extra["PhotoDNA"] = photodna.strip()
+    if photodna is not None and not isinstance(photodna, str):
+        raise _Invalid("PhotoDNA", f"expected text, got {type(photodna).__name__}")
 
     pdq: str | None = None
     pdq_quality: int | None = None
     if "AlternativeHashes" in extra:
         sha256, pdq, pdq_quality = _lift_alternative_hashes(extra, sha256)
+    photodna = extra.get("PhotoDNA")
+    if photodna is not None:
+        if len(photodna) == PHOTODNA_BASE64_LENGTH and _PHOTODNA_B64.fullmatch(photodna):
+            pass  # the common case, already as VICS 2.0 writes it
+        else:
+            try:  # hex (ICSE, 1.3 writers) becomes base64, checked for its 144 bytes
+                extra["PhotoDNA"] = photodna_base64(photodna)
+            except ValueError as exc:
+                extra["PhotoDNA"] = photodna.strip()
+                warnings.append(("PhotoDNA", f"{exc}; kept as written"))
     # positional (in MediaRecord's field order): keyword passing costs a third of the call,
     # and this runs once per record; test_v2_media_hash_set_maps_every_modelled_field guards it
     return MediaRecord(
         md5, sha1, sha256, pdq, pdq_quality, size, mime, code,
         scheme if code is not None else None, victim, offender, distributed, series, media_id,
-        extra,
+        extra, provenance,
     )  # fmt: skip
 
 

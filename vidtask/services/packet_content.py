@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,8 +32,7 @@ from vidtask.db.models import (
 )
 from vidtask.domain import wording
 from vidtask.domain.countries_basic import country_label
-from vidtask.domain.enums import ClueConfidence, StructuredKind
-from vidtask.domain.narrowing import Candidate, ClueFacts, InvalidClue, rank_countries
+from vidtask.domain.narrowing import InvalidClue
 from vidtask.interchange.packet_content import (
     EFFECTS,
     AuditStep,
@@ -46,6 +44,7 @@ from vidtask.interchange.packet_content import (
     PacketSeries,
 )
 from vidtask.services.handling import may_export
+from vidtask.services.narrowing import clue_effect
 
 AUDIT_ACTIONS = ("claim.taken", "assessment.ranked", "series.proposed")
 #: The only media columns a packet's hash annex is built from (never `Media.extra`).
@@ -171,51 +170,41 @@ def _clue(c: Clue, country: str) -> PacketClue:
         evidence_region=c.evidence_region, handling=c.handling)
 
 
-def clue_facts(c: Clue, *, structured: bool = True) -> ClueFacts:
-    kind = StructuredKind(c.kind) if structured else StructuredKind.NONE
-    return ClueFacts(clue_id=c.id, category=c.category, description=c.description, kind=kind,
-                     value=c.value if kind is not StructuredKind.NONE else None,
-                     confidence=ClueConfidence(c.confidence),
-                     supports=frozenset(c.supports or ()), excludes=frozenset(c.excludes or ()))
-
-
 def clue_effect_for(c: Clue, country: str) -> tuple[str, tuple[str, ...]]:
     """("supports" | "excludes" | "neutral", the model's reasons) of one clue for `country`.
 
-    The same model the workspace ranks with: the clue's structured value and its explicit
-    supports/excludes, scaled by its confidence. A value no reference table knows (a typo)
-    counts for nothing, and the reasons say so.
+    The narrowing model's own `clue_effect`, the one the workspace and review rank with: the
+    clue's structured value and its explicit supports/excludes, scaled by its confidence. A
+    value no reference table knows (a typo) counts for nothing, and the reasons say so.
     """
-    note: tuple[str, ...] = ()
     try:
-        if not (c.supports or c.excludes) and c.kind != StructuredKind.NONE:
-            return _structured_effect(c.kind, c.value or "", c.confidence, country)
-        candidates = rank_countries([clue_facts(c)])
+        effect = clue_effect(c, country)
     except InvalidClue as exc:
         note = (f"its value is not counted ({exc.reason})",)
         try:
-            candidates = rank_countries([clue_facts(c, structured=False)])
+            effect = clue_effect(_without_value(c), country)
         except InvalidClue:
             return "neutral", note
-    return _stance(candidates, country, note)
+        return effect.stance, tuple(r.explanation for r in effect.reasons) + note
+    return effect.stance, tuple(r.explanation for r in effect.reasons)
 
 
-@lru_cache(maxsize=4096)
-def _structured_effect(kind: str, value: str, confidence: str, country: str
-                       ) -> tuple[str, tuple[str, ...]]:
-    """A value-only clue's effect depends on nothing else: one ranking per distinct value."""
-    facts = ClueFacts(clue_id=0, category="", description="", kind=StructuredKind(kind),
-                      value=value, confidence=ClueConfidence(confidence))
-    return _stance(rank_countries([facts]), country, ())
+@dataclass(frozen=True, slots=True)
+class _FreeClue:
+    """A clue read as if it had no structured value (its value matches no country)."""
+
+    id: int
+    category: str
+    description: str
+    confidence: str
+    supports: Sequence[str] | None
+    excludes: Sequence[str] | None
+    kind: str = "none"
+    value: str | None = None
 
 
-def _stance(candidates: Sequence[Candidate], country: str, note: tuple[str, ...]
-            ) -> tuple[str, tuple[str, ...]]:
-    mine = next((c for c in candidates if c.country == country), None)
-    if mine is None or mine.score == 0:
-        return "neutral", note
-    reasons = tuple(r.explanation for r in (*mine.supporting, *mine.opposing))
-    return ("supports" if mine.score > 0 else "excludes"), reasons + note
+def _without_value(c: Clue) -> _FreeClue:
+    return _FreeClue(c.id, c.category, c.description, c.confidence, c.supports, c.excludes)
 
 
 def _audit(s: Series, country: str, *, candidates: list[CountryAssessment], clues: list[Clue],

@@ -20,7 +20,7 @@ event log, that nothing the plan read has changed since (else it plans that coun
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +36,7 @@ from vidtask.domain.countries_basic import country_label, normalize_country_code
 from vidtask.domain.enums import HandlingCode, SeriesStatus
 from vidtask.domain.errors import InvalidInput, VidtaskError
 from vidtask.domain.permissions import Action, require
+from vidtask.domain.progress import Progress, ReportListener, as_progress
 from vidtask.interchange.atomic_files import OutputError, StagedFile, prepare_folder
 from vidtask.interchange.packet_content import (
     ContactBlock,
@@ -57,7 +58,6 @@ from vidtask.services.packet_content import (
 from vidtask.services.sprints import issuer_problem, signing_key
 from vidtask.services.tx import WriteTx, write_tx
 
-Progress = Callable[[int, int, str], None]
 PACKET_EVENT = "packet.generated"
 SENDABLE = (SeriesStatus.CONFIRMED.value, SeriesStatus.NOTIFIED.value)
 DEFAULT_EVALUATION = "X3"
@@ -322,7 +322,8 @@ def _record(tx: WriteTx, run: _Run, plan: _Plan, data: bytes | None) -> _Written
 
 def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Path | str, *,
                            countries: Sequence[str] | None = None, handling: str | None = None,
-                           include_notified: bool = False, progress: Progress | None = None,
+                           include_notified: bool = False,
+                           progress: Progress | ReportListener | None = None,
                            override_h2: bool = False, override_reason: str = "",
                            contact: ContactBlock | None = None,
                            evaluation: str = DEFAULT_EVALUATION,
@@ -330,8 +331,11 @@ def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Pa
     """Write one packet per country with confirmed series (coordinators only).
 
     `contact` overrides the sprint's issuer settings for this export (non-empty fields only);
-    `workers` caps the processes rendering reports (default: one per core).
+    `workers` caps the processes building packets (default: one per core).
+    `progress` hears each country before its packet; once cancelled, the export stops before
+    the next packet (`Cancelled`): the packets written so far are committed and in the folder.
     """
+    tracker = as_progress(progress)
     if handling is not None:
         handling = HandlingCode(handling.upper()).value
     if override_h2:
@@ -362,10 +366,12 @@ def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Pa
     except OutputError as exc:
         raise OutputFolderError(folder, exc.reason) from None
     wanted = sorted(dict.fromkeys(wanted))
-    if progress:
-        progress(0, len(wanted), "")
+    if tracker is not None:
+        tracker.report(0, len(wanted), "")
     run = _Run(db, actor, sprint_id, folder, private_key, me, options)
     results: list[PacketResult] = []
+    cancelled = ("Export cancelled; the packets finished before that are in the folder and "
+                 "recorded.")
     # the workers start now and build each packet as soon as its plan is read
     with PacketBuilder(private_key, len(wanted), workers=workers) as builder:
         jobs: dict[str, int] = {}
@@ -376,19 +382,22 @@ def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Pa
             sprint = load_sprint(session, sprint_id)
             plans = []
             for country in wanted:
+                if tracker is not None:
+                    tracker.check(cancelled)
                 plan = _plan(session, sprint, country, now=now, me=run.me, options=options)
                 if plan.content is not None:
                     jobs[country] = builder.submit(plan.content, plan.document)
                 plans.append(plan)
         for index, plan in enumerate(plans):
-            if progress:
-                progress(index, len(wanted), plan.country)
+            if tracker is not None:
+                tracker.check(cancelled)
+                tracker.report(index, len(wanted), plan.country)
             data = builder.result(jobs[plan.country]) if plan.country in jobs else None
             result = _export_one(run, plan, data)
             run.own.update(e.version for e in result.events.events)
             results.append(result)
-    if progress:
-        progress(len(wanted), len(wanted), "")
+    if tracker is not None:
+        tracker.report(len(wanted), len(wanted), "")
     return results
 
 

@@ -27,6 +27,8 @@ OPERATIONAL = {
               "D:\\Seized\\Phone-7\\DCIM\\Camera\\VID_2023.mp4", "IMG_0001.JPG"],
     "unknown keys": ["Hauptkommissarin Weber", "ZZ40-sekret-value", "lace-sekret-value",
                      "a comment naming Officer Braga"],
+    "case headers": ["Landespolizei Nordwest Ermittlungsgruppe", "KHK Brandt-Oldenburg",
+                     "AZ-2023-4711-K7", "khk.brandt@polizei.test"],
 }
 MD5 = {code: [f"{n:02d}" + "ab" * 15 for n in range(first, first + 2)]
        for code, first in (("CLI-ALPHA", 10), ("CLI-BRAVO", 20), ("CLI-CHARLIE", 30))}
@@ -45,25 +47,31 @@ def icse_file(path: Path) -> Path:
 
 
 def vics_file(path: Path) -> Path:
+    """A VICS 2.0 #Cases export: a case header naming its unit, media naming seized paths."""
     context = ("http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/"
-               "$metadata#Media")
+               "$metadata#Cases")
     media = [{"MD5": md5, "Category": 1, "Series": "CLI-CHARLIE", "MimeType": "video/mp4",
               "RelativeFilePath": OPERATIONAL["paths"][0],
               "Comments": "a comment naming Officer Braga",
               "MediaFiles": [{"MD5": md5, "FileName": "IMG_0001.JPG",
                               "FilePath": OPERATIONAL["paths"][1]}]}
              for md5 in MD5["CLI-CHARLIE"]]
-    path.write_text(json.dumps({"@odata.context": context, "value": media}), encoding="utf-8")
+    case = {"CaseID": "{0b6a3c55-2f1e-4c1a-9d7b-3e2f8a1c4d5e}", "CaseNumber": "AZ-2023-4711-K7",
+            "ContactOrganization": "Landespolizei Nordwest Ermittlungsgruppe",
+            "ContactName": "KHK Brandt-Oldenburg", "ContactEmail": "khk.brandt@polizei.test",
+            "Media": media}
+    path.write_text(json.dumps({"@odata.context": context, "value": [case]}), encoding="utf-8")
     return path
 
 
 def stored_source_strings(url: str) -> set[str]:
-    """Every string a source file left in `media.extra` (agencies, operations, paths, unknown
-    keys), except hashes: the leakage check reads them from the database, not from this file."""
+    """Every string a source file left in the sprint — media `extra` and `provenance` (agencies,
+    operations, paths, unknown keys) and the case headers — except hashes: the leakage check
+    reads them from the database, not from this file."""
     from sqlalchemy import select
 
     from vidtask.db.engine import Database
-    from vidtask.db.models import Media
+    from vidtask.db.models import IntakeCase, Media
 
     found: set[str] = set()
 
@@ -81,8 +89,13 @@ def stored_source_strings(url: str) -> set[str]:
     db = Database(url)
     try:
         with db.read() as session:
-            for extra in session.scalars(select(Media.extra)):
+            for extra, provenance in session.execute(select(Media.extra, Media.provenance)):
                 walk(extra)
+                walk(provenance)
+            for case in session.scalars(select(IntakeCase)):
+                walk([case.case_id, case.case_number, case.contact_organization,
+                      case.contact_name, case.contact_phone, case.contact_email,
+                      case.contact_title, case.extra])
     finally:
         db.dispose()
     return found

@@ -336,7 +336,7 @@ def test_every_clue_says_what_it_means_for_the_recipient(world: World, tmp_path:
     pointing_away = text.index("Clues pointing away from Germany")
     assert text.index("Clues pointing to Germany") < text.index("Labels on the shelf") \
         < pointing_away < text.index("Currency: Swiss franc (CHF)")
-    assert "CHF (Swiss Franc) is not legal tender in DE" in text
+    assert "Swiss franc" in text.split("Clues pointing away from Germany")[1]
     assert "Clues that say nothing about Germany either way" in text
 
 
@@ -374,7 +374,7 @@ def test_a_refused_vics_export_leaves_the_existing_file_untouched(
     # mixed category schemes (VICS-US and VICS-UK) are refused in one sentence
     assert main(["export", "vics", "--out", str(out), "--database", db_url]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "mix category schemes" in err
+    assert err.count("\n") == 1 and "several VICS regions" in err
     assert out.read_text() == "yesterday's export"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     assert main(["export", "vics", "--out", str(out), "--series", "S-001",

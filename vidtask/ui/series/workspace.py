@@ -1,17 +1,16 @@
 """Series workspace: header and claim, media, clues with their editor, country assessment,
 comments and timeline of one series. Several may be open, one tab each.
 
-Read-only unless the user holds the claim; every write goes through a service on a worker
-thread. A refresh never overwrites unsaved edits: a dirty editor keeps its text and says who
-changed the clue. Signals: ``titleChanged(str)``; ``closeRequested()``.
+Read-only unless the user holds the claim; every write is an `Op` of the window, and the
+workspace reloads when a batch on the change bus touches its series (its own writes included).
+A refresh never overwrites unsaved edits: a dirty editor keeps its text and says who changed
+the clue. Signals: ``titleChanged(str)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import asdict
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -30,18 +29,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vidtask.db.engine import Database
+from vidtask.domain.claims import ClaimState
 from vidtask.domain.enums import ClueCategory
 from vidtask.domain.errors import ClaimConflict, StaleVersion
 from vidtask.domain.narrowing import Candidate, NarrowingError
-from vidtask.services import assessments, claims, series_detail
+from vidtask.services import assessments, series_detail
 from vidtask.services.assessments import CandidateInput
 from vidtask.services.clues import ClueInput
 from vidtask.services.narrowing import narrow_clues
 from vidtask.services.offline import Submitted
 from vidtask.services.series_detail import ClueInfo, SeriesDetail, TimelineEntry
 from vidtask.sync.outbox import OutboxEntry
+from vidtask.ui import claims as claim_ops
+from vidtask.ui.commands import Command, Handler
 from vidtask.ui.common import (
-    error_sentence,
     lease_left,
     local_time,
     name_widget,
@@ -51,6 +53,7 @@ from vidtask.ui.common import (
 )
 from vidtask.ui.context import AppContext
 from vidtask.ui.offline_saves import SAVED_LOCALLY, OfflineSaves
+from vidtask.ui.operations import ChangeBatch, Op, sentence
 from vidtask.ui.series.assessment import AssessmentPanel
 from vidtask.ui.series.clue_editor import ClueEditor, clue_summary
 from vidtask.ui.series.comments import CommentsPane
@@ -66,9 +69,21 @@ READ_ONLY_STYLE = ("QLabel { background: #e8eef7; color: #1f3552; border: 1px so
                    "border-radius: 4px; padding: 6px; }")
 
 
-def _load(db: Any, series_id: int) -> tuple[SeriesDetail, list[TimelineEntry]]:
-    return (series_detail.get_series_detail(db, series_id),
-            series_detail.series_timeline(db, series_id))
+Ranking = tuple[list[Candidate], str]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceData:
+    detail: SeriesDetail
+    timeline: list[TimelineEntry]
+    #: The saved clues' ranking (what the panel shows while no draft counts).
+    ranking: Ranking
+
+
+def load_workspace(db: Database, series_id: int) -> WorkspaceData:
+    detail = series_detail.get_series_detail(db, series_id)
+    return WorkspaceData(detail, series_detail.series_timeline(db, series_id),
+                         rank_clues(list(detail.clues), ""))
 
 
 def plausible(ranked: list[Candidate], note: str) -> tuple[list[Candidate], str]:
@@ -79,6 +94,16 @@ def plausible(ranked: list[Candidate], note: str) -> tuple[list[Candidate], str]
         extra = f"{hidden} other countries are ruled out by the clues (not listed)."
         note = f"{note} {extra}".strip()
     return shown, note
+
+
+def rank_clues(clue_infos: list[ClueInfo], draft_note: str) -> Ranking:
+    """The live ranking (pure CPU): a draft the narrowing refuses is left out, and said so."""
+    try:
+        ranked, note = narrow_clues(clue_infos), draft_note
+    except NarrowingError as exc:
+        ok = [c for c in clue_infos if c.id != -1 and c is not clue_infos[-1]]
+        ranked, note = narrow_clues(ok), f"Not counted: {exc}."
+    return plausible(ranked, note)
 
 
 class SeriesWorkspace(QWidget):
@@ -234,6 +259,7 @@ class SeriesWorkspace(QWidget):
         self._ranking_timer.setInterval(150)
         self._ranking_timer.timeout.connect(self.recompute_ranking)
         self._apply_claim_state()
+        ctx.bus.subscribe(self.on_changes)
         self.reload()
 
     @staticmethod
@@ -250,12 +276,31 @@ class SeriesWorkspace(QWidget):
         view.horizontalHeader().setStretchLastSection(True)
 
     # ---------------------------------------------------------------- loading
-    def reload(self) -> None:
-        self.ctx.workers.run(_load, self.ctx.db, self.series_id, done=self._loaded,
-                             failed=self._failed)
+    # ---------------------------------------------------------------- Screen
+    def commands(self) -> Mapping[Command, Handler]:
+        return {Command.CLAIM: self.claim, Command.RELEASE: self.release,
+                Command.EXTEND: self.extend, Command.SAVE_CLUE: self.save_clue,
+                Command.NEW_CLUE: self.new_clue, Command.PROPOSE: self.propose_now,
+                Command.POST_COMMENT: self.comments.post}
 
-    def _loaded(self, result: tuple[SeriesDetail, list[TimelineEntry]]) -> None:
-        detail, timeline = result
+    def current_series_id(self) -> int:
+        return self.series_id
+
+    def propose_now(self) -> None:
+        """Ctrl+P: what the Propose button does, when it may."""
+        if self.assessment.propose_button.isEnabled():
+            self.assessment.propose_button.click()
+
+    def on_changes(self, batch: ChangeBatch) -> None:
+        if batch.changes.touches_series(self.series_id):
+            self.reload()
+
+    def reload(self) -> None:
+        Op(self.ctx, load_workspace, self.ctx.db, self.series_id).success(self._loaded)\
+            .owned_by(self).run()
+
+    def _loaded(self, data: WorkspaceData) -> None:
+        detail, timeline = data.detail, data.timeline
         self.detail = detail
         self.title.setText(f"{detail.code} — {detail.alias}" if detail.alias else detail.code)
         self.titleChanged.emit(detail.code)
@@ -293,10 +338,12 @@ class SeriesWorkspace(QWidget):
             self.assessment.load(detail.candidates)
         self._apply_claim_state()
         self.loaded = True
-        self.recompute_ranking()
-
-    def _failed(self, error: BaseException) -> None:
-        self.ctx.say(error_sentence(error))
+        clues, draft_note = self._ranking_input()
+        if not draft_note and [c.id for c in clues] == [c.id for c in detail.clues]:
+            self._ranking_generation += 1  # a ranking still computing for older clues is moot
+            self._show_ranking(data.ranking)
+        else:
+            self.recompute_ranking()
 
     def _fill_clue_list(self, clue_infos: Sequence[ClueInfo]) -> None:
         current = self.editor.clue.id if self.editor.clue else None
@@ -367,23 +414,28 @@ class SeriesWorkspace(QWidget):
         self.viewers_label.setVisible(bool(names))
 
     # ---------------------------------------------------------------- claim state
+    def claim_state(self) -> ClaimState | None:
+        detail = self.detail
+        if detail is None:
+            return None
+        return ClaimState.of(detail.status, detail.claimed_by, detail.claim_expires_at,
+                             self.ctx.login)
+
     @property
     def holds_claim(self) -> bool:
-        detail = self.detail
-        return bool(detail and detail.claimed_by == self.ctx.login
-                    and detail.claim_expires_at is not None
-                    and detail.claim_expires_at > datetime.now(UTC))
+        state = self.claim_state()
+        return state is not None and state.mine
 
     def _apply_claim_state(self) -> None:
-        detail = self.detail
-        mine = self.holds_claim
+        detail, state = self.detail, self.claim_state()
+        mine = state is not None and state.mine
         self.editor.set_read_only(not mine)
         self.assessment.set_read_only(not mine)
         self.extend_button.setVisible(mine)
         self.release_button.setVisible(mine)
-        claimable = detail is not None and detail.status in ("new", "claimed", "in_assessment")
-        self.claim_button.setVisible(not mine and claimable)
-        if detail is None:
+        claimable = state is not None and state.claimable
+        self.claim_button.setVisible(claimable)
+        if detail is None or state is None:
             self.claim_label.setText("")
             self.read_only_note.hide()
             return
@@ -392,8 +444,7 @@ class SeriesWorkspace(QWidget):
                                      f"{lease_left(detail.claim_expires_at)} left")
             self.read_only_note.hide()
             return
-        if detail.claimed_by and detail.claim_expires_at and \
-                detail.claim_expires_at > datetime.now(UTC):
+        if state.live:
             self.claim_label.setText(f"Claimed by {detail.claimed_by_name} "
                                      f"({detail.claimed_by}, "
                                      f"{lease_left(detail.claim_expires_at)} left)")
@@ -409,42 +460,22 @@ class SeriesWorkspace(QWidget):
         self.read_only_note.show()
 
     # ---------------------------------------------------------------- writes
-    def _write(self, fn: Callable[..., Any], *args: Any, done: Callable[[Any], object],
-               failed: Callable[[BaseException], object] | None = None) -> None:
-        def fail(error: BaseException) -> None:
-            self.ctx.say(error_sentence(error))
-
-        self.ctx.workers.run(fn, *args, done=done, failed=failed or fail)
-
-    def _wrote(self, changes: Any, message: str) -> None:
-        if changes:
-            self.ctx.wrote(changes)
-        else:  # saved through the offline writer: the feed brings the change everywhere
-            self.ctx.changed_elsewhere()
-        self.ctx.say(message)
-        self.reload()
-
     def claim(self) -> None:
         def lost(error: BaseException) -> None:
-            text = error_sentence(error)
             if isinstance(error, ClaimConflict):
-                self.claim_label.setText(f"⚠ {text}")
-            self.ctx.say(text)
-            self.reload()
+                self.claim_label.setText(f"⚠ {sentence(error)}")
+            self.reload()  # who holds it now
 
-        self._write(claims.claim_series, self.ctx.db, self.ctx.login, self.series_id,
-                    done=lambda r: self._wrote(r.changes, f"You claimed {r.code}."), failed=lost)
+        claim_ops.claim(self.ctx, self.series_id, lost=lost)
 
     def extend(self) -> None:
-        self._write(claims.renew_claim, self.ctx.db, self.ctx.login, self.series_id,
-                    done=lambda r: self._wrote(r.changes, f"Lease on {r.code} extended to "
-                                                          f"{local_time(r.expires_at)}."))
+        claim_ops.renew(self.ctx, self.series_id)
 
     def release(self) -> None:
         if not self.confirm_discard("Release the series"):
             return
-        self._write(claims.release_claim, self.ctx.db, self.ctx.login, self.series_id,
-                    done=lambda c: self._wrote(c, "Claim released."))
+        claim_ops.release(self.ctx, self.series_id,
+                          self.detail.code if self.detail else f"series {self.series_id}")
 
     def _saves(self) -> OfflineSaves:
         saves = self.ctx.saves
@@ -480,7 +511,7 @@ class SeriesWorkspace(QWidget):
             return
         if clue_id is None:
             clue_id = int(submitted.result["clue_id"])
-        self._clue_saved(clue_id, None)
+        self._clue_saved(clue_id)
 
     def _saved_locally(self, submitted: Submitted, data: ClueInput,
                        clue_id: int | None) -> None:
@@ -498,27 +529,26 @@ class SeriesWorkspace(QWidget):
         self._hide_change_banner()
         if self.detail is not None:
             self._fill_clue_list(self.detail.clues)
-        self.ctx.say(SAVED_LOCALLY + ".")
+        self.ctx.notices.info(SAVED_LOCALLY + ".")
         self._show_next_conflict()
 
-    def _clue_saved(self, clue_id: int, changes: Any) -> None:
+    def _clue_saved(self, clue_id: int) -> None:
         def show(clue: ClueInfo) -> None:
             self.editor.mark_saved(clue)
             self._hide_change_banner()
-            self._wrote(changes, f"Clue #{clue_id} saved.")
+            self.ctx.notices.info(f"Clue #{clue_id} saved.")
             self._show_next_conflict()
 
-        self.ctx.workers.run(series_detail.get_clue, self.ctx.db, clue_id, done=show,
-                             failed=self._failed)
+        Op(self.ctx, series_detail.get_clue, self.ctx.db, clue_id).success(show)\
+            .owned_by(self).run()
 
     def _save_failed(self, error: BaseException) -> None:
-        text = error_sentence(error)
-        self.editor_error.setText(text)
+        self.editor_error.setText(sentence(error))
         self.editor_error.show()
-        self.ctx.say(text)
+        self.ctx.notices.failure(error)
         if isinstance(error, StaleVersion) and self.editor.clue is not None:
-            self.ctx.workers.run(series_detail.get_clue, self.ctx.db, self.editor.clue.id,
-                                 done=self.editor.show_conflict, failed=self._failed)
+            Op(self.ctx, series_detail.get_clue, self.ctx.db, self.editor.clue.id)\
+                .success(self.editor.show_conflict).owned_by(self).run()
 
     # ---------------------------------------------------------------- outbox
     def outbox_replayed(self, waiting_ids: frozenset[int]) -> None:
@@ -532,7 +562,7 @@ class SeriesWorkspace(QWidget):
             self._fill_clue_list(self.detail.clues)
         if not self.waiting_clues and not self.editor.dirty:
             self.editor.refresh_meta()  # no longer "saved on this computer"
-        self.reload()
+        # the replayed writes themselves arrive through the change feed
 
     def show_outbox_conflict(self, entry: OutboxEntry, theirs: ClueInfo | None) -> None:
         """A write kept offline was refused on replay: bring the user's text back to merge."""
@@ -540,15 +570,16 @@ class SeriesWorkspace(QWidget):
         if editor.dirty and not editor.read_only:
             # never replace what the user is typing now; shown after the next save
             self._queued_conflicts.append((entry, theirs))
-            self.ctx.say("One of your changes kept on this computer needs a merge: save or "
-                         "discard the open clue first.")
+            self.ctx.notices.warning("One of your changes kept on this computer needs a merge: "
+                                     "save or discard the open clue first.")
             return
         reason = entry.error or "The database refused it."
         self.tabs.setCurrentIndex(0 if entry.operation != "comment.add" else 2)
         if entry.operation == "comment.add":
             self.comments.box.setPlainText(str(entry.args.get("body", "")))
             self._resolving_comment = entry.id  # dropped from the outbox once posted again
-            self.ctx.say(f"Your comment was not posted: {reason} It is back in the comment box.")
+            self.ctx.notices.warning(f"Your comment was not posted: {reason} It is back in the "
+                                     "comment box.")
             return
         if entry.operation == "clue.delete":
             if theirs is not None:
@@ -600,16 +631,12 @@ class SeriesWorkspace(QWidget):
                                       f"Delete clue #{shown.id}? The timeline keeps a record.")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        def deleted(changes: Any) -> None:
-            self.editor.load(None)
-            self._wrote(changes, f"Clue #{shown.id} deleted.")
-
         def submitted(result: Submitted) -> None:
-            if result.saved == "database":
-                deleted(None)
-                return
             self.editor.load(None)
-            self.ctx.say(f"Deletion of clue #{shown.id}: {SAVED_LOCALLY.lower()}.")
+            if result.saved == "database":
+                self.ctx.notices.info(f"Clue #{shown.id} deleted.")
+                return
+            self.ctx.notices.info(f"Deletion of clue #{shown.id}: {SAVED_LOCALLY.lower()}.")
             self.editor.meta.setText(SAVED_LOCALLY + ".")
 
         self._saves().submit(self.ctx.login, "clue.delete",
@@ -638,28 +665,23 @@ class SeriesWorkspace(QWidget):
             self._schedule_ranking()
 
     def save_ranking(self, candidates: list[CandidateInput]) -> None:
-        self._write(assessments.set_candidates, self.ctx.db, self.ctx.login, self.series_id,
-                    candidates, done=lambda c: self._ranking_saved(c, "Ranking saved."))
+        Op(self.ctx, assessments.set_candidates, self.ctx.db, self.ctx.login, self.series_id,
+           candidates).success(lambda _c: self._ranking_saved("Ranking saved.")).run()
 
-    def _ranking_saved(self, changes: Any, message: str) -> None:
+    def _ranking_saved(self, message: str) -> None:
         self.assessment.mark_saved()  # the reload then shows the stored ranking
-        self._wrote(changes, message)
+        self.ctx.notices.info(message)
 
     def propose(self, candidates: list[CandidateInput]) -> None:
         if self.editor.dirty:
-            self.ctx.say("Save or discard the open clue before proposing.")
+            self.ctx.notices.warning("Save or discard the open clue before proposing.")
             self.editor_error.setText("Save or discard this clue before proposing.")
             self.editor_error.show()
             return
 
-        def both(db: Any, login: str, series_id: int) -> Any:
-            ranked = assessments.set_candidates(db, login, series_id, candidates)
-            proposed = assessments.propose(db, login, series_id)
-            return type(ranked)(ranked.events + proposed.events)
-
-        self._write(both, self.ctx.db, self.ctx.login, self.series_id,
-                    done=lambda c: self._ranking_saved(
-                        c, "Proposed for confirmation; the coordinators take it from here."))
+        Op(self.ctx, assessments.rank_and_propose, self.ctx.db, self.ctx.login, self.series_id,
+           candidates).success(lambda _c: self._ranking_saved(
+               "Proposed for confirmation; the coordinators take it from here.")).run()
 
     def post_comment(self, text: str) -> None:
         def done(submitted: Submitted) -> None:
@@ -668,16 +690,16 @@ class SeriesWorkspace(QWidget):
                 self._saves().discard(self._resolving_comment)
                 self._resolving_comment = None
             if submitted.saved == "database":
-                self._wrote(None, "Comment posted.")
+                self.ctx.notices.info("Comment posted.")
                 return
             if submitted.entry_id is not None:
                 self.waiting_comments[submitted.entry_id] = text
             self._show_comments()
-            self.ctx.say(f"Comment: {SAVED_LOCALLY.lower()}.")
+            self.ctx.notices.info(f"Comment: {SAVED_LOCALLY.lower()}.")
 
         self._saves().submit(self.ctx.login, "comment.add",
                              {"series_id": self.series_id, "body": text}, done=done,
-                             failed=lambda e: self.ctx.say(error_sentence(e)))
+                             failed=self.ctx.notices.failure)
 
     def _show_comments(self) -> None:
         self.comments.show_comments(self.detail.comments if self.detail else (),
@@ -687,38 +709,37 @@ class SeriesWorkspace(QWidget):
     def _schedule_ranking(self) -> None:
         self._ranking_timer.start()
 
+    def _ranking_input(self) -> tuple[list[ClueInfo], str]:
+        """The saved clues plus the editor's unsaved draft (if it says anything), and a note."""
+        assert self.detail is not None
+        saved = list(self.detail.clues)
+        editor = self.editor
+        if not editor.read_only and (editor.dirty or editor.clue is None):
+            draft = editor.draft_info(self.ctx.login)
+            if editor.clue is not None:
+                saved = [c for c in saved if c.id != editor.clue.id]
+            if draft.value or draft.supports or draft.excludes:
+                saved.append(draft)
+                return saved, "Includes your unsaved clue."
+        return saved, ""
+
     def recompute_ranking(self) -> None:
         """Rank the saved clues plus the editor's unsaved draft, off the GUI thread."""
         if self.detail is None:
             return
-        saved = list(self.detail.clues)
-        draft_note = ""
-        editor = self.editor
-        if not editor.read_only and (editor.dirty or editor.clue is None):
-            draft = editor.draft_info(self.ctx.login)
-            has_facts = draft.value or draft.supports or draft.excludes
-            if editor.clue is not None:
-                saved = [c for c in saved if c.id != editor.clue.id]
-            if has_facts:
-                saved.append(draft)
-                draft_note = "Includes your unsaved clue."
+        clue_infos, draft_note = self._ranking_input()
         self._ranking_generation += 1
         generation = self._ranking_generation
 
-        def rank(clue_infos: list[ClueInfo]) -> tuple[list[Candidate], str]:
-            try:
-                ranked, note = narrow_clues(clue_infos), draft_note
-            except NarrowingError as exc:
-                ok = [c for c in clue_infos if c.id != -1 and c is not clue_infos[-1]]
-                ranked, note = narrow_clues(ok), f"Not counted: {exc}."
-            return plausible(ranked, note)
-
-        def show(result: tuple[list[Candidate], str]) -> None:
+        def show(result: Ranking) -> None:
             if generation == self._ranking_generation:
-                self.last_ranking = result[0]
-                self.assessment.show_ranking(*result)
+                self._show_ranking(result)
 
-        self.ctx.workers.run(rank, saved, done=show, failed=self._failed)
+        Op(self.ctx, rank_clues, clue_infos, draft_note).success(show).owned_by(self).run()
+
+    def _show_ranking(self, ranking: Ranking) -> None:
+        self.last_ranking = ranking[0]
+        self.assessment.show_ranking(*ranking)
 
     # ---------------------------------------------------------------- closing
     @property
@@ -739,10 +760,6 @@ class SeriesWorkspace(QWidget):
                 self.assessment.load(self.detail.candidates)
             return True
         return False
-
-    def refresh_if_touched(self, series_ids: frozenset[int]) -> None:
-        if self.series_id in series_ids:
-            self.reload()
 
     def tick(self) -> None:
         """Once a second: the lease countdown and expiry without a database call."""
