@@ -7,8 +7,8 @@ msgspec into typed structs (validated in C) that become MediaRecords without a P
 a slice with anything unusual is read field by field, and one msgspec cannot decode goes on
 through ijson's C builder, which words the error. The byte guard -- which sees every byte before
 any parser does -- refuses over-long tokens and numbers, NUL escapes, oversized records and
-nesting beyond the limit, so nothing hostile is ever built. Case exports and anything unusual go through ijson's event stream and a
-small builder that limits nesting. Both paths turn the fields into records with the same code.
+nesting beyond the limit, so nothing hostile is ever built. Case exports and anything unusual
+go through ijson's event stream and a small builder that limits nesting. Both paths turn the fields into records with the same code.
 A bad record becomes an ``ImportIssue`` and is skipped; a file that cannot be read at all raises
 ``ImportFormatError``.
 """
@@ -748,14 +748,14 @@ class VicsReader:
             if typed:
                 made = [_media_from_struct(media, scheme) for media in entries]
                 bad = _slice_invalid(made)
-                for i, record in enumerate(made):
-                    if record is None or i in bad:  # not clean: read it field by field
+                for i, quick in enumerate(made):
+                    if quick is None or i in bad:  # not clean: read it field by field
                         record = self._media(_struct_fields(entries[i]))
-                        if record is None:
-                            continue
+                        if record is not None:
+                            yield record
                     else:
                         self.records_read += 1
-                    yield record
+                        yield quick
             else:
                 yield from self._entries(entries)
             if closed:
