@@ -8,7 +8,8 @@ a slice with anything unusual is read field by field, and one msgspec cannot dec
 through ijson's C builder, which words the error. The byte guard -- which sees every byte before
 any parser does -- refuses over-long tokens and numbers, NUL escapes, oversized records and
 nesting beyond the limit, so nothing hostile is ever built. Case exports and anything unusual
-go through ijson's event stream and a small builder that limits nesting. Both paths turn the fields into records with the same code.
+go through ijson's event stream and a small builder that limits nesting. Both paths turn the
+fields into records with the same rules.
 A bad record becomes an ``ImportIssue`` and is skipped; a file that cannot be read at all raises
 ``ImportFormatError``.
 """
