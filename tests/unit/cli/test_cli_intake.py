@@ -84,7 +84,7 @@ def test_export_region_and_iped_header(capsys: pytest.CaptureFixture[str], world
     source.write_bytes(vics_doc(a_media(1, Category=1), region="UK"))
     assert run(capsys, db_url, "import", "vics", str(source), "--as", "cora")[0] == 0
     target = tmp_path / "iped.json"
-    code, out, err = run(capsys, db_url, "export", "vics", "--out", str(target),
+    code, _, err = run(capsys, db_url, "export", "vics", "--out", str(target),
                          "--series", "Pink wall", "--iped", "--hash-case", "upper")
     assert code == 0, err
     data = target.read_bytes()
