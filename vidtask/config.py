@@ -46,6 +46,11 @@ class Settings(NamedTuple):  # not a dataclass: `dataclasses` costs `vidtask --h
     source: str  # where the URL came from, shown by `vidtask db info`
     identity: str | None = None
 
+    @property
+    def is_default_location(self) -> bool:
+        """SQLite at the default place: the one database vidtask creates without being asked."""
+        return self.database_url == default_sqlite_url()
+
 
 class ConfigError(Exception):
     pass

@@ -65,32 +65,105 @@ class CommonOptions:
         return self._groups[name]
 
 
-def open_database(args: argparse.Namespace) -> Database:
-    """The database the options name, migrated to the newest schema."""
+#: Where `open_database` keeps the Database on the parsed options (`actor` asks it who is in).
+_DATABASE_ATTRIBUTE = "_vidtask_database"
+
+
+def open_database(args: argparse.Namespace, *, create: bool = False) -> Database:
+    """The database the options name, migrated to the newest schema.
+
+    A SQLite file is made only at the default location or when `create` (`db create`, `demo`):
+    anywhere else a missing file is one sentence and nothing is created, folders included.
+    A new file is announced on stderr (stdout may be JSON).
+    """
+    import sys
+
     from vidtask.config import resolve_settings
     from vidtask.db.engine import Database
     from vidtask.db.migrate import upgrade
 
     settings = resolve_settings(args.database)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, create=create or settings.is_default_location)
     upgrade(db)
+    if db.created:
+        print(f"Created a new database at {db.sqlite_path}.", file=sys.stderr)
+    setattr(args, _DATABASE_ATTRIBUTE, db)
     return db
 
 
 def actor(args: argparse.Namespace) -> str:
-    """Who is acting: `--as`, else `$VIDTASK_USER`, else the config identity."""
-    from vidtask.config import resolve_settings
+    """Who is acting; CliError when nobody can be named.
 
-    login = getattr(args, "as_login", None) or os.environ.get(ENV_USER) \
-        or resolve_settings(args.database).identity
-    if not login:
-        raise CliError("say who you are: --as LOGIN (or set VIDTASK_USER)")
-    return str(login)
+    PostgreSQL, a personal login: that login (a contradicting `--as`/`$VIDTASK_USER` is
+    refused; a login without a participant row gets the admin command that adds it).
+    PostgreSQL, the maintenance login (table owner or superuser): `--as LOGIN`, recorded in the
+    event log as entered by the maintenance login. SQLite: `--as`, else `$VIDTASK_USER`, else
+    the identity remembered in the config file.
+    """
+    login = _acting(args, required=True)
+    assert login is not None
+    return login
 
 
 def optional_actor(args: argparse.Namespace) -> str | None:
-    """`--as` or `$VIDTASK_USER` when given; None = bootstrap/maintenance."""
-    return getattr(args, "as_login", None) or os.environ.get(ENV_USER) or None
+    """Like `actor`, but None when nobody is named: the bootstrap of an empty SQLite database,
+    or the PostgreSQL maintenance login acting as itself (init-roles, user add)."""
+    return _acting(args, required=False)
+
+
+def _acting(args: argparse.Namespace, *, required: bool) -> str | None:
+    given = getattr(args, "as_login", None)
+    env = os.environ.get(ENV_USER) or None
+    db: Database = getattr(args, _DATABASE_ATTRIBUTE, None) or open_database(args)
+    if db.is_postgresql:
+        return _postgresql_actor(db, given, env, required=required)
+    from vidtask.config import resolve_settings
+
+    login = given or env or (resolve_settings(args.database).identity if required else None)
+    if not login and required:
+        raise CliError("say who you are: --as LOGIN (or set VIDTASK_USER); "
+                       "`vidtask participant list` shows the logins")
+    return str(login) if login else None
+
+
+def _postgresql_actor(db: Database, given: str | None, env: str | None, *,
+                      required: bool) -> str | None:
+    from vidtask.db.roles import signed_in
+
+    with db.read() as session:
+        me = signed_in(db, session)
+    assert me is not None
+    if me.maintenance:
+        named = given or env
+        if named == me.login:  # the maintenance login is nobody in the sprint
+            named = None
+        if named is None and required:
+            raise CliError(
+                f"{me.login} is the maintenance login (it owns the tables), not a person in "
+                "the sprint: sign in with your own login, or name who you enter this for "
+                f"with --as LOGIN (the log records that {me.login} entered it)")
+        return named
+    for source, value in (("--as", given), (ENV_USER, env)):
+        if value and value != me.login:
+            raise CliError(f"you are signed in to the database as {me.login}, and on "
+                           f"PostgreSQL your login says who you are: {source} {value} "
+                           f"contradicts it (leave {source} out)")
+    _require_participant(db, me.login)
+    return me.login
+
+
+def _require_participant(db: Database, login: str) -> None:
+    from vidtask.domain.errors import NotFound
+    from vidtask.services.participants import get_participant
+
+    try:
+        person = get_participant(db, login)
+    except NotFound:
+        raise CliError(f"the database login {login} is not a participant of this sprint "
+                       f"database yet; an admin adds it with `vidtask participant add {login} "
+                       "--name \"FULL NAME\" --role ROLE --agency AGENCY`") from None
+    if not person.active:
+        raise CliError(f"{login} is deactivated in this database; ask an admin")
 
 
 def sprint_id(db: Database, args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ from vidtask.cli import (
     comments,
     db,
     demo,
+    doctor,
     gui,
     intake,
     narrow,
@@ -40,8 +41,8 @@ from vidtask.cli.context import CommonOptions
 ENV_DEBUG = "VIDTASK_DEBUG"
 
 #: In `vidtask --help` order.
-COMMAND_MODULES = (gui, demo, db, series, claims, clues, assessments, review, comments, stats,
-                   people, sprints, narrow, packets, security, report, intake)
+COMMAND_MODULES = (gui, demo, db, doctor, series, claims, clues, assessments, review, comments,
+                   stats, people, sprints, narrow, packets, security, report, intake)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

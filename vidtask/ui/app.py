@@ -1,20 +1,22 @@
-"""Start the desktop application: QApplication, database (signing in when PostgreSQL asks for a
-password), identity, main window; and File ▸ Connect to database… switching to another one."""
+"""Start the desktop application: logging and error handlers, QApplication, database (signing in
+when PostgreSQL asks for a password), identity, main window; and File ▸ Connect to database…
+(the window's `connectRequested`) switching to another one."""
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.engine import make_url
 
 from vidtask.config import resolve_settings
 from vidtask.db.engine import Database
 from vidtask.db.migrate import upgrade
-from vidtask.ui.common import error_sentence
 from vidtask.ui.identity import IdentityDialog, remembered
 from vidtask.ui.main_window import MainWindow
+from vidtask.ui.operations import sentence
+from vidtask.ui.operations.errors import install_handlers, setup_logging
 from vidtask.ui.signin import SignInDialog
 
 #: What libpq says when the server wants a password the URL does not carry.
@@ -41,7 +43,20 @@ def open_main_window(db: Database, identity: str | None,
         if dialog.exec() != IdentityDialog.DialogCode.Accepted or not dialog.result_identity:
             return None
         chosen = dialog.result_identity
-    return MainWindow(db, *chosen, settings=settings)
+    window = MainWindow(db, *chosen, settings=settings)
+    window.connectRequested.connect(lambda: switch_database(window))
+    _shown[0] = window
+    return window
+
+
+#: The window uncaught exceptions are shown in (replaced by File ▸ Connect to database…).
+_shown: list[MainWindow | None] = [None]
+
+
+def _report(error: BaseException) -> None:
+    window = _shown[0]
+    if window is not None:
+        window.ctx.notices.failure(error)
 
 
 def wants_password(url: str, error: BaseException) -> bool:
@@ -56,8 +71,9 @@ def wants_password(url: str, error: BaseException) -> bool:
     return any(marker in text for marker in _PASSWORD_WANTED)
 
 
-def open_database(url: str) -> Database:
-    db = Database(url)
+def open_database(url: str, *, create: bool = False) -> Database:
+    """Open and migrate; a SQLite file is made only when `create` (the default location)."""
+    db = Database(url, create=create)
     try:
         upgrade(db)
     except BaseException:
@@ -74,7 +90,7 @@ def switch_database(window: MainWindow) -> MainWindow | None:
     try:
         db = open_database(dialog.database_url())
     except Exception as exc:  # shown, and the current window stays
-        window.show_message(f"Cannot open the database: {error_sentence(exc)}")
+        window.ctx.notices.warning(f"Cannot open the database: {sentence(exc)}")
         return None
     details = dialog.details()
     new = open_main_window(db, details.user if details else None, window.settings)
@@ -87,15 +103,17 @@ def switch_database(window: MainWindow) -> MainWindow | None:
 
 
 def run_gui(database_url: str | None = None) -> int:
+    setup_logging()
+    install_handlers(_report)
     app = _application()
     settings = resolve_settings(database_url)
     identity = settings.identity
     try:
-        db = open_database(settings.database_url)
+        db = open_database(settings.database_url, create=settings.is_default_location)
     except Exception as exc:  # the one place a start-up failure becomes a dialog
         if not wants_password(settings.database_url, exc):
             QMessageBox.critical(None, "vidtask",
-                                 f"Cannot open the database: {error_sentence(exc)}")
+                                 f"Cannot open the database: {sentence(exc)}")
             return 1
         dialog = SignInDialog()
         if dialog.exec() != SignInDialog.DialogCode.Accepted or not dialog.database_url():
@@ -104,7 +122,7 @@ def run_gui(database_url: str | None = None) -> int:
             db = open_database(dialog.database_url())
         except Exception as again:
             QMessageBox.critical(None, "vidtask",
-                                 f"Cannot open the database: {error_sentence(again)}")
+                                 f"Cannot open the database: {sentence(again)}")
             return 1
         details = dialog.details()
         identity = details.user if details else identity
@@ -112,7 +130,4 @@ def run_gui(database_url: str | None = None) -> int:
     if window is None:
         return 0
     window.show()
-    code = int(app.exec())
-    # screens' background calls (review, export, report) finish before Python tears down
-    QThreadPool.globalInstance().waitForDone(30_000)
-    return code
+    return int(app.exec())  # closing the window waits for its calls (MainWindow.shutdown)

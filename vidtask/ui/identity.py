@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QObject, QSettings, Signal
+from PySide6.QtCore import QDate, QSettings
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -32,8 +32,8 @@ from vidtask.domain.errors import NotFound, VidtaskError
 from vidtask.services import demo, participants, sprints
 from vidtask.services.participants import ParticipantInfo
 from vidtask.services.sprints import SprintInfo
-from vidtask.ui.common import error_sentence, name_widget
-from vidtask.ui.workers import Workers
+from vidtask.ui.common import name_widget
+from vidtask.ui.operations import Op, OpRunner, Progress, sentence
 
 SPRINT_KEY = "identity/sprint"
 
@@ -60,10 +60,8 @@ def remember(me: ParticipantInfo, sprint: SprintInfo, settings: QSettings) -> No
     settings.setValue(SPRINT_KEY, sprint.name)
 
 
-class _Progress(QObject):
-    """Demo progress from the worker thread, queued to the dialog's thread."""
-
-    step = Signal(int, int)
+def _load_demo(db: Database, progress: Progress) -> demo.DemoSummary:
+    return demo.generate_demo(db, progress=progress.report)
 
 
 class IdentityDialog(QDialog):
@@ -72,7 +70,8 @@ class IdentityDialog(QDialog):
         self.setObjectName("identityDialog")
         self.setWindowTitle(f"vidtask — who is working? ({db.describe()})")
         self.db, self.settings = db, settings
-        self.workers = Workers(self)
+        #: Before any window exists: its own runner (no change bus, errors shown inline).
+        self.runner = OpRunner(self)
         self.result_identity: tuple[ParticipantInfo, SprintInfo] | None = None
 
         intro = QLabel("<b>Welcome to vidtask.</b> Choose the sprint you work on and who you "
@@ -179,12 +178,9 @@ class IdentityDialog(QDialog):
         self.demo_button.setEnabled(False)
         self.progress.show()
         self.progress.setRange(0, 0)
-        relay = _Progress(self)
-        def step(done: int, total: int) -> None:
+        def step(done: int, total: int, _what: str) -> None:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
-
-        relay.step.connect(step)
 
         def finished(summary: demo.DemoSummary) -> None:
             self.progress.hide()
@@ -195,11 +191,13 @@ class IdentityDialog(QDialog):
 
         def failed(error: BaseException) -> None:
             self.progress.hide()
-            self.error.setText(error_sentence(error))
+            self.error.setText(sentence(error))
             self.refresh()
 
-        self.workers.run(lambda: demo.generate_demo(self.db, progress=relay.step.emit),
-                         done=finished, failed=failed)
+        progress = Progress()
+        Op(self.runner, _load_demo, self.db, progress)\
+            .with_progress("Loading the demo sprint…", progress=progress, on_report=step)\
+            .success(finished).failure(failed).run()
 
     def start(self) -> None:
         try:
@@ -233,7 +231,7 @@ class IdentityDialog(QDialog):
         return me, sprints.find_sprint(self.db, str(chosen))
 
     def done(self, result: int) -> None:
-        self.workers.close()
+        self.runner.close()
         super().done(result)
 
 

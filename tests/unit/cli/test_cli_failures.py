@@ -51,6 +51,7 @@ def test_an_unwritable_log_still_gives_one_line(capsys: pytest.CaptureFixture[st
 
 def test_a_successful_command_writes_no_log(capsys: pytest.CaptureFixture[str], log_dir: Path,
                                             tmp_path: Path) -> None:
+    assert main(["db", "create", f"sqlite:///{tmp_path}/ok.sqlite3"]) == 0
     assert main(["sprint", "list", "--database", f"sqlite:///{tmp_path}/ok.sqlite3"]) == 0
     assert not log_dir.parent.exists()
 
@@ -72,6 +73,8 @@ def test_debug_prints_the_traceback_instead(capsys: pytest.CaptureFixture[str], 
 
 def test_expected_failures_stay_one_line_without_a_log(capsys: pytest.CaptureFixture[str],
                                                       log_dir: Path, tmp_path: Path) -> None:
+    assert main(["db", "create", f"sqlite:///{tmp_path}/e.sqlite3"]) == 0
+    capsys.readouterr()
     assert main(["series", "show", "X", "--database", f"sqlite:///{tmp_path}/e.sqlite3"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "No sprint" in err and "unexpected" not in err
