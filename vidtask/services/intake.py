@@ -29,6 +29,7 @@ from vidtask.domain.errors import VidtaskError
 from vidtask.domain.media import CaseInfo, ImportFormatError, ImportIssue, MediaRecord
 from vidtask.domain.media_merge import merge_into
 from vidtask.domain.permissions import Action
+from vidtask.domain.progress import Progress as SharedProgress
 from vidtask.interchange.hashlist import read_hashlist
 from vidtask.interchange.icse import read_icse
 from vidtask.interchange.vics import read_vics
@@ -63,7 +64,8 @@ def prepare_record(r: MediaRecord, record_no: int) -> Prepared:
             _encode_extra(r.provenance) if r.provenance else "{}")
     return (r.series_names, _media_key(r.md5, r.sha1), tail, record_no, r)
 
-Cancel = Callable[[], bool] | threading.Event
+#: How a caller stops an import: the shared `Progress` object (the UI), an Event or a callable.
+Cancel = Callable[[], bool] | threading.Event | SharedProgress
 
 
 class IntakeRefused(VidtaskError):
@@ -100,8 +102,17 @@ class ImportProgress:
         rate = self.bytes_read / self.seconds
         return max(0.0, (self.bytes_total - self.bytes_read) / rate)
 
+    @property
+    def line(self) -> str:
+        """"12,000 records · 3,400/s · ETA 0:12"."""
+        eta = self.eta_seconds
+        left = "—" if eta is None else f"{int(eta) // 60}:{int(eta) % 60:02d}"
+        return f"{self.records:,} records · {self.records_per_second:,.0f}/s · ETA {left}"
 
-Progress = Callable[[ImportProgress], None]
+
+#: The CLI's bar takes each ImportProgress; the UI passes the shared `Progress` object, which
+#: hears (bytes read, bytes in the file, `ImportProgress.line`) and also cancels.
+Progress = Callable[[ImportProgress], None] | SharedProgress
 
 
 @dataclass(slots=True)
@@ -211,6 +222,8 @@ def _cancelled(cancel: Cancel | None) -> bool:
         return False
     if isinstance(cancel, threading.Event):
         return cancel.is_set()
+    if isinstance(cancel, SharedProgress):
+        return cancel.cancelled
     return bool(cancel())
 
 
@@ -544,9 +557,17 @@ def _run(db: Database, actor: str, sprint_id: int, stream: IO[bytes], *, fmt: st
     counted = _Counting(stream)
     start = time.perf_counter()
 
+    if cancel is None and isinstance(progress, SharedProgress):
+        cancel = progress
+
     def tell(records: int, bytes_read: int) -> None:
-        if progress is not None:
-            progress(ImportProgress(records, bytes_read, total, time.perf_counter() - start))
+        if progress is None:
+            return
+        step = ImportProgress(records, bytes_read, total, time.perf_counter() - start)
+        if isinstance(progress, SharedProgress):
+            progress.report(bytes_read, total or 0, step.line)
+        else:
+            progress(step)
 
     try:
         with write_tx(db, actor, Action.IMPORT_SERIES) as tx:

@@ -15,7 +15,7 @@ sprint's key (readable by leads only).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from vidtask.domain.countries_basic import country_label, normalize_country_code
 from vidtask.domain.enums import HandlingCode, SeriesStatus
 from vidtask.domain.errors import InvalidInput, VidtaskError
 from vidtask.domain.permissions import Action, require
+from vidtask.domain.progress import Progress, ReportListener, as_progress
 from vidtask.interchange.atomic_files import OutputError, StagedFile, prepare_folder
 from vidtask.interchange.packet_content import (
     ContactBlock,
@@ -48,7 +49,6 @@ from vidtask.services.packet_content import read_packet_series, series_for_count
 from vidtask.services.sprints import issuer_problem, signing_key
 from vidtask.services.tx import WriteTx, write_tx
 
-Progress = Callable[[int, int, str], None]
 PACKET_EVENT = "packet.generated"
 SENDABLE = (SeriesStatus.CONFIRMED.value, SeriesStatus.NOTIFIED.value)
 DEFAULT_EVALUATION = "X3"
@@ -236,14 +236,18 @@ def _export_one(tx: WriteTx, sprint: Sprint, country: str, out_dir: Path, *,
 
 def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Path | str, *,
                            countries: Sequence[str] | None = None, handling: str | None = None,
-                           include_notified: bool = False, progress: Progress | None = None,
+                           include_notified: bool = False,
+                           progress: Progress | ReportListener | None = None,
                            override_h2: bool = False, override_reason: str = "",
                            contact: ContactBlock | None = None,
                            evaluation: str = DEFAULT_EVALUATION) -> list[PacketResult]:
     """Write one packet per country with confirmed series (coordinators only).
 
     `contact` overrides the sprint's issuer settings for this export (non-empty fields only).
+    `progress` hears each country before its packet; once cancelled, the export stops before
+    the next packet (`Cancelled`): the packets written so far are committed and in the folder.
     """
+    tracker = as_progress(progress)
     if handling is not None:
         handling = HandlingCode(handling.upper()).value
     if override_h2:
@@ -273,8 +277,10 @@ def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Pa
     wanted = sorted(dict.fromkeys(wanted))
     results: list[PacketResult] = []
     for index, country in enumerate(wanted):
-        if progress:
-            progress(index, len(wanted), country)
+        if tracker is not None:
+            tracker.check("Export cancelled; the packets finished before that are in the "
+                          "folder and recorded.")
+            tracker.report(index, len(wanted), country)
         staged: StagedFile | None = None
         try:
             with write_tx(db, actor, Action.EXPORT_PACKETS) as tx:
@@ -300,8 +306,8 @@ def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Pa
             except OutputError as exc:
                 raise OutputFolderError(folder, exc.reason) from None
         results.append(_with_events(written.result, tx.changes))
-    if progress:
-        progress(len(wanted), len(wanted), "")
+    if tracker is not None:
+        tracker.report(len(wanted), len(wanted), "")
     return results
 
 

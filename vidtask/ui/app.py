@@ -1,7 +1,7 @@
-"""Start the desktop application: QApplication (the user's locale, fonts), the database (signing
-in when PostgreSQL asks for a password; Retry / Connect to another database… / Quit when it
-cannot be opened), who you are, the main window; and File ▸ Connect to database… switching to
-another one.
+"""Start the desktop application: logging and error handlers, QApplication (the user's locale,
+fonts), the database (signing in when PostgreSQL asks for a password; Retry / Connect to another
+database… / Quit when it cannot be opened), who you are, the main window; and the window's
+`connectRequested` (File ▸ Connect to database…) switching to another one.
 
 Who you are: on PostgreSQL the signed-in login (a personal login opens its own window whatever
 was remembered); on SQLite the person remembered in the config file, else the first-start
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QSettings, QThreadPool
+from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy.engine import make_url
@@ -27,6 +27,7 @@ from vidtask.db.migrate import upgrade
 from vidtask.domain import dates
 from vidtask.ui.identity import IdentityDialog, identity_login, remembered
 from vidtask.ui.main_window import MainWindow
+from vidtask.ui.operations.errors import install_handlers, setup_logging
 from vidtask.ui.signin import SignInDialog
 from vidtask.ui.startup import Choice, StartupErrorDialog, startup_sentence
 
@@ -82,11 +83,23 @@ def open_main_window(db: Database, identity: str | None,
             return None
         chosen, note = dialog.result_identity, dialog.result_note
     window = MainWindow(db, *chosen, settings=settings)
+    window.connectRequested.connect(lambda: switch_database(window))
+    _shown[0] = window
     if db.created:
         note = f"Created a new database at {db.sqlite_path}. {note}".strip()
     if note:
-        window.show_message(note)
+        window.ctx.notices.info(note)
     return window
+
+
+#: The window uncaught exceptions are shown in (replaced by File ▸ Connect to database…).
+_shown: list[MainWindow | None] = [None]
+
+
+def _report(error: BaseException) -> None:
+    window = _shown[0]
+    if window is not None:
+        window.ctx.notices.failure(error)
 
 
 def wants_password(url: str, error: BaseException) -> bool:
@@ -185,25 +198,27 @@ def switch_database(window: MainWindow) -> MainWindow | None:
     try:
         db = open_database(chosen.url)
     except Exception as exc:  # shown, and the current window stays
-        window.show_message(startup_sentence(exc, chosen.url))
+        window.ctx.notices.warning(startup_sentence(exc, chosen.url))
         return None
     try:
         new = open_main_window(db, chosen.user or window.ctx.login, window.settings)
     except Exception as exc:
         db.dispose()
-        window.show_message(startup_sentence(exc, chosen.url))
+        window.ctx.notices.warning(startup_sentence(exc, chosen.url))
         return None
     if new is None:
         db.dispose()
         return None
     if chosen.created is not None:
-        new.show_message(f"Created a new database at {chosen.created}.")
+        new.ctx.notices.info(f"Created a new database at {chosen.created}.")
     new.show()
     window.close()
     return new
 
 
 def run_gui(database_url: str | None = None) -> int:
+    setup_logging()
+    install_handlers(_report)
     app = _application()
     settings = resolve_settings(database_url)
     window = start(settings.database_url, settings.identity,
@@ -211,7 +226,4 @@ def run_gui(database_url: str | None = None) -> int:
     if window is None:
         return 0
     window.show()
-    code = int(app.exec())
-    # screens' background calls (review, export, report) finish before Python tears down
-    QThreadPool.globalInstance().waitForDone(30_000)
-    return code
+    return int(app.exec())  # closing the window waits for its calls (MainWindow.shutdown)

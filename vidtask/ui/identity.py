@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QLocale, QObject, QSettings, Signal
+from PySide6.QtCore import QDate, QLocale, QSettings
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -39,9 +39,9 @@ from vidtask.domain.errors import InvalidInput, NotFound, VidtaskError
 from vidtask.services import demo, participants, sprints
 from vidtask.services.participants import ParticipantInfo
 from vidtask.services.sprints import SprintInfo
-from vidtask.ui.common import error_sentence, name_widget
+from vidtask.ui.common import name_widget
+from vidtask.ui.operations import Op, OpRunner, Progress, sentence
 from vidtask.ui.people_picker import PeoplePicker
-from vidtask.ui.workers import Workers
 
 SPRINT_KEY = "identity/sprint"
 
@@ -129,10 +129,8 @@ def _date_edit(day: QDate) -> QDateEdit:
     return edit
 
 
-class _Progress(QObject):
-    """Demo progress from the worker thread, queued to the dialog's thread."""
-
-    step = Signal(int, int)
+def _load_demo(db: Database, progress: Progress) -> demo.DemoSummary:
+    return demo.generate_demo(db, progress=progress.report)
 
 
 class IdentityDialog(QDialog):
@@ -141,7 +139,8 @@ class IdentityDialog(QDialog):
         self.setObjectName("identityDialog")
         self.setWindowTitle(f"vidtask — who is working? ({db.describe()})")
         self.db, self.settings = db, settings
-        self.workers = Workers(self)
+        #: Before any window exists: its own runner (no change bus, errors shown inline).
+        self.runner = OpRunner(self)
         self.result_identity: tuple[ParticipantInfo, SprintInfo] | None = None
         #: Said to the person once the window opens ("…so you are its administrator").
         self.result_note = ""
@@ -304,12 +303,9 @@ class IdentityDialog(QDialog):
         self.demo_button.setEnabled(False)
         self.progress.show()
         self.progress.setRange(0, 0)
-        relay = _Progress(self)
-        def step(done: int, total: int) -> None:
+        def step(done: int, total: int, _what: str) -> None:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
-
-        relay.step.connect(step)
 
         def finished(summary: demo.DemoSummary) -> None:
             self.progress.hide()
@@ -320,11 +316,13 @@ class IdentityDialog(QDialog):
 
         def failed(error: BaseException) -> None:
             self.progress.hide()
-            self.error.setText(error_sentence(error))
+            self.error.setText(sentence(error))
             self.refresh()
 
-        self.workers.run(lambda: demo.generate_demo(self.db, progress=relay.step.emit),
-                         done=finished, failed=failed)
+        progress = Progress()
+        Op(self.runner, _load_demo, self.db, progress)\
+            .with_progress("Loading the demo sprint…", progress=progress, on_report=step)\
+            .success(finished).failure(failed).run()
 
     def start(self) -> None:
         try:
@@ -372,7 +370,7 @@ class IdentityDialog(QDialog):
         return person
 
     def done(self, result: int) -> None:
-        self.workers.close()
+        self.runner.close()
         super().done(result)
 
 

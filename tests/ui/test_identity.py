@@ -1,4 +1,4 @@
-"""Two desktops on two connections see each other's claims; first start remembers who you are."""
+"""First start: create the first person and a sprint, or load the demo; remembered next time."""
 
 from __future__ import annotations
 
@@ -10,34 +10,12 @@ from pytest import MonkeyPatch
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
-from tests.ui.conftest import WindowFactory
+from tests.ui.find import board
 from vidtask.config import read_config_file
 from vidtask.db.engine import Database
 from vidtask.db.migrate import upgrade
 from vidtask.services import demo
 from vidtask.ui.identity import IdentityDialog, remembered
-
-
-def test_a_claim_in_one_window_shows_on_the_other_board(
-        qtbot: QtBot, make_window: WindowFactory, world: World) -> None:
-    anna = make_window("anna", own_connection=True)
-    bert = make_window("bert", own_connection=True)
-    assert anna.ctx.db is not bert.ctx.db
-    series_id = world.series_ids[0]
-    anna.board.select_series(series_id)
-    qtbot.mouseClick(anna.findChild(QPushButton, "claimButton"),  # type: ignore[arg-type]
-                     Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bert.model.series(series_id).claimed_by == "anna", timeout=5_000)
-    row = bert.model.row_of(series_id)
-    assert row is not None
-    assert bert.model.data(bert.model.index(row, 4)) == "Anna Specialist"
-    qtbot.waitUntil(lambda: "claimed 1" in bert.counts_label.text(), timeout=5_000)
-    assert "Mine 0" in bert.counts_label.text()
-    assert bert.connection_label.text().startswith("●")
-    assert "Synced" in bert.sync_label.text()
-    assert "Test sprint" in anna.windowTitle() and "anna" in anna.windowTitle()
-    assert "specialist" in anna.windowTitle() and anna.ctx.db.describe().backend in \
-        anna.windowTitle()
 
 
 def test_first_start_creates_the_first_person_and_a_sprint(
@@ -126,6 +104,6 @@ def test_a_remembered_identity_opens_the_board_directly(qtbot: QtBot, world: Wor
     qtbot.addWidget(window)
     try:
         assert window.ctx.login == "bert" and window.ctx.sprint.name == "Test sprint"
-        qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=5_000)
+        qtbot.waitUntil(lambda: board(window).rowCount() == 3, timeout=5_000)
     finally:
         window.shutdown()

@@ -6,35 +6,33 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTableView, QTabWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
 from tests.conftest import World
 from tests.ui.conftest import WindowFactory
+from tests.ui.find import action, child, row, select, text, trigger, workspace
 from tests.ui.review_world import confirmed, propose
 from vidtask.db.engine import Database
 from vidtask.db.models import Series
 from vidtask.services import claims, clues, presence
 from vidtask.services.leases import ActivityClock
+from vidtask.services.series_detail import get_series_detail
 from vidtask.ui.app import wants_password
 from vidtask.ui.export.dialog import ExportPacketsDialog
 from vidtask.ui.intake.dialog import ImportDialog
 from vidtask.ui.main_window import MainWindow
 from vidtask.ui.review.feedback import FeedbackDialog
-from vidtask.ui.review.queue import ReviewQueueWidget
 
 pytestmark = pytest.mark.gui
 
 
 def tab_titles(window: MainWindow) -> list[str]:
-    return [window.tabs.tabText(i) for i in range(window.tabs.count())]
-
-
-def action(window: MainWindow, name: str) -> QAction:
-    found = window.findChild(QAction, name)
-    assert found is not None, name
-    return found
+    tabs = child(window, QTabWidget, "mainTabs")
+    return [tabs.tabText(i) for i in range(tabs.count())]
 
 
 def test_a_coordinator_gets_review_and_dashboard_a_specialist_no_review(
@@ -45,9 +43,16 @@ def test_a_coordinator_gets_review_and_dashboard_a_specialist_no_review(
     assert "Review" not in tab_titles(anna)
     assert "Dashboard" in tab_titles(anna)
     assert action(cora, "actImport").isVisible() and action(cora, "actExportPackets").isVisible()
-    assert not action(anna, "actImport").isVisible()
-    assert not action(anna, "actExportPackets").isVisible()
+    assert anna.findChild(QAction, "actImport") is None
+    assert anna.findChild(QAction, "actExportPackets") is None
     assert action(anna, "actExportReport").shortcut().toString() == "Ctrl+Shift+E"
+
+
+def _review_tab(qtbot: QtBot, window: MainWindow, rows: int) -> QTableView:
+    trigger(window, "actShowReview")
+    queue = child(window, QTableView, "reviewQueue")
+    qtbot.waitUntil(lambda: queue.model().rowCount() == rows, timeout=10_000)
+    return queue
 
 
 def test_confirming_in_the_review_tab_updates_the_board_row(
@@ -55,32 +60,62 @@ def test_confirming_in_the_review_tab_updates_the_board_row(
     series_id = world.series_ids[0]
     propose(world, series_id)
     window = make_window("cora", poll_ms=60_000)
-    qtbot.waitUntil(lambda: window.model.series(series_id).status == "proposed", timeout=5_000)
-    action(window, "actShowReview").trigger()
-    review = window.review
-    assert isinstance(review, ReviewQueueWidget) and window.tabs.currentWidget() is review
-    qtbot.waitUntil(lambda: review.queue_model.rowCount() == 1
-                    and review.confirm_button.isEnabled(), timeout=10_000)
-    review.confirm_button.click()
-    qtbot.waitUntil(lambda: window.model.series(series_id).status == "confirmed",
+    qtbot.waitUntil(lambda: row(window, series_id).status == "proposed", timeout=5_000)
+    queue = _review_tab(qtbot, window, 1)
+    confirm = child(window, QPushButton, "confirmButton")
+    qtbot.waitUntil(confirm.isEnabled, timeout=10_000)
+    trigger(window, "actConfirm")  # Ctrl+Return on the review tab
+    qtbot.waitUntil(lambda: row(window, series_id).status == "confirmed", timeout=5_000)
+    qtbot.waitUntil(lambda: queue.model().rowCount() == 0, timeout=5_000)
+
+
+def test_extend_lease_never_eliminates_on_the_review_tab(
+        qtbot: QtBot, world: World, make_window: WindowFactory) -> None:
+    """Issue 18: Ctrl+E ("Extend lease") used to click Eliminate while the Review tab showed."""
+    series_id = world.series_ids[0]
+    propose(world, series_id)
+    window = make_window("cora", poll_ms=60_000)
+    _review_tab(qtbot, window, 1)
+    child(window, QComboBox, "eliminateReason").setCurrentText("too widespread")
+    assert child(window, QPushButton, "eliminateButton").isEnabled()
+    extend = action(window, "actExtend")
+    assert not extend.isEnabled()  # nothing on the review tab holds a lease
+    extend.trigger()
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(300)
+    assert get_series_detail(world.db, series_id).status == "proposed"
+    assert action(window, "actEliminate").shortcut().toString() == "Ctrl+Alt+E"
+    trigger(window, "actEliminate")  # its own action does eliminate
+    qtbot.waitUntil(lambda: get_series_detail(world.db, series_id).status == "eliminated",
                     timeout=5_000)
-    qtbot.waitUntil(lambda: review.queue_model.rowCount() == 0, timeout=5_000)
+
+
+def test_one_key_means_one_thing_per_screen(qtbot: QtBot, world: World,
+                                            make_window: WindowFactory) -> None:
+    window = make_window("cora")
+    post, confirm = action(window, "actPostComment"), action(window, "actConfirm")
+    assert post.shortcut() == confirm.shortcut()
+    assert not post.isEnabled() and not confirm.isEnabled()  # the board shows
+    trigger(window, "actShowReview")
+    assert confirm.isEnabled() and not post.isEnabled()
+    window.open_series(world.series_ids[0])
+    assert post.isEnabled() and not confirm.isEnabled()
 
 
 def test_import_and_export_menu_actions_open_their_dialogs(
         qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window("cora")
-    action(window, "actImport").trigger()
-    dialog = window.dialogs["import"]
+    trigger(window, "actImport")
+    dialog = window.dialogs.open["import"]
     assert isinstance(dialog, ImportDialog)
     qtbot.waitUntil(dialog.isVisible, timeout=2_000)
     dialog.reject()
-    action(window, "actExportPackets").trigger()
-    export = window.dialogs["export"]
+    trigger(window, "actExportPackets")
+    export = window.dialogs.open["export"]
     assert isinstance(export, ExportPacketsDialog)
     qtbot.waitUntil(export.isVisible, timeout=2_000)
     export.reject()
-    assert "export" not in window.dialogs
+    assert "export" not in window.dialogs.open
 
 
 def test_another_desktops_claim_arrives_through_the_wakeup(
@@ -94,25 +129,25 @@ def test_another_desktops_claim_arrives_through_the_wakeup(
         claims.claim_series(other, "bert", series_id)
     finally:
         other.dispose()
-    qtbot.waitUntil(lambda: window.model.series(series_id).claimed_by == "bert", timeout=3_000)
+    qtbot.waitUntil(lambda: row(window, series_id).claimed_by == "bert", timeout=3_000)
     assert window.session.wakeups >= 1
-    assert window.connection_label.text().startswith("●")
+    assert text(window, "connectionState").startswith("●")
 
 
 def test_presence_shows_who_else_has_the_series_open(
         qtbot: QtBot, world: World, db_url: str, make_window: WindowFactory) -> None:
     window = make_window("anna", own_connection=True)
     series_id = world.series_ids[0]
-    workspace = window.open_series(series_id)
+    opened = window.open_series(series_id)
     other = Database(db_url)
     try:
         presence.heartbeat(other, "bert", "bert-desktop", [series_id])
     finally:
         other.dispose()
-    qtbot.waitUntil(lambda: "Bert Specialist" in workspace.viewers_label.text(),
-                    timeout=5_000)
-    assert workspace.viewers_label.isVisible()
-    assert window.online_label.text() == "2 online"
+    viewers = child(opened, QLabel, "workspaceViewers")
+    qtbot.waitUntil(lambda: "Bert Specialist" in viewers.text(), timeout=5_000)
+    assert viewers.isVisible()
+    assert text(window, "onlineCount") == "2 online"
 
 
 def _expire_soon(world: World, series_id: int, minutes: int) -> None:
@@ -130,14 +165,15 @@ def test_a_claim_near_expiry_warns_an_idle_holder_with_extend(
     qtbot.waitUntil(lambda: not window.session.lease_busy, timeout=5_000)
     _expire_soon(world, series_id, 8)
     window.session.lease_tick_now()
-    qtbot.waitUntil(window.lease_label.isVisible, timeout=5_000)
-    assert window.lease_label.text().startswith("⚠ S-001 lease ends in ")
-    assert window.lease_extend_button.text() == "Extend S-001"
-    assert "S-001" in window.my_claims.warning.text()
-    window.lease_extend_button.click()
-    qtbot.waitUntil(lambda: not window.lease_label.isVisible(), timeout=5_000)
-    qtbot.waitUntil(lambda: window.model.series(series_id).claim_expires_at is not None
-                    and window.model.series(series_id).claim_expires_at
+    warning = child(window, QLabel, "leaseWarning")
+    qtbot.waitUntil(warning.isVisible, timeout=5_000)
+    assert warning.text().startswith("⚠ S-001 lease ends in ")
+    extend = child(window, QPushButton, "leaseExtendButton")
+    assert extend.text() == "Extend S-001"
+    assert "S-001" in text(window, "myClaimsWarning")
+    extend.click()
+    qtbot.waitUntil(lambda: not warning.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: (row(window, series_id).claim_expires_at or datetime.now(UTC))
                     > datetime.now(UTC) + timedelta(minutes=30), timeout=5_000)
 
 
@@ -150,49 +186,51 @@ def test_an_active_holders_claim_renews_itself(
     _expire_soon(world, series_id, 8)
     window.session.activity.touch()
     window.session.lease_tick_now()
-    qtbot.waitUntil(lambda: (window.model.series(series_id).claim_expires_at
-                             or datetime.now(UTC)) > datetime.now(UTC) + timedelta(minutes=30),
-                    timeout=5_000)
-    assert not window.lease_label.isVisible()
+    qtbot.waitUntil(lambda: (row(window, series_id).claim_expires_at or datetime.now(UTC))
+                    > datetime.now(UTC) + timedelta(minutes=30), timeout=5_000)
+    assert not child(window, QLabel, "leaseWarning").isVisible()
 
 
 def test_sqlite_mode_says_it_trusts_whoever_opens_the_file(
         world: World, make_window: WindowFactory) -> None:
     window = make_window("anna")
+    mode = child(window, QLabel, "trustNotice")
     if world.db.is_postgresql:
-        assert not window.mode_label.isVisible()
+        assert not mode.isVisible()
     else:
-        assert window.mode_label.text() == "SQLite mode"
-        assert "trusts" in window.mode_label.toolTip()
+        assert mode.text() == "SQLite mode"
+        assert "trusts" in mode.toolTip()
 
 
 def test_an_open_editor_shows_who_changed_the_clue_and_keeps_the_text(
         qtbot: QtBot, world: World, make_window: WindowFactory) -> None:
+    from PySide6.QtWidgets import QGroupBox, QListWidget, QPlainTextEdit
+
     series_id = world.series_ids[1]
     claims.claim_series(world.db, "anna", series_id)
     clue_id, _ = clues.add_clue(world.db, "anna", series_id, clues.ClueInput(
         "text", "Shop sign in Cyrillic", kind="script", value="Cyrl"))
     window = make_window("anna")
-    workspace = window.open_series(series_id)
-    qtbot.waitUntil(lambda: workspace.loaded, timeout=5_000)
-    workspace.clue_list.setCurrentRow(0)
-    qtbot.waitUntil(lambda: workspace.editor.clue is not None)
-    editor = workspace.editor
-    editor.description.selectAll()
-    qtbot.keyClicks(editor.description, "Sign reads Apteka")
-    mine = editor.description.toPlainText()
+    opened = window.open_series(series_id)
+    qtbot.waitUntil(lambda: opened.loaded, timeout=5_000)
+    child(opened, QListWidget, "clueList").setCurrentRow(0)
+    qtbot.waitUntil(lambda: opened.editor.clue is not None)
+    description = child(opened, QPlainTextEdit, "clueDescription")
+    description.selectAll()
+    qtbot.keyClicks(description, "Sign reads Apteka")
+    mine = description.toPlainText()
     # Anna's laptop saves the same clue meanwhile; the feed brings the change to this window
     clues.edit_clue(world.db, "anna", clue_id, 1, clues.ClueInput(
         "text", "Shop sign: pharmacy", kind="script", value="Cyrl"))
-    qtbot.waitUntil(workspace.change_banner.isVisible, timeout=5_000)
-    assert "changed by" in workspace.change_banner.text()
-    assert "review" in workspace.change_banner.text()
-    assert editor.description.toPlainText() == mine
-    workspace.change_banner.linkActivated.emit("review")
-    assert editor.merge.isVisible()
-    assert "pharmacy" in editor.their_text.toPlainText()
-    assert editor.description.toPlainText() == mine
-    assert not workspace.change_banner.isVisible()
+    banner = child(opened, QLabel, "changeBanner")
+    qtbot.waitUntil(banner.isVisible, timeout=5_000)
+    assert "changed by" in banner.text() and "review" in banner.text()
+    assert description.toPlainText() == mine
+    banner.linkActivated.emit("review")
+    assert child(opened, QGroupBox, "clueMergeView").isVisible()
+    assert "pharmacy" in child(opened, QPlainTextEdit, "theirDescription").toPlainText()
+    assert description.toPlainText() == mine
+    assert not banner.isVisible()
 
 
 def test_record_feedback_opens_for_a_confirmed_series(
@@ -200,12 +238,11 @@ def test_record_feedback_opens_for_a_confirmed_series(
     series_id = world.series_ids[0]
     confirmed(world, series_id)
     window = make_window("cody")
-    qtbot.waitUntil(lambda: window.model.series(series_id).status == "confirmed",
-                    timeout=5_000)
-    window.board.select_series(series_id)
-    action(window, "actRecordFeedback").trigger()
-    qtbot.waitUntil(lambda: "feedback" in window.dialogs, timeout=5_000)
-    dialog = window.dialogs["feedback"]
+    qtbot.waitUntil(lambda: row(window, series_id).status == "confirmed", timeout=5_000)
+    select(window, series_id)
+    trigger(window, "actRecordFeedback")
+    qtbot.waitUntil(lambda: "feedback" in window.dialogs.open, timeout=5_000)
+    dialog = window.dialogs.open["feedback"]
     assert isinstance(dialog, FeedbackDialog)
     assert "S-001" in dialog.windowTitle()
     dialog.reject()
@@ -223,14 +260,13 @@ def test_a_password_prompt_is_recognised_only_for_postgresql_without_password() 
 def test_losing_the_database_says_changes_are_kept_and_comes_back(
         qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window("anna")
+    connection = child(window, QLabel, "connectionState")
     seen: list[str] = []
-    window.session.connectionStateChanged.connect(
-        lambda _state: seen.append(window.connection_label.text()))
+    window.session.connectionStateChanged.connect(lambda _state: seen.append(connection.text()))
     window.session.monitor.report_failure(ConnectionError("server closed the connection"))
     qtbot.waitUntil(lambda: "○ offline — your changes are kept" in seen, timeout=5_000)
     # the monitor's prober reaches the database again (backoff from 0.25 s)
-    qtbot.waitUntil(lambda: window.connection_label.text().startswith("● Connected"),
-                    timeout=10_000)
+    qtbot.waitUntil(lambda: connection.text().startswith("● Connected"), timeout=10_000)
 
 
 def test_a_wakeup_during_a_read_is_answered_by_one_more_read(
@@ -238,7 +274,7 @@ def test_a_wakeup_during_a_read_is_answered_by_one_more_read(
     window = make_window("anna", poll_ms=60_000)
     feed = window.live
     window.session.bridge.stop()  # only this test's wake-ups (SQLite heartbeats wake us too)
-    qtbot.waitUntil(lambda: feed.version is not None and not feed._in_flight, timeout=5_000)
+    qtbot.waitUntil(lambda: feed.version is not None and not feed.busy, timeout=5_000)
     qtbot.wait(300)
     reads: list[int | None] = []
     fetch = feed._fetch
@@ -251,6 +287,7 @@ def test_a_wakeup_during_a_read_is_answered_by_one_more_read(
     feed.poll_now()
     feed.poll_now()  # arrives while the first read runs
     feed.poll_now()  # … and a third: still just one more read
-    qtbot.waitUntil(lambda: len(reads) == 2 and not feed._in_flight, timeout=5_000)
+    qtbot.waitUntil(lambda: len(reads) == 2 and not feed.busy, timeout=5_000)
     qtbot.wait(300)
     assert len(reads) == 2
+    assert workspace(window, world.series_ids[0]) is None
