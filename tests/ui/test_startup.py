@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
-from tests.unit.security.conftest import Room, pg_only, room, room_logins  # noqa: F401
+from tests.ui.screens import save_screen
+from tests.unit.security.conftest import Room
 from vidtask.domain import dates
 from vidtask.services import participants
 from vidtask.ui import app
@@ -106,8 +107,10 @@ def test_a_read_only_data_folder_at_window_start_asks_what_now(
 
 
 def test_the_error_dialog_offers_retry_connect_and_quit(qtbot: QtBot, tmp_path: Path) -> None:
-    dialog = StartupErrorDialog("Cannot reach the database server db:5432 (nothing answers "
-                                "there): check that it runs.")
+    url = "postgresql://kim.meyer:pw@127.0.0.1:1/vidtask"
+    with pytest.raises(Exception) as raised:
+        app.open_database(url)
+    dialog = StartupErrorDialog(startup_sentence(raised.value, url))
     qtbot.addWidget(dialog)
     dialog.show()
     assert "nothing answers there" in dialog.findChild(QLabel, "startupErrorText").text()
@@ -119,7 +122,7 @@ def test_the_error_dialog_offers_retry_connect_and_quit(qtbot: QtBot, tmp_path: 
     assert dialog.choice is Choice.CONNECT
     dialog.findChild(QPushButton, "quitButton").click()
     assert dialog.choice is Choice.QUIT
-    dialog.grab().save(str(tmp_path / "startup-error.png"))
+    save_screen(dialog, "startup-error.png")
 
 
 def test_passwords_never_reach_the_sentence() -> None:
@@ -164,13 +167,13 @@ def test_new_database_file_makes_one_and_says_so(qtbot: QtBot, tmp_path: Path,
     dialog.findChild(QPushButton, "connectButton").click()
     assert made.exists() and dialog.created_file() == made
     assert dialog.database_url() == f"sqlite:///{made}"
-    dialog.grab().save(str(tmp_path / "connect.png"))
+    save_screen(dialog, "connect-new-file.png")
 
 
 # ---------------------------------------------------------------- PostgreSQL: the login decides
 
 def test_a_personal_login_opens_its_own_window_whatever_was_remembered(
-        qtbot: QtBot, room: Room, qsettings: QSettings) -> None:  # noqa: F811
+        qtbot: QtBot, room: Room, qsettings: QSettings) -> None:
     qsettings.setValue(SPRINT_KEY, "Room sprint")
     window = app.open_main_window(room.db("cora"), room.login("bert"), qsettings)
     assert window is not None
@@ -181,7 +184,7 @@ def test_a_personal_login_opens_its_own_window_whatever_was_remembered(
         window.shutdown()
 
 
-def test_the_first_start_dialog_shows_the_signed_in_person(qtbot: QtBot, room: Room,  # noqa: F811
+def test_the_first_start_dialog_shows_the_signed_in_person(qtbot: QtBot, room: Room,
                                                           qsettings: QSettings) -> None:
     dialog = IdentityDialog(room.db("cora"), qsettings)
     qtbot.addWidget(dialog)
@@ -196,7 +199,7 @@ def test_the_first_start_dialog_shows_the_signed_in_person(qtbot: QtBot, room: R
 
 
 def test_a_login_that_is_nobody_here_is_told_to_ask_an_admin(
-        room: Room, qsettings: QSettings) -> None:  # noqa: F811
+        room: Room, qsettings: QSettings) -> None:
     from sqlalchemy import text
 
     with room.owner.engine.begin() as connection:

@@ -25,11 +25,18 @@ from vidtask.config import resolve_settings
 from vidtask.db.engine import Database
 from vidtask.db.migrate import upgrade
 from vidtask.domain import dates
-from vidtask.ui.identity import IdentityDialog, identity_login, remembered
+from vidtask.ui.identity import (
+    IdentityDialog,
+    forget_identity,
+    identity_login,
+    remember,
+    remembered,
+)
 from vidtask.ui.main_window import MainWindow
 from vidtask.ui.operations.errors import install_handlers, setup_logging
 from vidtask.ui.signin import SignInDialog
 from vidtask.ui.startup import Choice, StartupErrorDialog, startup_sentence
+from vidtask.ui.switch_person import LOGIN_DECIDES, SwitchPersonDialog
 
 logger = logging.getLogger("vidtask.ui.app")
 
@@ -82,9 +89,7 @@ def open_main_window(db: Database, identity: str | None,
         if dialog.exec() != IdentityDialog.DialogCode.Accepted or not dialog.result_identity:
             return None
         chosen, note = dialog.result_identity, dialog.result_note
-    window = MainWindow(db, *chosen, settings=settings)
-    window.connectRequested.connect(lambda: switch_database(window))
-    _shown[0] = window
+    window = _adopt(MainWindow(db, *chosen, settings=settings))
     if db.created:
         note = f"Created a new database at {db.sqlite_path}. {note}".strip()
     if note:
@@ -92,8 +97,67 @@ def open_main_window(db: Database, identity: str | None,
     return window
 
 
+def _adopt(window: MainWindow) -> MainWindow:
+    """Answer the window's requests, and show uncaught exceptions in it."""
+    window.connectRequested.connect(lambda: switch_database(window))
+    window.switchPersonRequested.connect(lambda: switch_person(window))
+    window.signOutRequested.connect(lambda: sign_out(window))
+    _shown[0] = window
+    return window
+
+
 #: The window uncaught exceptions are shown in (replaced by File ▸ Connect to database…).
 _shown: list[MainWindow | None] = [None]
+
+
+def _replace(old: MainWindow, new: MainWindow | None) -> MainWindow | None:
+    """Close `old` (it may refuse: unsaved changes), then show `new` in its place."""
+    if new is None:
+        return None
+    if not old.close():
+        new.discard_unsaved_on_close = True
+        new.close()
+        _shown[0] = old
+        return None
+    new.show()
+    return new
+
+
+def switch_person(window: MainWindow,
+                  choose: Callable[[SwitchPersonDialog], bool] | None = None
+                  ) -> MainWindow | None:
+    """File ▸ Switch person… (SQLite; the maintenance login picks whom it enters work for)."""
+    if window.status_bar.identity.login_decides:
+        window.ctx.notices.info(LOGIN_DECIDES)
+        return None
+    dialog = SwitchPersonDialog(window.ctx.db, window.ctx.me, window)
+    accepted = choose(dialog) if choose is not None else \
+        dialog.exec() == SwitchPersonDialog.DialogCode.Accepted
+    if not accepted or dialog.chosen is None:
+        return None
+    me, sprint = dialog.chosen, window.ctx.sprint
+    remember(me, sprint, window.settings, window.ctx.db)
+    new = _adopt(MainWindow(window.ctx.db, me, sprint, settings=window.settings))
+    new.ctx.notices.info(f"Now working as {me.display_name}.")
+    return _replace(window, new)
+
+
+def sign_out(window: MainWindow) -> MainWindow | None:
+    """File ▸ Sign out (SQLite): forget who is working and ask again (first-start dialog)."""
+    if window.status_bar.identity.login_decides:
+        window.ctx.notices.info(LOGIN_DECIDES)
+        return None
+    if not window.close():
+        return None
+    forget_identity()
+    try:
+        new = open_main_window(window.ctx.db, None, window.settings)
+    except Exception as exc:  # shown like a start-up problem
+        ask_what_now(startup_sentence(exc, window.ctx.db.url.render_as_string()))
+        return None
+    if new is not None:
+        new.show()
+    return new
 
 
 def _report(error: BaseException) -> None:
