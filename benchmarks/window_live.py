@@ -67,13 +67,14 @@ def measure(app: QApplication, url: str, samples: int, workdir: Path) -> tuple[l
     time.sleep(0.5)
     window_ms: list[float] = []
     bare_ms: list[float] = []
+    model = window.board_page.model
     try:
         for series_id in series_ids[:samples]:
             woke.clear()
             claims.claim_series(writer_db, "desk01", series_id)
             committed = time.perf_counter()
             arrived = pump(app, committed + 5,
-                           lambda sid=series_id: (row := window.model.series(sid)) is not None
+                           lambda sid=series_id: (row := model.series(sid)) is not None
                            and row.claimed_by == "desk01")
             if arrived:
                 window_ms.append((time.perf_counter() - committed) * 1000)

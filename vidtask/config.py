@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import platformdirs
 
@@ -43,11 +41,15 @@ def default_sqlite_url() -> str:
     return f"sqlite:///{user_data_dir() / 'vidtask.sqlite3'}"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):  # not a dataclass: `dataclasses` costs `vidtask --help` ~8 ms
     database_url: str
     source: str  # where the URL came from, shown by `vidtask db info`
     identity: str | None = None
+
+    @property
+    def is_default_location(self) -> bool:
+        """SQLite at the default place: the one database vidtask creates without being asked."""
+        return self.database_url == default_sqlite_url()
 
 
 class ConfigError(Exception):
@@ -58,6 +60,8 @@ def read_config_file(path: Path | None = None) -> dict[str, object]:
     path = path or config_file()
     if not path.exists():
         return {}
+    import tomllib  # only when there is a file: most starts have none
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -70,8 +74,33 @@ def write_config_value(key: str, value: str, path: Path | None = None) -> None:
     data = {k: str(v) for k, v in read_config_file(path).items()}
     data[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f"{k} = {_toml_string(v)}" for k, v in sorted(data.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _write_config(path, data)
+
+
+def remove_config_value(key: str, path: Path | None = None) -> None:
+    """Drop one key (nothing happens when it is not there)."""
+    path = path or config_file()
+    data = {k: str(v) for k, v in read_config_file(path).items()}
+    if data.pop(key, None) is None:
+        return
+    _write_config(path, data)
+
+
+def _write_config(path: Path, data: dict[str, str]) -> None:
+    """Temp file in the same folder, fsync, rename: a crash leaves the old file or the new."""
+    import tempfile
+
+    text = "".join(f"{k} = {_toml_string(v)}\n" for k, v in sorted(data.items()))
+    handle, temp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def _toml_string(value: str) -> str:

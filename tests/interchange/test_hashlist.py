@@ -37,24 +37,24 @@ def test_md5sum_output_keeps_the_path() -> None:
     assert [r.extra.get("RelativeFilePath") for r in records] == ["dir/a b.jpg", "bin.dat", "t.png"]
 
 
-def test_sha1_and_sha256_lines_are_reported_as_missing_md5() -> None:
+def test_sha1_lines_are_media_known_by_sha1_and_sha256_lines_are_reported() -> None:
     data = "\n".join([fake_hash(1), fake_hash(2, "sha1"), fake_hash(3, "sha256"), "xyz"]).encode()
     records, issues, _ = read(data)
-    assert [r.md5 for r in records] == [fake_hash(1)]
+    assert [(r.md5, r.sha1) for r in records] == [(fake_hash(1), None),
+                                                  (None, fake_hash(2, "sha1"))]
     assert issues[0] == (
-        "Record 2 (line 2), field 'sha1': a SHA-1 without an MD5; vidtask needs an MD5 per "
-        "media, so this line was not imported"
+        "Record 3 (line 3), field 'sha256': a SHA-256 without an MD5 or SHA-1; vidtask needs an "
+        "MD5 or a SHA-1 per media, so this line was not imported"
     )
-    assert "a SHA-256 without an MD5" in issues[1]
-    assert "not an MD5, SHA-1 or SHA-256: 'xyz'" in issues[2]
+    assert "not an MD5, SHA-1 or SHA-256: 'xyz'" in issues[1]
 
 
-def test_a_list_of_only_sha1_says_so_plainly() -> None:
-    data = "\n".join(fake_hash(n, "sha1") for n in range(3)).encode()
-    with pytest.raises(ImportFormatError, match="SHA-1/SHA-256 hashes but no MD5"):
+def test_a_list_of_only_sha256_says_so_plainly() -> None:
+    data = "\n".join(fake_hash(n, "sha256") for n in range(3)).encode()
+    with pytest.raises(ImportFormatError, match="only SHA-256 hashes"):
         read(data)
-    many = "\n".join(fake_hash(n, "sha1") for n in range(50)).encode()
-    with pytest.raises(ImportFormatError, match="SHA-1/SHA-256 hashes but no MD5"):
+    many = "\n".join(fake_hash(n, "sha256") for n in range(50)).encode()
+    with pytest.raises(ImportFormatError, match="only SHA-256 hashes"):
         read(many, max_issues=10)
 
 
@@ -75,7 +75,7 @@ def test_csv_with_detected_columns(delimiter: str) -> None:
         sha256=fake_hash(1, "sha256"),
         pdq=fake_hash("p", "sha256"),
         series_names=("Pink wall",),
-        extra={"File name": "a.jpg"},
+        provenance={"hash list": {"File name": "a.jpg"}},
     )
     assert records[1].sha1 is None
 
@@ -92,18 +92,16 @@ def test_csv_rows_without_md5_or_with_bad_hashes_are_issues() -> None:
         ]
     ).encode()
     records, issues, _ = read(data)
-    assert [r.md5 for r in records] == [fake_hash(1)]
+    assert [r.key for r in records] == [fake_hash(1), f"sha1:{fake_hash(2, 'sha1')}"]
     assert issues == [
-        "Record 2 (line 3), field 'md5': the row has no MD5; vidtask needs an MD5 per media, "
-        "so this line was not imported",
         "Record 3 (line 4), field 'md5': MD5 must be 32 hex characters, got 3",
         "Record 4 (line 6), field 'sha1': SHA-1 must be 40 hex characters, got 2",
     ]
 
 
-def test_csv_without_md5_column_is_refused_clearly() -> None:
-    with pytest.raises(ImportFormatError, match=r"hash columns \(SHA1\) but no MD5 column"):
-        read(f"SHA1,name\n{fake_hash(1, 'sha1')},x\n".encode())
+def test_csv_without_md5_or_sha1_column_is_refused_clearly() -> None:
+    with pytest.raises(ImportFormatError, match=r"hash columns \(SHA256\) but no MD5 or SHA-1"):
+        read(f"SHA256,name\n{fake_hash(1, 'sha256')},x\n".encode())
 
 
 @pytest.mark.parametrize(

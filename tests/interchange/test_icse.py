@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from vidtask.domain.media import ImportFormatError, MediaRecord
 from vidtask.interchange.icse import (
+    ICSE_2022_COLUMNS,
     ICSE_COLUMNS,
     csv_safe,
     csv_unsafe,
@@ -23,13 +25,22 @@ from .vics_fixtures import fake_hash
 HEADER = ";".join(ICSE_COLUMNS)
 
 
+def photodna_hex(n: int) -> str:
+    """288 upper-case hex characters, as ICSE writes a PhotoDNA (made up, not of any image)."""
+    return (fake_hash(n, "sha256") * 5)[:288].upper()
+
+
+def photodna_b64(n: int) -> str:
+    return base64.b64encode(bytes.fromhex(photodna_hex(n))).decode()
+
+
 def icse_row(n: int, **cells: str) -> dict[str, str]:
     row = {c: "" for c in ICSE_COLUMNS}
     row.update(
         {
             "MD5": fake_hash(n).upper(),
             "SHA1": fake_hash(n, "sha1"),
-            "PhotoDNA": "QUJD" * 3,
+            "PhotoDNA": photodna_hex(n),
             "Image ID": f"IMG-{n}",
             "Is distributed": "Yes",
             "Victim identified": "false",
@@ -72,7 +83,7 @@ def test_a_row_maps_to_a_media_record() -> None:
         offender_identified=False,
         series_names=("Pink wall",),
         extra={
-            "PhotoDNA": "QUJDQUJDQUJD",
+            "PhotoDNA": photodna_b64(1),
             "ICSEImageID": "IMG-1",
             "ICSEMediaType": "Image",
             "ICSESubmissions": 3,
@@ -106,7 +117,7 @@ def test_unknown_columns_are_kept_and_missing_ones_are_none() -> None:
 @pytest.mark.parametrize(
     ("cells", "column", "reason"),
     [
-        ({"MD5": ""}, "MD5", "MD5 is missing (the row has only a SHA-1)"),
+        ({"MD5": "", "SHA1": ""}, "MD5", "neither an MD5 nor a SHA-1"),
         ({"MD5": "abc"}, "MD5", "32 hex"),
         ({"SHA1": "xyz"}, "SHA1", "40 hex"),
         ({"Victim identified": "perhaps"}, "Victim identified", "true/false"),
@@ -183,7 +194,7 @@ def record(n: int, **fields: object) -> MediaRecord:
         "victim_identified": None,
         "offender_identified": False,
         "series_names": ("Pink wall",),
-        "extra": {"PhotoDNA": "QUJD", "ICSEImageID": "IMG", "ICSESubmissions": 2,
+        "extra": {"PhotoDNA": photodna_b64(n), "ICSEImageID": "IMG", "ICSESubmissions": 2,
                   "ICSEFileAvailable": False, "ICSEMediaType": "Video", "ICSEBaseline": True},
     }  # fmt: skip
     base.update(fields)
@@ -200,6 +211,39 @@ def test_write_then_read_round_trip() -> None:
     back, issues = read(data)
     assert issues == []
     assert back == records
+
+
+def test_a_sha1_only_row_is_known_by_its_sha1() -> None:
+    (only,), issues = read(icse_file(icse_row(1, MD5="")))
+    assert issues == [] and only.key == f"sha1:{fake_hash(1, 'sha1')}"
+
+
+def test_the_2022_baseline_keeps_operational_columns_as_provenance() -> None:
+    """IPED issue #1136: MD5;SHA1;ZZ40;PhotoDNA;Lace;…;Investigation name;Agency;…"""
+    row = icse_row(1, ZZ40="zz", Lace="lace-1", **{"Investigation name": "Op Synth",
+                                                  "Agency": "Synthetic Police"})
+    (got,), issues = read(icse_file(row, columns=ICSE_2022_COLUMNS))
+    assert issues == []
+    assert got.provenance == {"ICSE": {"ZZ40": "zz", "Lace": "lace-1",
+                                       "Investigation name": "Op Synth",
+                                       "Agency": "Synthetic Police"}}
+    assert not {"Agency", "Investigation name", "ZZ40", "Lace"} & set(got.extra)
+    plain, full = io.BytesIO(), io.BytesIO()
+    write_icse_csv([got], plain)  # the default: no operational column
+    assert b"Synthetic Police" not in plain.getvalue()
+    write_icse_csv([got], full, columns=ICSE_2022_COLUMNS)
+    (back,), _ = read(full.getvalue())
+    assert back == got
+
+
+def test_photodna_hex_and_base64_convert_and_are_checked() -> None:
+    (got,), _ = read(icse_file(icse_row(4)))
+    assert got.extra["PhotoDNA"] == photodna_b64(4)  # stored as VICS writes it
+    out = io.BytesIO()
+    write_icse_csv([got], out)
+    assert photodna_hex(4) in out.getvalue().decode()  # ICSE gets its hex back
+    _, issues = read(icse_file(icse_row(5, PhotoDNA="ABCD")))
+    assert "PhotoDNA must be 288 hex or 192 base64 characters, got 4" in issues[0]
 
 
 def test_written_cells_never_start_a_formula() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import io
 import json
 from datetime import UTC, datetime
@@ -13,7 +15,12 @@ from hypothesis import strategies as st
 
 from vidtask.domain.media import CaseInfo, MediaRecord
 from vidtask.interchange.vics import MEDIA_KEYS, REGION_SCHEMES, read_vics
-from vidtask.interchange.vics_export import media_to_vics, write_vics_cases, write_vics_media
+from vidtask.interchange.vics_export import (
+    VicsWriteNotes,
+    media_to_vics,
+    write_vics_cases,
+    write_vics_media,
+)
 
 from .vics_fixtures import fake_hash
 
@@ -40,7 +47,11 @@ json_value = st.recursive(
     max_leaves=8,
 )
 iso_date = st.datetimes(timezones=st.just(UTC)).map(datetime.isoformat)
-unknown_key = text.map(lambda t: "Custom" + t).filter(lambda k: k.lower() not in _KNOWN_LOWER)
+# nested entries: their MD5/SHA1 are written in the file's hash case, OData links dropped
+nested_key = text.filter(lambda k: "odata." not in k and k not in ("MD5", "SHA1"))
+# "odata." marks a 1.x OData annotation: provenance on read, never written
+unknown_key = text.map(lambda t: "Custom" + t).filter(
+    lambda k: k.lower() not in _KNOWN_LOWER and "odata." not in k)
 
 
 @st.composite
@@ -54,14 +65,15 @@ def extras(draw: st.DrawFn) -> dict[str, Any]:
         "Comments": st.none() | text,
         "RelativeFilePath": st.none() | text,
         "Tags": st.lists(name, max_size=3),
-        "PhotoDNA": name,
+        "PhotoDNA": st.binary(min_size=144, max_size=144).map(
+            lambda b: base64.b64encode(b).decode()),
         "AlternativeHashes": st.lists(
             st.fixed_dictionaries({"HashName": st.just("Vendor"), "HashValue": text}),
             min_size=1,
             max_size=2,
         ),
-        "Exifs": st.lists(st.dictionaries(text, json_value, max_size=3), max_size=2),
-        "MediaFiles": st.lists(st.dictionaries(text, json_value, max_size=3), max_size=2),
+        "Exifs": st.lists(st.dictionaries(nested_key, json_value, max_size=3), max_size=2),
+        "MediaFiles": st.lists(st.dictionaries(nested_key, json_value, max_size=3), max_size=2),
     }
     chosen = draw(st.lists(st.sampled_from(sorted(options)), unique=True))
     extra = {key: draw(options[key]) for key in chosen}
@@ -87,7 +99,7 @@ def media_records(draw: st.DrawFn, scheme: str) -> MediaRecord:
         offender_identified=draw(st.none() | st.booleans()),
         is_distributed=draw(st.none() | st.booleans()),
         series_names=tuple(draw(st.lists(name, max_size=3))),
-        vics_media_id=draw(st.none() | text | st.integers(0, 10**9).map(str)),
+        vics_media_id=None,  # each file numbers its media: see _numbered()
         extra=draw(extras()),
     )
 
@@ -106,8 +118,13 @@ def test_media_export_then_read_keeps_every_field(case: tuple[str, list[MediaRec
     out = io.BytesIO()
     assert write_vics_media(iter(records), out, region=region) == len(records)
     reader = read_vics(io.BytesIO(out.getvalue()))
-    assert list(reader) == records
+    assert list(reader) == _numbered(records)
     assert reader.issues == []
+
+
+def _numbered(records: list[MediaRecord], first: int = 1) -> list[MediaRecord]:
+    """The records as read back: MediaIDs run first, first + 1, … in each written file."""
+    return [dataclasses.replace(r, vics_media_id=str(first + i)) for i, r in enumerate(records)]
 
 
 case_infos = st.builds(
@@ -140,9 +157,11 @@ def test_cases_export_then_read_keeps_cases_and_media(
     items = list(reader)
     assert reader.issues == []
     expected: list[Any] = []
+    number = 1
     for case, records in cases:
         expected.append(case)
-        expected.extend(records)
+        expected.extend(_numbered(records, number))
+        number += len(records)
     read_cases = [i for i in items if isinstance(i, CaseInfo)]
     for got, (_, records) in zip(read_cases, cases, strict=True):
         assert got.extra.pop("TotalMediaFiles") == len(records)
@@ -192,7 +211,7 @@ def test_key_order_is_fixed_and_output_is_repeatable() -> None:
         size_bytes=10,
         extra={"Zeta": 1, "Comments": "c", "Alpha": [1], "DateUpdated": "2024-01-01", "Tags": []},
     )
-    obj = media_to_vics(record, scheme="VICS-US")
+    obj = media_to_vics(record, scheme="VICS-US", media_id=1)
     assert list(obj) == [
         "MediaID", "Category", "MD5", "SHA1", "MediaSize", "DateUpdated", "Series", "Tags",
         "Comments", "AlternativeHashes", "Alpha", "Zeta",
@@ -215,9 +234,44 @@ def test_names_with_commas_are_written_as_a_list() -> None:
     assert media_to_vics(a_record(series_names=("A", "C")), scheme="VICS-US")["Series"] == "A,C"
 
 
-def test_category_of_another_scheme_is_refused() -> None:
-    with pytest.raises(ValueError, match="has a VICS-UK category; translate it"):
-        write_vics_media([a_record(category_scheme="VICS-UK")], io.BytesIO(), region="US")
+@pytest.mark.parametrize(("code", "scheme", "region", "written"), [
+    (1, "VICS-UK", "US", 1),  # category A is abuse material
+    (5, "VICS-1", "Default", 0),  # DHS non-pertinent
+    (8, "VICS-1", "US", 0),  # NIST CAID: a known file
+    (1, "VICS-1", "UK", None),  # CAM has no A/B/C severity: left uncategorised
+    (3, "VICS-CUSTOM", "US", None),
+])
+def test_category_of_another_scheme_is_translated(code: int, scheme: str, region: str,
+                                                  written: int | None) -> None:
+    notes = VicsWriteNotes()
+    out = io.BytesIO()
+    write_vics_media([a_record(category_code=code, category_scheme=scheme)], out,
+                     region=region, notes=notes)
+    (back,) = read_vics(io.BytesIO(out.getvalue()))
+    assert back.category_code == written
+    assert notes.untranslated == (written is None)
+
+
+def test_media_ids_are_unique_and_hashes_one_case_with_no_odata() -> None:
+    extra = {"Exifs": [{"MD5": fake_hash(1).upper(), "PropertyName": "Make"}],
+             "MediaFiles": [{"MD5": fake_hash(1).upper(), "FileName": "a.jpg",
+                             "Media@odata.navigationLinkUrl": "/x"}]}
+    records = [a_record(1, vics_media_id="7", extra=extra), a_record(2, vics_media_id="7")]
+    out = io.BytesIO()
+    write_vics_media(records, out, region="US", upper=True)
+    doc = json.loads(out.getvalue())
+    assert list(doc) == ["@odata.context", "value"]
+    assert [m["MediaID"] for m in doc["value"]] == [1, 2]
+    first = doc["value"][0]
+    assert first["MD5"] == first["Exifs"][0]["MD5"] == first["MediaFiles"][0]["MD5"]
+    assert first["MD5"].isupper() and "odata" not in json.dumps(doc["value"])
+
+
+def test_an_allow_list_writes_only_the_fields_it_names() -> None:
+    record = a_record(1, extra={"RelativeFilePath": "C:/case/a.jpg", "VendorKey": 1})
+    obj = media_to_vics(record, scheme="VICS-US", media_id=1,
+                        fields=frozenset({"MediaID", "MD5", "Category"}))
+    assert list(obj) == ["MediaID", "Category", "MD5"]
 
 
 def test_unknown_region_is_refused() -> None:

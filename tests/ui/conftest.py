@@ -23,11 +23,16 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
+from tests.ui.find import board
+
+# PostgreSQL rooms of personal logins, for the windows' who-is-who tests (one definition here)
+from tests.unit.security.conftest import pg_only, room, room_logins  # noqa: F401
 from vidtask.db.engine import Database
 from vidtask.services.participants import get_participant
 from vidtask.services.sprints import find_sprint
+from vidtask.ui.context import AppContext
 from vidtask.ui.main_window import MainWindow
-from vidtask.ui.tasks import tasks_running
+from vidtask.ui.operations import running_calls
 
 pytestmark = pytest.mark.gui
 
@@ -66,15 +71,14 @@ def make_window(qtbot: QtBot, world: World, qsettings: QSettings, db_url: str,
                             settings=qsettings, outbox_path=outbox_path)
         qtbot.addWidget(window, before_close_func=_discard)
         window.show()
-        qtbot.waitUntil(lambda: window.loaded and window.model.rowCount() > 0, timeout=10_000)
+        qtbot.waitUntil(lambda: window.loaded and board(window).rowCount() > 0, timeout=10_000)
         opened.append((window, db if own_connection else None))
         return window
 
     yield make
     for window, _own in opened:
-        window.shutdown()
-    # the review and export screens run on the global pool: let them report before disposal
-    qtbot.waitUntil(lambda: tasks_running() == 0, timeout=20_000)
+        window.shutdown()  # waits for the window's calls
+    qtbot.waitUntil(lambda: running_calls() == 0, timeout=20_000)
     for _window, own in opened:
         if own is not None:
             own.dispose()
@@ -83,3 +87,19 @@ def make_window(qtbot: QtBot, world: World, qsettings: QSettings, db_url: str,
 @pytest.fixture
 def window(make_window: WindowFactory) -> MainWindow:
     return make_window("anna")
+
+
+@pytest.fixture
+def make_ctx(qtbot: QtBot, world: World) -> Iterator[Callable[[str], AppContext]]:
+    """A window context without a window, for one screen or dialog tested on its own."""
+    made: list[AppContext] = []
+
+    def make(login: str) -> AppContext:
+        ctx = AppContext(world.db, get_participant(world.db, login), find_sprint(world.db))
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close(20_000)
+    qtbot.waitUntil(lambda: running_calls() == 0, timeout=20_000)

@@ -1,17 +1,11 @@
-"""Shared steps for the review/export/feedback GUI tests: propose series, wait for workers."""
+"""Shared steps for the review/export/feedback GUI tests: propose and confirm series."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-
-import pytest
-from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
 from vidtask.services import assessments, claims, clues, review
 from vidtask.services.assessments import CandidateInput
 from vidtask.services.series_detail import get_series_detail
-from vidtask.ui.tasks import tasks_running
 
 
 def propose(world: World, series_id: int, countries: tuple[str, ...] = ("DE", "AT"), *,
@@ -32,10 +26,3 @@ def propose(world: World, series_id: int, countries: tuple[str, ...] = ("DE", "A
 def confirmed(world: World, series_id: int, countries: tuple[str, ...] = ("DE",)) -> None:
     propose(world, series_id, ("DE", "AT"))
     review.confirm_countries(world.db, "cora", series_id, list(countries))
-
-
-@pytest.fixture
-def drained(qtbot: QtBot) -> Iterator[None]:
-    """Let every background call report before the database is disposed."""
-    yield
-    qtbot.waitUntil(lambda: tasks_running() == 0, timeout=20_000)

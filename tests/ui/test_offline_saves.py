@@ -13,11 +13,21 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+)
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
 from tests.reliability.tcp_proxy import TcpProxy
 from tests.ui.conftest import WindowFactory
+from tests.ui.find import board, child, notice, text
 from vidtask.db.engine import Database
 from vidtask.services import claims, clues, presence
 from vidtask.services.offline import database_key
@@ -50,27 +60,29 @@ def _cut(window: MainWindow) -> Callable[[], None]:
 
 def _messages(window: MainWindow) -> list[str]:
     seen: list[str] = []
-    window.statusBar().messageChanged.connect(seen.append)
+    window.ctx.notices.posted.connect(lambda n: seen.append(n.text))
     return seen
 
 
 def _claimed_workspace(qtbot: QtBot, window: MainWindow, series_id: int) -> SeriesWorkspace:
     workspace = window.open_series(series_id)
-    qtbot.waitUntil(lambda: workspace.loaded and not workspace.editor.read_only, timeout=5_000)
+    qtbot.waitUntil(lambda: workspace.loaded and workspace.holds_claim, timeout=5_000)
     return workspace
 
 
 def _type_clue_and_comment(qtbot: QtBot, workspace: SeriesWorkspace) -> None:
-    editor = workspace.editor
-    editor.category.setCurrentIndex(editor.category.findData("text"))
-    qtbot.keyClicks(editor.description, "Shop sign reads Apteka")
-    editor.save_button.click()
-    qtbot.waitUntil(lambda: SAVED_LOCALLY in editor.meta.text(), timeout=5_000)
-    assert not editor.dirty
-    workspace.comments.box.setPlainText("Tram ticket on the table, check Lviv")
-    workspace.comments.post_button.click()
+    category = child(workspace, QComboBox, "clueCategory")
+    category.setCurrentIndex(category.findData("text"))
+    qtbot.keyClicks(child(workspace, QPlainTextEdit, "clueDescription"),
+                    "Shop sign reads Apteka")
+    child(workspace, QPushButton, "clueSaveButton").click()
+    qtbot.waitUntil(lambda: SAVED_LOCALLY in text(workspace, "clueMeta"), timeout=5_000)
+    assert not workspace.editor.dirty
+    box = child(workspace, QPlainTextEdit, "commentBox")
+    box.setPlainText("Tram ticket on the table, check Lviv")
+    child(workspace, QPushButton, "postCommentButton").click()
     qtbot.waitUntil(lambda: len(workspace.waiting_comments) == 1, timeout=5_000)
-    assert workspace.comments.box.toPlainText() == ""
+    assert box.toPlainText() == ""
 
 
 def _in_database(world: World, series_id: int) -> tuple[list[str], list[str]]:
@@ -85,24 +97,26 @@ def _assert_kept_then_sent(qtbot: QtBot, world: World, window: MainWindow,
     _type_clue_and_comment(qtbot, workspace)
     assert _in_database(world, series_id) == ([], [])
     assert window.saves.outbox.pending_count() == 2
-    qtbot.waitUntil(lambda: window.pending_label.text() == "2 waiting to send", timeout=2_000)
-    assert window.pending_label.isVisible()
-    assert "offline — your changes are kept" in window.connection_label.text()
-    assert any(SAVED_LOCALLY in t for t in
-               (workspace.clue_list.item(i).text() for i in range(workspace.clue_list.count())))
-    assert SAVED_LOCALLY in workspace.comments.thread_view.toPlainText()
+    pending = child(window, QLabel, "outboxPending")
+    qtbot.waitUntil(lambda: pending.text() == "2 waiting to send", timeout=2_000)
+    assert pending.isVisible()
+    assert "offline — your changes are kept" in text(window, "connectionState")
+    clue_list = child(workspace, QListWidget, "clueList")
+    assert any(SAVED_LOCALLY in clue_list.item(i).text() for i in range(clue_list.count()))
+    thread = child(workspace, QTextBrowser, "commentThread")
+    assert SAVED_LOCALLY in thread.toPlainText()
 
     back()
     qtbot.waitUntil(lambda: "2 changes sent." in seen, timeout=10_000)
     assert _in_database(world, series_id) == (["Shop sign reads Apteka"],
                                               ["Tram ticket on the table, check Lviv"])
     assert window.saves.outbox.pending_count() == 0
-    assert not window.pending_label.isVisible()
-    qtbot.waitUntil(lambda: window.connection_label.text().startswith("● Connected"),
+    assert not pending.isVisible()
+    qtbot.waitUntil(lambda: text(window, "connectionState").startswith("● Connected"),
                     timeout=5_000)
     qtbot.waitUntil(lambda: workspace.detail is not None and len(workspace.detail.clues) == 1
                     and not workspace.waiting_comments, timeout=5_000)
-    assert SAVED_LOCALLY not in workspace.comments.thread_view.toPlainText()
+    assert SAVED_LOCALLY not in thread.toPlainText()
 
 
 def test_saves_while_offline_are_kept_locally_and_sent_when_back(
@@ -112,7 +126,7 @@ def test_saves_while_offline_are_kept_locally_and_sent_when_back(
     window = make_window("anna")
     workspace = _claimed_workspace(qtbot, window, series_id)
     back = _cut(window)
-    qtbot.waitUntil(lambda: "offline" in window.connection_label.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "offline" in text(window, "connectionState"), timeout=5_000)
     _assert_kept_then_sent(qtbot, world, window, workspace, back)
 
 
@@ -153,31 +167,33 @@ def test_a_stale_edit_kept_offline_ends_in_the_merge_view_with_the_text_intact(
         "text", "Shop sign in Cyrillic", kind="script", value="Cyrl"))
     window = make_window("anna")
     workspace = _claimed_workspace(qtbot, window, series_id)
-    workspace.clue_list.setCurrentRow(0)
+    child(workspace, QListWidget, "clueList").setCurrentRow(0)
     qtbot.waitUntil(lambda: workspace.editor.clue is not None)
-    editor = workspace.editor
+    description = child(workspace, QPlainTextEdit, "clueDescription")
+    save = child(workspace, QPushButton, "clueSaveButton")
     back = _cut(window)
-    editor.description.selectAll()
-    qtbot.keyClicks(editor.description, "Sign reads Apteka, Ukrainian spelling")
-    mine = editor.description.toPlainText()
-    editor.save_button.click()
-    qtbot.waitUntil(lambda: SAVED_LOCALLY in editor.meta.text(), timeout=5_000)
+    description.selectAll()
+    qtbot.keyClicks(description, "Sign reads Apteka, Ukrainian spelling")
+    mine = description.toPlainText()
+    save.click()
+    qtbot.waitUntil(lambda: SAVED_LOCALLY in text(workspace, "clueMeta"), timeout=5_000)
     # the same clue is saved from Anna's laptop meanwhile (the server itself is fine)
     clues.edit_clue(world.db, "anna", clue_id, 1, clues.ClueInput(
         "text", "Shop sign: pharmacy", kind="script", value="Cyrl"))
     qtbot.wait(300)  # the feed reads the change; the editor keeps showing the kept edit
-    assert editor.description.toPlainText() == mine
+    assert description.toPlainText() == mine
 
     back()
-    qtbot.waitUntil(editor.merge.isVisible, timeout=10_000)
-    assert editor.description.toPlainText() == mine
-    assert "pharmacy" in editor.their_text.toPlainText()
-    assert "not applied" in workspace.editor_error.text()
+    merge = child(workspace, QGroupBox, "clueMergeView")
+    qtbot.waitUntil(merge.isVisible, timeout=10_000)
+    assert description.toPlainText() == mine
+    assert "pharmacy" in child(workspace, QPlainTextEdit, "theirDescription").toPlainText()
+    assert "not applied" in text(workspace, "clueError")
     assert get_series_detail(world.db, series_id).clues[0].description == "Shop sign: pharmacy"
     assert [e.state.value for e in window.saves.outbox.entries()] == ["conflict"]
 
-    editor.keep_mine.click()  # merge: mine over theirs, saved on their version
-    editor.save_button.click()
+    child(workspace, QPushButton, "keepMineButton").click()  # mine, on their version
+    save.click()
     qtbot.waitUntil(lambda: get_series_detail(world.db, series_id).clues[0].description
                     == mine, timeout=5_000)
     qtbot.waitUntil(lambda: window.saves.outbox.conflicts() == [], timeout=5_000)
@@ -198,10 +214,9 @@ def test_a_new_window_sends_what_an_earlier_session_left_in_the_outbox(
     qtbot.waitUntil(lambda: window.saves.outbox.pending_count() == 0, timeout=10_000)
     assert _in_database(world, series_id) == (["Bus stop sign, Latin script"],
                                               ["typed before"])
-    qtbot.waitUntil(lambda: "earlier session sent" in window.statusBar().currentMessage(),
-                    timeout=5_000)
-    assert window.statusBar().currentMessage().startswith("2 changes saved on this computer")
-    assert not window.pending_label.isVisible()
+    qtbot.waitUntil(lambda: "earlier session sent" in notice(window), timeout=5_000)
+    assert notice(window).startswith("2 changes saved on this computer")
+    assert not child(window, QLabel, "outboxPending").isVisible()
 
 
 def test_the_board_shows_who_else_has_a_series_open(
@@ -214,7 +229,7 @@ def test_the_board_shows_who_else_has_a_series_open(
     finally:
         other.dispose()
     window.session.read_presence()
-    model = window.model
+    model = board(window)
     qtbot.waitUntil(lambda: "Bert" in model.viewers_text(series_id), timeout=5_000)
     row = model.row_of(series_id)
     assert row is not None

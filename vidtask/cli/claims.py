@@ -13,6 +13,9 @@ from vidtask.cli.context import (
     sprint_id,
 )
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("claim", "renew", "claim-next", "release")
+
 
 def cmd_claim(args: argparse.Namespace) -> int:
     from vidtask.services.claims import claim_series

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from vidtask.cli.context import (
+    CliError,
     CommonOptions,
     Subparsers,
     actor,
@@ -14,10 +15,22 @@ from vidtask.cli.context import (
     series_id,
 )
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("clue",)
+
 
 def _clue_input(args: argparse.Namespace) -> Any:
+    """The clue as typed; refuses a value without a kind, naming the --kind it would need."""
+    from vidtask.domain.vocabulary import other_kinds, value_words
     from vidtask.services.clues import ClueInput
 
+    if args.value and args.kind == "none":
+        found = other_kinds(args.value)
+        hint = "; ".join(f"{args.value!r} is {kind.value.replace('_', ' ')} "
+                         f"{value_words(kind, code)}: --kind {kind.value} --value {code}"
+                         for kind, code in found[:3])
+        raise CliError("--value needs --kind (language, script, currency, socket or "
+                       f"driving_side){': ' + hint if hint else ''}.")
     return ClueInput(category=args.category, description=args.description, kind=args.kind,
                      value=args.value, evidence_md5=args.evidence_md5,
                      evidence_time=args.evidence_time or "",
@@ -26,11 +39,20 @@ def _clue_input(args: argparse.Namespace) -> Any:
                      handling=args.handling)
 
 
+def _say_how_it_was_read(data: Any) -> None:
+    from vidtask.services.clues import interpret_clue
+
+    for note in interpret_clue(data)[1]:
+        print(f"Note: {note}.")
+
+
 def cmd_clue_add(args: argparse.Namespace) -> int:
     from vidtask.services.clues import add_clue
 
     db = open_database(args)
-    clue_id, _ = add_clue(db, actor(args), series_id(db, args, args.series), _clue_input(args))
+    data = _clue_input(args)
+    clue_id, _ = add_clue(db, actor(args), series_id(db, args, args.series), data)
+    _say_how_it_was_read(data)
     print(f"Added clue {clue_id} to {args.series}.")
     return 0
 
@@ -39,7 +61,9 @@ def cmd_clue_edit(args: argparse.Namespace) -> int:
     from vidtask.services.clues import edit_clue
 
     db = open_database(args)
-    version, _ = edit_clue(db, actor(args), args.clue_id, args.version, _clue_input(args))
+    data = _clue_input(args)
+    version, _ = edit_clue(db, actor(args), args.clue_id, args.version, data)
+    _say_how_it_was_read(data)
     print(f"Saved clue {args.clue_id} (now version {version}).")
     return 0
 
@@ -61,7 +85,8 @@ def _clue_fields() -> argparse.ArgumentParser:
     fields.add_argument("--description", required=True)
     fields.add_argument("--kind", default="none", choices=[k.value for k in StructuredKind],
                         help="structured kind for country narrowing")
-    fields.add_argument("--value", help="e.g. uk (language), Cyrl, UAH, G, left")
+    fields.add_argument("--value", help="with --kind: a code or a name, e.g. uk / Ukrainian "
+                        "(language), Cyrl / Cyrillic, UAH / hryvnia, F / schuko, left / LHT")
     fields.add_argument("--evidence-md5", metavar="MD5")
     fields.add_argument("--evidence-time", metavar="TIME", help="frame or time code")
     fields.add_argument("--evidence-region", metavar="X,Y,W,H")

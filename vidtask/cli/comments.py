@@ -6,6 +6,9 @@ import argparse
 
 from vidtask.cli.context import CommonOptions, Subparsers, actor, open_database, series_id
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("comment", "timeline")
+
 
 def cmd_comment(args: argparse.Namespace) -> int:
     from vidtask.services.comments import add_comment

@@ -7,11 +7,14 @@ import sys
 
 from vidtask.cli.context import CommonOptions, Subparsers, open_database
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("demo",)
+
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from vidtask.services.demo import generate_demo
 
-    db = open_database(args)
+    db = open_database(args, create=True)
     show = sys.stderr.isatty() and not args.quiet
 
     def progress(done: int, total: int) -> None:
@@ -37,7 +40,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def register(commands: Subparsers, common: CommonOptions) -> None:
     demo = common.add(commands, "demo", cmd_demo,
-                      "fill the database with a synthetic demo sprint")
+                      "fill the database with a synthetic demo sprint (a SQLite file that does "
+                      "not exist yet is created, and you are told so)")
     demo.add_argument("--series", type=int, default=320, help="number of series (default 320)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (same seed, same sprint)")
     demo.add_argument("--sprint-name", default="VIDTF demo", help="name of the demo sprint")

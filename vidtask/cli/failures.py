@@ -30,17 +30,25 @@ class _MaskingFormatter(logging.Formatter):
 
 
 class _QuietFileHandler(logging.FileHandler):
-    """A log file that cannot be written must not add a traceback to the one-line message."""
+    """A log file made on the first record (with its folder), and that never adds a traceback
+    of its own to the one-line message when it cannot be written."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+            super().emit(record)  # opens the file (delay=True) on the first record
+        except Exception:  # an unwritable log must not hide the error being reported
+            self.handleError(record)
 
     def handleError(self, record: logging.LogRecord) -> None:
         pass
 
 
-def configure_logging() -> Path | None:
-    """Send the `vidtask` logger to the user log dir; the file is created on the first record.
+def configure_logging() -> Path:
+    """Send the `vidtask` logger to the user log dir; file and folder appear on the first record.
 
-    Returns the log file, or None when its folder cannot be made. Called once per `main()`;
-    a second call for the same file keeps the handler it has.
+    Returns the log file. Called once per `main()`; a second call for the same file keeps the
+    handler it has.
     """
     path = user_log_dir() / LOG_FILE_NAME
     for old in list(logger.handlers):
@@ -49,10 +57,6 @@ def configure_logging() -> Path | None:
                 return path
             logger.removeHandler(old)
             old.close()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
     handler = _QuietFileHandler(path, encoding="utf-8", delay=True)
     handler.setFormatter(_MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
@@ -83,7 +87,7 @@ def _is_url_error(exc: BaseException) -> bool:
 
 
 def report_failure(exc: BaseException, *, command: str, debug: bool,
-                   log_file: Path | None) -> int:
+                   log_file: Path) -> int:
     """Tell the person what went wrong in one line (stderr) and return the exit code."""
     if isinstance(exc, BrokenPipeError):  # `vidtask stats | head`: the reader left; not an error
         sys.stderr.close()
@@ -95,14 +99,13 @@ def report_failure(exc: BaseException, *, command: str, debug: bool,
     if line is not None:
         print(mask_passwords(line), file=sys.stderr)
         return EXIT_ERROR
-    if log_file is not None:
-        logger.error("unexpected error in `vidtask %s`", command, exc_info=exc)
+    logger.error("unexpected error in `vidtask %s`", command, exc_info=exc)
     if debug:
         text = "".join(traceback.format_exception(exc))
         print(mask_passwords(text), end="", file=sys.stderr)
         return EXIT_ERROR
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    where = (f"details in {log_file}" if log_file is not None and log_file.exists()
+    where = (f"details in {log_file}" if log_file.exists()
              else "run again with --debug for details")
     summary = f"{type(exc).__name__}): {message}" if message else f"{type(exc).__name__})"
     print(mask_passwords(f"vidtask: unexpected error ({summary}; {where}"), file=sys.stderr)

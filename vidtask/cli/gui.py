@@ -9,6 +9,9 @@ import argparse
 
 from vidtask.cli.context import CliError, CommonOptions, Subparsers
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("gui",)
+
 
 def cmd_gui(args: argparse.Namespace) -> int:
     if args.gui is None:

@@ -25,6 +25,9 @@ from vidtask.cli.context import (
 
 SHOWN_ISSUES = 10
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("import", "export")
+
 
 def _bar(show: bool) -> tuple[Callable[[Any], None], Callable[[], None]]:
     last = [0.0]
@@ -80,7 +83,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         stream.close()
     print(report.summary())
     for issue in report.issues[:SHOWN_ISSUES]:
-        print(f"  skipped: {issue}")
+        print(f"  {'warning' if issue.kept else 'skipped'}: {issue}")
     if report.issue_count > SHOWN_ISSUES:
         print(f"  … and {report.issue_count - SHOWN_ISSUES:,} more problems")
     for series in report.series:
@@ -89,8 +92,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             flags.append(f"{series.victim_identified:,} already marked victim identified")
         if series.distributed:
             flags.append(f"{series.distributed:,} marked distributed")
+        updated = f"{series.updated:,} updated, " if series.updated else ""
         print(f"  {series.code}{' (new series)' if series.created else ''}: {series.new:,} new, "
-              f"{series.already:,} already there{'; ' + ', '.join(flags) if flags else ''}")
+              f"{updated}{series.already:,} already there"
+              f"{'; ' + ', '.join(flags) if flags else ''}")
     for a, b in report.links:
         print(f"  linked {a} and {b} (shared media)")
     if sys.stderr.isatty():
@@ -99,6 +104,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from vidtask.interchange.vics_export import VicsWriteNotes
     from vidtask.services.media_export import export_vics
     from vidtask.services.series import list_series
 
@@ -110,12 +116,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not ids:
         raise CliError("the sprint has no series to export")
     shape = "Cases" if args.shape == "cases" else "Media"
-    try:
-        with open(args.out, "wb") as out:
-            count = export_vics(db, ids, out, shape=shape)
-    except OSError as exc:
-        raise CliError(f"cannot write {args.out}: {exc.strerror}") from None
+    region = args.region
+    if args.iped:  # IPED's HashDBTool reads only …/2.0.xml/Default/$metadata#Media
+        shape, region = "Media", "Default"
+    notes = VicsWriteNotes()
+    from pathlib import Path
+
+    from vidtask.interchange.atomic_files import staged_file
+
+    # staged: a refused or failed export leaves an existing --out file as it was
+    with staged_file(Path(args.out).expanduser()) as staged:
+        count = export_vics(db, ids, staged.stream, shape=shape, region=region,
+                            upper=args.hash_case == "upper", notes=notes)
     print(f"Wrote {count:,} media records of {len(ids)} series to {args.out} (VICS 2.0 #{shape}).")
+    if notes.untranslated:
+        print(f"  {notes.untranslated:,} categories have no equivalent in this region and were "
+              "left out (uncategorised)")
+    if notes.bad_photodna:
+        print(f"  {notes.bad_photodna:,} PhotoDNA values are not 144 bytes and were left out")
     return 0
 
 
@@ -138,3 +156,10 @@ def register(commands: Subparsers, common: CommonOptions) -> None:
     vics.add_argument("--out", required=True, metavar="FILE")
     vics.add_argument("--series", nargs="*", metavar="CODE", help="default: every series")
     vics.add_argument("--shape", choices=["media", "cases"], default="media")
+    vics.add_argument("--region", choices=["Default", "US", "UK", "CUSTOM"],
+                      help="category region of the file (categories are translated into it; "
+                           "default: the one the stored categories use)")
+    vics.add_argument("--iped", action="store_true",
+                      help="the header IPED reads: #Media, region Default")
+    vics.add_argument("--hash-case", choices=["lower", "upper"], default="lower",
+                      help="case of every hash in the file, nested ones too")

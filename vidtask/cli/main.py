@@ -3,13 +3,16 @@
 Each command group lives in its own module and adds its parsers through `register()`, called
 here in a fixed order (the order of `vidtask --help`). Command modules import only from
 `vidtask.cli.context`, never from here. Parsing imports no SQLAlchemy, service or report
-library: a command pays for what it uses, inside its handler.
+library: a command pays for what it uses, inside its handler. A command line builds only the
+parsers of the modules that own its command word (each module's `COMMANDS`); `--help`, no
+command or an unknown word builds them all.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Callable, Sequence
 
 from vidtask import __version__
@@ -20,6 +23,7 @@ from vidtask.cli import (
     comments,
     db,
     demo,
+    doctor,
     gui,
     intake,
     narrow,
@@ -33,16 +37,16 @@ from vidtask.cli import (
     stats,
 )
 from vidtask.cli.context import CommonOptions
-from vidtask.cli.failures import configure_logging, report_failure
 
 ENV_DEBUG = "VIDTASK_DEBUG"
 
 #: In `vidtask --help` order.
-COMMAND_MODULES = (gui, demo, db, series, claims, clues, assessments, review, comments, stats,
-                   people, sprints, narrow, packets, security, report, intake)
+COMMAND_MODULES = (gui, demo, db, doctor, series, claims, clues, assessments, review, comments,
+                   stats, people, sprints, narrow, packets, security, report, intake)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given `argv`, only the command groups its command word needs."""
     parser = argparse.ArgumentParser(
         prog="vidtask", description="Victim-identification taskforce sprints: claim series, "
         "record location clues, assess countries. Run without a command to open the window.")
@@ -64,15 +68,43 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(handler=gui.cmd_gui, command="gui", sprint=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     common = CommonOptions(database_and_sprint, acting_as)
-    for module in COMMAND_MODULES:
+    word = None if argv is None else command_word(argv)
+    owners = [m for m in COMMAND_MODULES if word in m.COMMANDS] or COMMAND_MODULES
+    for module in owners:
         module.register(commands, common)
     return parser
+
+
+_VALUED_OPTIONS = ("--database",)
+_ROOT_OPTIONS = ("--database", "--debug", "--help", "--version")
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command word of a command line (`db` in `--database X db info`), None if unsure."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in {"-h", "--"}:
+            return None
+        if token.startswith("--") and "=" not in token:
+            matches = [o for o in _ROOT_OPTIONS if o.startswith(token)]  # argparse abbreviates
+            if len(matches) != 1 or matches[0] == "--help":
+                return None
+            if matches[0] in _VALUED_OPTIONS:
+                next(tokens, None)
+            continue
+        if token.startswith("-"):
+            continue
+        return token
+    return None
 
 
 def main(argv: Sequence[str] | None = None,
          gui: Callable[[str | None], int] | None = None) -> int:
     """Run one command. `gui` starts the window (given by vidtask.launcher, above the UI)."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(argv).parse_args(argv)
+    from vidtask.cli.failures import configure_logging, report_failure  # not for --help
+
     args.gui = gui
     debug = bool(args.debug) or os.environ.get(ENV_DEBUG, "") not in {"", "0"}
     log_file = configure_logging()

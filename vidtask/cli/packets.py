@@ -20,6 +20,9 @@ from vidtask.cli.context import (
     sprint_id,
 )
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("export", "verify-packet", "feedback")
+
 
 def _progress_bar(enabled: bool) -> Callable[[int, int, str], None]:
     def show(done: int, total: int, country: str) -> None:

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from vidtask.cli.context import CliError, CommonOptions, Subparsers, open_database, sprint_id
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("report",)
+
 
 def cmd_report(args: argparse.Namespace) -> int:
     from vidtask.services.report import export_sprint_report

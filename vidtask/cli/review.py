@@ -6,6 +6,9 @@ import argparse
 
 from vidtask.cli.context import CommonOptions, Subparsers, actor, open_database, series_id
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("confirm", "send-back", "eliminate")
+
 
 def cmd_confirm(args: argparse.Namespace) -> int:
     from vidtask.services.review import confirm_countries

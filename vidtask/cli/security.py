@@ -12,6 +12,11 @@ import sys
 
 from vidtask.cli.context import CliError, CommonOptions, Subparsers, open_database, optional_actor
 
+#: `services.users.MIN_PASSWORD_LENGTH`, restated so that `--help` imports no service.
+_MIN_PASSWORD = 12
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("db", "user")
+
 
 def read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
@@ -25,6 +30,11 @@ def read_password(args: argparse.Namespace) -> str:
             raise CliError("the two passwords differ; nothing was created")
     if not password:
         raise CliError("an empty password is not allowed")
+    from vidtask.services.users import MIN_PASSWORD_LENGTH
+
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise CliError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters; "
+                       "nothing was created")
     return password
 
 
@@ -52,15 +62,26 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def register(commands: Subparsers, common: CommonOptions) -> None:
     who = common.acting_as
     db_sub = common.group(commands, "db", "database schema and location", describe=False)
-    common.add(db_sub, "init-roles", cmd_init_roles, "admins (PostgreSQL): create the group "
-               "roles and grant table privileges; safe to repeat", who)
+    common.add(db_sub, "init-roles", cmd_init_roles, "PostgreSQL, the maintenance login (table "
+               "owner or superuser): create the group roles vidtask_specialist, "
+               "vidtask_coordinator, vidtask_admin and grant table privileges; safe to repeat, "
+               "and needed again after an upgrade that adds tables (`db create` runs it)", who)
     user_sub = common.group(commands, "user", "database logins (PostgreSQL)", describe=False)
-    uadd = common.add(user_sub, "add", cmd_user_add, "admins: create a person's database login "
-                      "and participant row; the password is prompted", who)
-    uadd.add_argument("login")
-    uadd.add_argument("--role", required=True, choices=["specialist", "coordinator", "admin"])
-    uadd.add_argument("--agency", required=True)
-    uadd.add_argument("--country", required=True, metavar="ISO2")
-    uadd.add_argument("--name", help="display name (default: the login)")
+    uadd = common.add(
+        user_sub, "add", cmd_user_add,
+        "PostgreSQL: create a person's own database login (in the group of their role) and "
+        "their participant row, in one transaction. Run it as the maintenance login (table "
+        "owner or superuser; no --as needed) or as an admin's login that has CREATEROLE. "
+        f"The password is prompted twice (or read with --password-stdin), needs at least "
+        f"{_MIN_PASSWORD} characters, and leaves this computer only as a SCRAM verifier. "
+        "Needs `vidtask db init-roles` (or `db create`) first", who)
+    uadd.add_argument("login", help="the new database login: 2-63 lower-case letters, digits, "
+                                    "'.', '_' or '-', starting with a letter")
+    uadd.add_argument("--role", required=True, choices=["specialist", "coordinator", "admin"],
+                      help="what the person may do (see README, Security)")
+    uadd.add_argument("--agency", required=True, help="the person's agency")
+    uadd.add_argument("--country", required=True, metavar="ISO2",
+                      help="the agency's country (ISO 3166 code)")
+    uadd.add_argument("--name", help="full name shown to others (default: the login)")
     uadd.add_argument("--password-stdin", action="store_true",
-                      help="read the password from the first line of stdin")
+                      help="read the password from the first line of stdin (scripts)")

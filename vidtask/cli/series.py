@@ -15,6 +15,9 @@ from vidtask.cli.context import (
     sprint_id,
 )
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("series",)
+
 
 def cmd_series_list(args: argparse.Namespace) -> int:
     from vidtask.services.series import SeriesFilter, list_series
@@ -42,6 +45,8 @@ def cmd_series_list(args: argparse.Namespace) -> int:
 def cmd_series_show(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
+    from vidtask.domain import wording
+    from vidtask.domain.vocabulary import describe_value
     from vidtask.services.series_detail import get_series_detail, series_timeline
 
     db = open_database(args)
@@ -62,9 +67,9 @@ def cmd_series_show(args: argparse.Namespace) -> int:
     print(f"{len(detail.media)} media, {len(detail.clues)} clues, {len(detail.comments)} comments")
     for clue in detail.clues:
         stance = " ".join([*(f"+{c}" for c in clue.supports), *(f"-{c}" for c in clue.excludes)])
-        value = f" [{clue.kind}={clue.value}]" if clue.value else ""
-        print(f"  clue {clue.id} v{clue.version} {clue.category}{value} ({clue.confidence}) "
-              f"{stance}: {clue.description}")
+        value = f" [{describe_value(clue.kind, clue.value)}]" if clue.value else ""
+        print(f"  clue {clue.id} v{clue.version} {wording.clue_category(clue.category)}{value} "
+              f"({clue.confidence}) {stance}: {clue.description}")
     for cand in detail.candidates:
         mark = " CONFIRMED" if cand.confirmed else ""
         print(f"  #{cand.rank} {cand.country} {cand.confidence}%{mark}: {cand.rationale}")

@@ -27,6 +27,9 @@ ISSUER_OPTIONS = (
     ("--contact-phone", "contact_phone", "contact telephone for recipients"),
 )
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("sprint",)
+
 
 def _issuer_arguments(args: argparse.Namespace) -> dict[str, str]:
     return {field: getattr(args, field) for _, field, _ in ISSUER_OPTIONS

@@ -6,6 +6,9 @@ import argparse
 
 from vidtask.cli.context import CommonOptions, Subparsers, open_database, print_json, sprint_id
 
+#: The top-level command words `register` adds (main.py builds only those a command needs).
+COMMANDS = ("stats",)
+
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from vidtask.domain.countries_basic import country_label

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 
@@ -23,9 +24,12 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.orm import Session, sessionmaker
 
 from vidtask.config import masked_url
+from vidtask.domain.errors import VidtaskError
+
+if TYPE_CHECKING:  # the ORM is imported on the first session: Core-only reads start faster
+    from sqlalchemy.orm import Session, sessionmaker
 
 _WRITE_OPTION = "vidtask_write"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -40,8 +44,68 @@ PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2
                  "keepalives_count": 3, "tcp_user_timeout": 15_000, "connect_timeout": 10}
 
 
-class DatabaseUrlError(Exception):
-    pass
+class DatabaseUrlError(VidtaskError):
+    """The URL names no usable database; `str()` is the one sentence to show."""
+
+
+class NoDatabaseFile(DatabaseUrlError):
+    """A SQLite URL names a file (or folder) that does not exist, and nobody asked to create it.
+
+    `path` is the absolute file, `create_url` the unambiguous URL that would create it there.
+    """
+
+    def __init__(self, path: Path, given: str) -> None:
+        self.path = path
+        self.create_url = f"sqlite:///{path}"
+        self.hint = relative_path_hint(given, path)
+        if path.is_dir():
+            what = f"{path} is a folder, not a database file"
+        else:
+            missing = _missing_folder(path)
+            what = f"No database at {path}" + (f" (no folder {missing} either)" if missing
+                                                else "")
+        super().__init__(f"{what}; create it with `vidtask db create {self.create_url}` or "
+                         f"check the path{self.hint}.")
+
+
+def _missing_folder(path: Path) -> Path | None:
+    """The outermost folder of `path` that does not exist, or None."""
+    missing = None
+    for parent in path.parents:
+        if parent.exists():
+            break
+        missing = parent
+    return missing
+
+
+def relative_path_hint(given: str, path: Path) -> str:
+    """For `sqlite:///tmp/x` (read as the relative path tmp/x): the four-slash absolute form."""
+    try:
+        database = make_url(given).database or ""
+    except Exception:
+        return ""
+    relative = Path(database).expanduser()
+    if not database or relative.is_absolute():
+        return _similar_file_hint(path)
+    absolute = Path("/") / relative
+    if len(relative.parts) > 1 and (Path("/") / relative.parts[0]).is_dir() \
+            and absolute != path:
+        return (f" (`sqlite:///{database}` is relative to the current folder; "
+                f"`sqlite:////{database}` with four slashes is {absolute})")
+    return _similar_file_hint(path)
+
+
+def _similar_file_hint(path: Path) -> str:
+    """" (did you mean …?)" for a near-miss name of a file in the same folder (sq.sqlit3)."""
+    import difflib
+
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.is_file()
+                 and not p.name.endswith(("-wal", "-shm", "-journal", ".lock"))]
+    except OSError:
+        return ""
+    close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.75)
+    return f" (did you mean {path.parent / close[0]}?)" if close else ""
 
 
 def normalize_url(raw: str) -> URL:
@@ -90,12 +154,17 @@ class Database:
     lock from its first statement on SQLite. Sessions are short: one per user action.
     """
 
-    def __init__(self, url: str, *, pool_size: int = 3, echo: bool = False) -> None:
+    def __init__(self, url: str, *, pool_size: int = 3, echo: bool = False,
+                 create: bool = True) -> None:
+        """`create=False`: a SQLite URL naming a missing file raises `NoDatabaseFile` and
+        nothing is made, folders included (entry points pass it unless the person asked for
+        a new database). `created` says whether this object is about to make a new file."""
         self.url = normalize_url(url)
         self.backend = "postgresql" if self.url.drivername.startswith("postgresql") else "sqlite"
+        self.created = False
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
         if self.backend == "sqlite":
-            self._prepare_sqlite_path()
+            self._prepare_sqlite_path(url, create)
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
                                       "check_same_thread": False}
         else:
@@ -108,25 +177,46 @@ class Database:
         if self.backend == "sqlite":
             _install_sqlite_hooks(self.engine)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
-        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
 
-    def _prepare_sqlite_path(self) -> None:
+    @cached_property
+    def _read_sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    @cached_property
+    def _write_sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self._write_engine, expire_on_commit=False)
+
+    def _prepare_sqlite_path(self, given: str, create: bool) -> None:
         database = self.url.database
         if not database or database == ":memory:":
             raise DatabaseUrlError("vidtask needs a file for SQLite: windows share it.")
         path = Path(database).expanduser()
+        if path.is_dir() or (not path.exists() and not create):
+            raise NoDatabaseFile(path.absolute(), given)
         fs_type = network_filesystem_of(path)
         if fs_type and not os.environ.get("VIDTASK_ALLOW_NETWORK_SQLITE"):
             raise DatabaseUrlError(
                 f"{path} is on a network share ({fs_type}); SQLite locking is unsafe there. "
                 "Use PostgreSQL for a shared room database."
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.created = True
 
     @property
     def is_postgresql(self) -> bool:
         return self.backend == "postgresql"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file (absolute), or None on PostgreSQL."""
+        if self.backend != "sqlite":
+            return None
+        return Path(str(self.url.database)).expanduser().absolute()
 
     def describe(self) -> DatabaseDescription:
         if self.backend == "sqlite":

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -152,11 +153,34 @@ class Series(Base):
     )
 
 
+class IntakeCase(Base):
+    """The header of one VICS case an import read, given back by ``#Cases`` exports."""
+
+    __tablename__ = "intake_cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sprint_id: Mapped[int] = mapped_column(ForeignKey("sprints.id", ondelete="CASCADE"),
+                                           index=True)
+    format: Mapped[str] = mapped_column(String(20))
+    case_id: Mapped[str | None] = mapped_column(String(200))
+    case_number: Mapped[str | None] = mapped_column(String(200))
+    contact_organization: Mapped[str | None] = mapped_column(String(200))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(100))
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    contact_title: Mapped[str | None] = mapped_column(String(200))
+    seizure_date: Mapped[str | None] = mapped_column(String(50))
+    source_application_name: Mapped[str | None] = mapped_column(String(200))
+    source_application_version: Mapped[str | None] = mapped_column(String(100))
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
 class Media(Base):
+    """A media item of a series, known by MD5 (else, for SHA1-only sources, by SHA-1)."""
+
     __tablename__ = "media"
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"))
-    md5: Mapped[str] = mapped_column(String(32))
+    md5: Mapped[str | None] = mapped_column(String(32))
     sha1: Mapped[str | None] = mapped_column(String(40))
     sha256: Mapped[str | None] = mapped_column(String(64))
     pdq: Mapped[str | None] = mapped_column(String(64))
@@ -168,11 +192,19 @@ class Media(Base):
     victim_identified: Mapped[bool | None] = mapped_column(Boolean)
     offender_identified: Mapped[bool | None] = mapped_column(Boolean)
     is_distributed: Mapped[bool | None] = mapped_column(Boolean)
-    vics_media_id: Mapped[str | None] = mapped_column(String(100))
+    vics_media_id: Mapped[str | None] = mapped_column(String(100))  # the source file's MediaID
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # where the row came from, in our keys; never written as VICS keys (docs/interchange.md)
+    provenance: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    intake_case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("intake_cases.id", ondelete="SET NULL"))
     __table_args__ = (
         UniqueConstraint("series_id", "md5", name="uq_media_series_md5"),
         Index("ix_media_md5", "md5"),
+        Index("ix_media_sha1", "sha1"),
+        Index("uq_media_series_sha1_without_md5", "series_id", "sha1", unique=True,
+              sqlite_where=text("md5 IS NULL"), postgresql_where=text("md5 IS NULL")),
+        CheckConstraint("md5 IS NOT NULL OR sha1 IS NOT NULL", name="a_hash"),
     )
 
 

@@ -51,6 +51,7 @@ WRITE_GRANTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("INSERT, UPDATE, DELETE", "series", LEADS),
     (f"UPDATE ({', '.join(_SPECIALIST_SERIES_COLUMNS)})", "series", (SPECIALIST_GROUP,)),
     ("INSERT, UPDATE, DELETE", "media", LEADS),
+    ("INSERT, UPDATE, DELETE", "intake_cases", LEADS),  # case headers, written with media
     ("INSERT, UPDATE, DELETE", "series_links", LEADS),
     ("INSERT, DELETE", "clues", ALL_GROUPS),  # row-level security: only on series you hold
     (f"UPDATE ({', '.join(_CLUE_EDIT_COLUMNS)})", "clues", ALL_GROUPS),

@@ -1,11 +1,14 @@
 """What a service call changed: the events it appended, handed back to the caller.
 
 The UI and the change feed share this shape, whether changes came from this window or another
-desktop (Anki's OpChanges, but carrying the event log's versions).
+desktop (Anki's OpChanges, but carrying the event log's versions). Screens decide whether a
+batch concerns them with the filters here (`touches`, `touches_series`, `has_actions`), never
+with rules of their own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -33,8 +36,43 @@ class Changes:
     def series_ids(self) -> frozenset[int]:
         return frozenset(e.series_id for e in self.events if e.series_id is not None)
 
+    @property
+    def versions(self) -> tuple[int, ...]:
+        return tuple(e.version for e in self.events)
+
+    @classmethod
+    def merge(cls, parts: Iterable[Changes]) -> Changes:
+        """Several calls' changes as one batch, oldest version first, each event once."""
+        seen: dict[int, ChangeEvent] = {}
+        for part in parts:
+            for event in part.events:
+                seen.setdefault(event.version, event)
+        return cls(tuple(seen[v] for v in sorted(seen)))
+
     def touches(self, *entity_types: str) -> bool:
         return any(e.entity_type in entity_types for e in self.events)
 
+    def touches_series(self, series_id: int) -> bool:
+        return any(e.series_id == series_id for e in self.events)
+
+    def has_actions(self, *patterns: str) -> bool:
+        """Any event whose action is one of `patterns` ("claim.taken") or under a prefix
+        pattern ("claim.*")."""
+        return any(_matches(e.action, patterns) for e in self.events)
+
+    def without_actions(self, *patterns: str) -> Changes:
+        """The same batch minus the events `has_actions(*patterns)` would match."""
+        return Changes(tuple(e for e in self.events if not _matches(e.action, patterns)))
+
     def __bool__(self) -> bool:
         return bool(self.events)
+
+
+def _matches(action: str, patterns: tuple[str, ...]) -> bool:
+    for pattern in patterns:
+        if pattern.endswith(".*"):
+            if action.startswith(pattern[:-1]):
+                return True
+        elif action == pattern:
+            return True
+    return False

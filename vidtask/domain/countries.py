@@ -236,18 +236,59 @@ def scripts_of_language(language: str) -> tuple[str, ...]:
     return (likely, *others) if likely else tuple(others)
 
 
+#: ISO 15924 scripts defined as a union of others: CLDR records Korean as Kore (Hangul + Han) and
+#: Japanese as Jpan (Han + Hiragana + Katakana), while a specialist sees Hangul or Kanji.
+SCRIPT_PARTS: dict[str, frozenset[str]] = {
+    "Jpan": frozenset({"Hani", "Hira", "Kana"}),
+    "Kore": frozenset({"Hang", "Hani"}),
+    "Hanb": frozenset({"Hani", "Bopo"}),
+    "Hans": frozenset({"Hani"}),
+    "Hant": frozenset({"Hani"}),
+}
+
+
 def countries_using_script(script: str, *, regional: bool = True) -> frozenset[str]:
     """Countries with an official or de-facto (or, unless ``regional=False``, regionally
-    official) language written in the ISO 15924 script."""
-    return _language_indexes(regional)[2].get(script.strip().title(), frozenset())
+    official) language written in the ISO 15924 script, or in a script made of it
+    (Hangul counts for Kore, Han for Jpan, Kore, Hans and Hant)."""
+    wanted = script.strip().title()
+    by_script = _language_indexes(regional)[2]
+    found: set[str] = set(by_script.get(wanted, ()))
+    for composite, parts in SCRIPT_PARTS.items():
+        if wanted in parts:
+            found.update(by_script.get(composite, ()))
+    return frozenset(found)
+
+
+def scripts_in_use() -> frozenset[str]:
+    """ISO 15924 codes some country's official language is written in, with their parts."""
+    used = set(_language_indexes(True)[2])
+    for composite in list(used):
+        used.update(SCRIPT_PARTS.get(composite, ()))
+    return frozenset(used)
+
+
+def languages_in_use() -> frozenset[str]:
+    """Language tags (and their base languages) CLDR lists as official anywhere."""
+    tags = {tag for tags in _languages_by_country(True).values() for tag in tags}
+    return frozenset(tags | {split_language_tag(tag)[0] for tag in tags})
+
+
+def currencies_in_use() -> frozenset[str]:
+    """ISO 4217 codes that are legal tender in some country today."""
+    return frozenset(_currency_index())
 
 
 def language_name(language: str) -> str:
     """English name of a language tag ("uk" -> "Ukrainian", "sr_Latn" -> "Serbian (Latin)")."""
+    tag = language.strip().replace("-", "_")
     try:
-        name = Locale.parse(language.strip().replace("-", "_")).get_display_name(_ENGLISH)
-    except (ValueError, UnknownLocaleError):
-        return language
+        name = Locale.parse(tag).get_display_name(_ENGLISH)
+    except (ValueError, UnknownLocaleError):  # no CLDR locale (gil, tvl): the name list has it
+        base, script = split_language_tag(tag)
+        name = _ENGLISH.languages.get(base)
+        if name and script:
+            name = f"{name} ({script_name(script)})"
     return name or language
 
 
@@ -289,8 +330,14 @@ def currency_name(currency: str) -> str:
 # --- Plugs, mains and driving side (resources/data tables) --------------------------------------
 
 
-def _read_table(filename: str, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) from a resources/data CSV whose leading lines are # comments."""
+def read_table(filename: str, columns: tuple[str, ...], *,
+               extra_codes: frozenset[str] = frozenset(), code_column: bool = True
+               ) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) from a resources/data CSV whose leading lines are # comments.
+
+    With ``code_column`` the first column is a unique ISO 3166-1 alpha-2 code (or one of
+    ``extra_codes``, such as XK).
+    """
     path = resource_path("data", filename)
     with path.open(encoding="utf-8", newline="") as handle:
         body = [
@@ -308,8 +355,11 @@ def _read_table(filename: str, columns: tuple[str, ...]) -> Iterator[tuple[int, 
         if len(values) != len(columns):
             raise ReferenceDataError(path, number, f"expected {len(columns)} fields")
         row = dict(zip(columns, (value.strip() for value in values), strict=True))
+        if not code_column:
+            yield number, row
+            continue
         code = row[columns[0]]
-        if code not in known:
+        if code not in known and code not in extra_codes:
             raise ReferenceDataError(path, number, f"{code!r} is not an ISO 3166-1 alpha-2 code")
         if code in seen:
             raise ReferenceDataError(path, number, f"{code} appears twice")
@@ -328,7 +378,7 @@ def _int_list(text: str, filename: str, number: int) -> tuple[int, ...]:
 def _mains_table() -> dict[str, MainsSupply]:
     filename = "plug_types.csv"
     table: dict[str, MainsSupply] = {}
-    for number, row in _read_table(filename, ("alpha2", "plug_types", "voltage_v", "frequency_hz")):
+    for number, row in read_table(filename, ("alpha2", "plug_types", "voltage_v", "frequency_hz")):
         letters = tuple(row["plug_types"].split(";"))
         if not letters or not set(letters) <= PLUG_LETTERS:
             raise ReferenceDataError(
@@ -351,7 +401,7 @@ def _plug_index() -> dict[str, frozenset[str]]:
 def _driving_table() -> dict[str, DrivingSide]:
     filename = "driving_side.csv"
     table: dict[str, DrivingSide] = {}
-    for number, row in _read_table(filename, ("alpha2", "side")):
+    for number, row in read_table(filename, ("alpha2", "side")):
         side = row["side"]
         if side == "left":
             table[row["alpha2"]] = "left"
@@ -401,6 +451,51 @@ def countries_driving_on(side: str) -> frozenset[str]:
 def countries_with_driving_data() -> frozenset[str]:
     """Countries the driving-side table covers."""
     return frozenset(_driving_table())
+
+
+# --- Population and UN membership (CLDR territoryInfo, resources/data) -------------------------
+
+
+class Territory(NamedTuple):
+    """CLDR's population figure for a territory and whether it is a UN member state."""
+
+    population: int
+    un_member: bool
+
+
+@cache
+def _territory_table() -> dict[str, Territory]:
+    filename = "territory_population.csv"
+    table: dict[str, Territory] = {}
+    for number, row in read_table(filename, ("alpha2", "population", "un_member"),
+                                   extra_codes=frozenset({"XK"})):
+        try:
+            population = int(row["population"])
+        except ValueError:
+            raise ReferenceDataError(Path(filename), number, "population is not a number") from None
+        if row["un_member"] not in ("yes", "no"):
+            raise ReferenceDataError(Path(filename), number, "un_member must be yes or no")
+        table[row["alpha2"]] = Territory(population, row["un_member"] == "yes")
+    return table
+
+
+def population_of(code: str) -> int | None:
+    """CLDR's population of a country or territory; None when CLDR gives none."""
+    entry = _territory_table().get(code) or _territory_table().get(_safe_code(code))
+    return entry.population if entry else None
+
+
+def is_un_member(code: str) -> bool:
+    """True for the 193 UN member states; False for territories (Isle of Man, Guam, …)."""
+    entry = _territory_table().get(code)
+    return bool(entry and entry.un_member)
+
+
+def _safe_code(code: str) -> str:
+    try:
+        return normalize_country(code)
+    except UnknownCountry:
+        return code
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -9,16 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Category codes that mean "not categorised" in a scheme; intake stores those as None,
-# because 0 is a real category ("non-pertinent") in the VICS 2.0 schemes.
-UNCATEGORISED_CODES: dict[str, int] = {"DHS": 0}
+from vidtask.domain.categories import UNCATEGORISED as UNCATEGORISED_CODES
+from vidtask.domain.categories import code_for as category_code_for
 
-
-def category_code_for(scheme: str | None, code: int | None) -> int | None:
-    """Return the code to store: None when the scheme's code means "uncategorised"."""
-    if code is None or scheme is None:
-        return code
-    return None if UNCATEGORISED_CODES.get(scheme) == code else code
+__all__ = ["UNCATEGORISED_CODES", "CaseInfo", "ImportFormatError", "ImportIssue",
+           "MediaRecord", "category_code_for"]
 
 
 @dataclass(slots=True)
@@ -28,9 +23,12 @@ class MediaRecord:
     ``extra`` carries every other field we must hand back on export unchanged (VICS ``Tags`` as
     a list of str, ``Comments``, ``PhotoDNA``, ``Exifs``, ``MediaFiles``, ``DateUpdated``,
     unknown keys verbatim, ICSE-only columns...). ``series_names`` are stripped and non-empty.
+    ``provenance`` is where the record came from, in our own keys (ICSE ``Agency``, NSRL
+    ``FileName``/``ProductCode`` …): stored, shown, never written as VICS keys.
+    A record is known by its MD5, else (SHA1-only sources) by its SHA-1: one of them is set.
     """
 
-    md5: str
+    md5: str | None
     sha1: str | None = None
     sha256: str | None = None
     pdq: str | None = None
@@ -45,6 +43,12 @@ class MediaRecord:
     series_names: tuple[str, ...] = ()
     vics_media_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """What identifies the media: its MD5, else ``sha1:<SHA-1>``."""
+        return self.md5 if self.md5 is not None else f"sha1:{self.sha1}"
 
 
 @dataclass(slots=True)
@@ -75,12 +79,14 @@ class ImportIssue:
 
     ``record_no`` counts records from 1 in file order (skipped ones included); ``line`` is the
     physical line where the format has lines worth quoting (CSV, hash lists), else None.
+    ``kept`` marks a warning: the record was imported, one field was read another way.
     """
 
     record_no: int
     line: int | None
     field: str | None
     reason: str
+    kept: bool = False
 
     def __str__(self) -> str:
         where = f"Record {self.record_no}"

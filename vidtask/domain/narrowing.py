@@ -8,18 +8,21 @@ The model is a sum of log-odds weights, one per (clue, country) pair a clue says
 * a clue's explicit ``supports`` / ``excludes`` add the same support / exclusion weights;
 * weights are scaled by the clue's confidence.
 
-Exclusion outweighs support on purpose: a Cyrillic shop sign does not prove Ukraine, but it makes
-France very unlikely. See docs/narrowing.md for the model in a page and a worked example.
+Countries with the same score share a rank ("=1"): the evidence cannot tell them apart, and the
+ranking says so, with what kind of clue would (``TieGroup``). Within a tie, and only there, a
+documented prior orders them and splits their share: CLDR's population figure, because media are
+produced where people live. ``clue_effect`` is one clue's effect on one country — the same
+reasons the ranking sums, for a packet or a review pane. See docs/narrowing.md.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from vidtask.domain.countries import (
     DRIVING_SIDES,
@@ -35,13 +38,17 @@ from vidtask.domain.countries import (
     countries_with_plug,
     country_name,
     currencies_of,
-    currency_name,
-    language_name,
+    driving_side_of,
+    is_un_member,
     languages_of,
-    script_name,
+    plug_types_of,
+    population_of,
     split_language_tag,
 )
 from vidtask.domain.enums import ClueConfidence, StructuredKind
+from vidtask.domain.errors import InvalidInput
+from vidtask.domain.vocabulary import STRUCTURED_KINDS, canonical, read_value, value_words
+from vidtask.domain.wording import clue_category
 
 # Dyadic weights keep every sum exact in binary floating point; fsum makes order irrelevant anyway.
 SUPPORT_WEIGHT = 1.0
@@ -53,6 +60,15 @@ CONFIDENCE_SCALE: dict[ClueConfidence, float] = {
 }
 # A language (or script) that is only regionally official is weaker evidence for the country.
 REGIONAL_SCALE = 0.5
+#: Fewer people than this (South Georgia 20, Pitcairn 50, Cocos Islands 596): ranked only when a
+#: clue names the territory, like the uninhabited ones.
+MIN_POPULATION = 1_000
+#: Population used for a country CLDR gives none (named only by an explicit clue).
+UNKNOWN_POPULATION = 1_000
+#: A specialist's confidence this many points from the clues' share is flagged.
+CONFIDENCE_GAP = 50
+
+Stance = Literal["supports", "excludes", "neutral"]
 
 
 class NarrowingError(ValueError):
@@ -111,59 +127,251 @@ class ClueFacts:
 
 
 class Reason(NamedTuple):
-    """Why one clue moved one country's score: the clue, a one-line explanation, the weight."""
+    """Why one clue moved one country's score: the clue, a one-line explanation, the weight.
+
+    ``explicit`` marks a country the clue names in its supports/excludes.
+    """
 
     clue_id: int
     explanation: str
     weight: float
+    explicit: bool = False
 
 
 class _Channel(NamedTuple):
-    """One clue's word on a set of countries: the weight and the sentence before the code."""
+    """One clue's word on a set of countries: the weight and the sentence before the name."""
 
     clue_id: int
     weight: float
-    text: str  # ends where the country code goes, e.g. "Cyrillic script is used in "
+    text: str  # ends where the country's name goes, e.g. "Cyrillic (Cyrl) script is used in "
+    explicit: bool = False
+
+
+def _reason(channel: _Channel, code: str) -> Reason:
+    return Reason(channel.clue_id, channel.text + _display_name(code), channel.weight,
+                  channel.explicit)
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A country with its summed log-odds score and the reasons for and against it.
+    """A country with its summed log-odds score, its shared rank and its reasons.
 
-    ``share`` is the softmax of the scores over every country a clue touched: a probability
-    only under a uniform prior over those countries and independent clues, so read it as a guide.
-    Reasons are built when asked for, since a UI reads them for a handful of candidates only.
+    ``rank`` is shared by every country with the same score (1, 1, 1, 4 …; ``tied`` says how
+    many share it). ``share`` is a softmax of the scores over all countries, each tie's part
+    split by population (the prior): read it as a guide, not a statistic. ``reasons`` always
+    sum to ``score``.
     """
 
     country: str
     name: str
     score: float
     share: float
-    _evidence: tuple[_Channel, ...] = field(repr=False, compare=False)
+    rank: int = 1
+    tied: int = 1
+    population: int | None = None
+    _evidence: tuple[_Channel, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def rank_label(self) -> str:
+        """"=1" when the rank is shared, "1" when it is not."""
+        return f"={self.rank}" if self.tied > 1 else str(self.rank)
 
     @property
     def supporting(self) -> list[Reason]:
         """Reasons that raised the score, strongest first."""
-        return sorted(
-            (
-                Reason(ch.clue_id, ch.text + self.country, ch.weight)
-                for ch in self._evidence
-                if ch.weight > 0
-            ),
-            key=lambda r: (-r.weight, r.clue_id, r.explanation),
-        )
+        return sorted((_reason(ch, self.country) for ch in self._evidence if ch.weight > 0),
+                      key=lambda r: (-r.weight, r.clue_id, r.explanation))
 
     @property
     def opposing(self) -> list[Reason]:
         """Reasons that lowered the score, strongest first."""
-        return sorted(
-            (
-                Reason(ch.clue_id, ch.text + self.country, ch.weight)
-                for ch in self._evidence
-                if ch.weight < 0
-            ),
-            key=lambda r: (r.weight, r.clue_id, r.explanation),
-        )
+        return sorted((_reason(ch, self.country) for ch in self._evidence if ch.weight < 0),
+                      key=lambda r: (r.weight, r.clue_id, r.explanation))
+
+    @property
+    def reasons(self) -> list[Reason]:
+        """Every reason, supporting then opposing; their weights sum to ``score``."""
+        return self.supporting + self.opposing
+
+    @property
+    def spoken_for(self) -> bool:
+        """Whether any clue says anything about this country."""
+        return bool(self._evidence)
+
+
+class Separator(NamedTuple):
+    """A kind of clue whose reference facts differ within a tie, with values that split it."""
+
+    kind: StructuredKind
+    values: tuple[str, ...]  # held by some of the tied countries but not all, best split first
+
+
+class TieGroup(NamedTuple):
+    """Countries the evidence cannot tell apart, in prior order, and what kind of clue could."""
+
+    rank: int
+    score: float
+    countries: tuple[str, ...]
+    separated_by: tuple[Separator, ...]
+    share: float = 0.0  # the tie's share together: what the evidence gives it, prior aside
+
+    def sentence(self, shown: int = 6) -> str:
+        """ "United Kingdom and 3 territories share this evidence: Isle of Man, Jersey, …"."""
+        lead, *rest = self.countries
+        countries = sum(1 for code in rest if is_un_member(code))
+        territories = len(rest) - countries
+        others = f"{countries} other {'country' if countries == 1 else 'countries'}"
+        places = f"{territories} {'territory' if territories == 1 else 'territories'}"
+        if countries and territories:
+            head = f"{_display_name(lead)}, {others} and {places}"
+        else:
+            head = f"{_display_name(lead)} and {others if countries else places}"
+        names = [_display_name(code) for code in rest[:shown]]
+        if len(rest) > shown:
+            names.append(f"{len(rest) - shown} more")
+        return f"{head} share this evidence: {', '.join(names)}."
+
+    def separation(self, examples: int = 3) -> str:
+        """Which kind of clue would tell them apart (with values), or that only a name can."""
+        if not self.separated_by:
+            return ("No language, script, currency, socket or driving-side fact tells them "
+                    "apart: only a clue that names a country (a product, a licence plate, a "
+                    "broadcaster) can.")
+        parts = []
+        for separator in self.separated_by:
+            shown = [_short_words(separator.kind, v) for v in separator.values[:examples]]
+            more = ", …" if len(separator.values) > examples else ""
+            parts.append(f"{separator.kind.value.replace('_', ' ')} ({', '.join(shown)}{more})")
+        listed = parts[0] if len(parts) == 1 else f"{'; '.join(parts[:-1])} or {parts[-1]}"
+        return f"A clue of {listed} would tell them apart."
+
+
+class Counts(NamedTuple):
+    """Where every country stands: listed + more possible + ruled out == total."""
+
+    listed: int
+    more_possible: int  # not listed, score >= 0
+    more_supported: int  # of those, score > 0
+    ruled_out: int  # score < 0
+    total: int
+
+    def sentence(self) -> str:
+        """ "15 listed, 58 more possible, 176 ruled out (of 249 countries and territories)"."""
+        unknown = self.more_possible - self.more_supported
+        detail = ""
+        if self.more_supported and unknown:
+            detail = f" ({self.more_supported} with support, {unknown} no clue speaks about)"
+        return (f"{self.listed} listed, {self.more_possible} more possible{detail}, "
+                f"{self.ruled_out} ruled out (of {self.total} countries and territories)")
+
+
+class Contradiction(NamedTuple):
+    """A human ranking at odds with the clues; ``message`` is one sentence."""
+
+    kind: Literal["excluded", "unsupported_top", "confidence"]
+    country: str
+    message: str
+
+
+class ClueEffect(NamedTuple):
+    """One clue's effect on one country: its reasons and their sum (the same as in a ranking)."""
+
+    clue_id: int
+    country: str
+    weight: float
+    reasons: tuple[Reason, ...]
+
+    @property
+    def stance(self) -> Stance:
+        """"supports" (weight > 0), "excludes" (weight < 0) or "neutral" (the clue is silent)."""
+        if self.weight > 0:
+            return "supports"
+        return "excludes" if self.weight < 0 else "neutral"
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """Every country, best first, with shared ranks, tie groups and the counts that add up."""
+
+    candidates: tuple[Candidate, ...]
+    clue_ids: frozenset[int] = frozenset()
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def candidate(self, code: str) -> Candidate | None:
+        return next((c for c in self.candidates if c.country == code), None)
+
+    def listed(self, limit: int | None = None) -> list[Candidate]:
+        """The candidates worth listing: some support (score > 0), best first."""
+        positive = [c for c in self.candidates if c.score > 0]
+        return positive if limit is None else positive[: max(limit, 0)]
+
+    def counts(self, listed: int) -> Counts:
+        """Counts for a list showing the first ``listed`` candidates of ``listed()``."""
+        positive = sum(1 for c in self.candidates if c.score > 0)
+        listed = min(listed, positive)
+        ruled_out = sum(1 for c in self.candidates if c.score < 0)
+        return Counts(listed, len(self.candidates) - listed - ruled_out, positive - listed,
+                      ruled_out, len(self.candidates))
+
+    def ties(self) -> list[TieGroup]:
+        """Every rank shared by two or more countries, best first."""
+        groups: defaultdict[int, list[Candidate]] = defaultdict(list)
+        for candidate in self.candidates:
+            if candidate.tied > 1:
+                groups[candidate.rank].append(candidate)
+        return [TieGroup(rank, members[0].score, tuple(c.country for c in members),
+                         separating_kinds([c.country for c in members]),
+                         math.fsum(c.share for c in members))
+                for rank, members in sorted(groups.items())]
+
+    def tie_of(self, code: str) -> TieGroup | None:
+        candidate = self.candidate(code)
+        if candidate is None or candidate.tied == 1:
+            return None
+        return next(g for g in self.ties() if g.rank == candidate.rank)
+
+    def contradictions(self, chosen: Sequence[tuple[str, int]]) -> list[Contradiction]:
+        """What a human ranking ((country, confidence %) best first) says against the clues.
+
+        * a ranked country the clues rule out (negative score, or a clue excludes it);
+        * a first choice no clue supports (when there are clues at all);
+        * a confidence ``CONFIDENCE_GAP`` points or more from the clues' share.
+        """
+        found: list[Contradiction] = []
+        if not self.clue_ids:
+            return found
+        for place, (code, confidence) in enumerate(chosen, start=1):
+            candidate = self.candidate(code)
+            name = _display_name(code)
+            if candidate is None:
+                continue
+            against = candidate.opposing
+            explicit = [r for r in against if r.explicit]
+            if candidate.score < 0 or explicit:
+                strongest = (explicit or against)[0]
+                found.append(Contradiction(
+                    "excluded", code,
+                    f"{name} is ranked {_ordinal(place)} but the clues rule it out "
+                    f"(score {candidate.score:+.1f}): clue {strongest.clue_id}: "
+                    f"{strongest.explanation}."))
+            if place == 1 and not candidate.supporting:
+                found.append(Contradiction(
+                    "unsupported_top", code,
+                    f"{name} is your first choice but no clue supports it."))
+            share = round(candidate.share * 100)
+            if abs(confidence - share) >= CONFIDENCE_GAP:
+                found.append(Contradiction(
+                    "confidence", code,
+                    f"You give {name} {confidence} %; the clues alone give it {share} %."))
+        return found
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+        number % 10, "th")
+    return f"{number}{suffix}"
 
 
 class _Effect(NamedTuple):
@@ -179,88 +387,175 @@ def implied_countries(kind: StructuredKind, value: str) -> frozenset[str]:
     Services can call this to refuse a mistyped value before a clue is saved.
     """
     kind = StructuredKind(kind)
-    return _effect(kind, _canonical_value(kind, value)).implied
+    return _effect(kind, canonical(kind, value)).implied
 
 
-def rank_countries(clues: Iterable[ClueFacts], *, limit: int | None = None) -> list[Candidate]:
-    """Rank every country at least one clue says something about, best first.
+def _clue_channels(clue: ClueFacts) -> list[tuple[_Channel, frozenset[str]]]:
+    """Every (channel, countries) pair of one clue; the one source of weights and reasons."""
+    scale = CONFIDENCE_SCALE[clue.confidence]
+    groups: list[tuple[frozenset[str], float, str, bool]] = []
+    if clue.kind is not StructuredKind.NONE:
+        assert clue.value is not None  # guaranteed by ClueFacts.__post_init__
+        effect = _effect(clue.kind, canonical(clue.kind, clue.value))
+        if not effect.implied:  # a draft may still hold the words typed: "schuko", "euro"
+            try:
+                effect = _effect(clue.kind, read_value(clue.kind, clue.value).code)
+            except InvalidInput:
+                raise UnknownClueValue(clue.clue_id, clue.kind, clue.value) from None
+        if not effect.implied:
+            raise UnknownClueValue(clue.clue_id, clue.kind, clue.value)
+        groups.extend((codes, weight, text, False) for codes, weight, text in effect.groups)
+    if clue.supports or clue.excludes:
+        label = _clue_label(clue)
+        groups.append((clue.supports, SUPPORT_WEIGHT, f"{label} supports ", True))
+        groups.append((clue.excludes, EXCLUSION_WEIGHT, f"{label} excludes ", True))
+    return [(_Channel(clue.clue_id, weight * scale, text, explicit), codes)
+            for codes, weight, text, explicit in groups if codes]
 
-    Countries some clue supports come first; then by score (descending), English name and
-    code, so equal inputs give equal output whatever the clue order. Raises InvalidClue on
-    duplicate clue ids and
-    UnknownClueValue on a structured value that matches no country.
+
+def clue_effect(clue: ClueFacts, country: str) -> ClueEffect:
+    """One clue's effect on one country: the reasons a ranking would show, and their sum.
+
+    ``stance`` reads "supports", "excludes" or "neutral"; a structured clue is neutral only for
+    a country its reference table has no data about.
+    """
+    reasons = tuple(sorted((_reason(channel, country)
+                            for channel, codes in _clue_channels(clue) if country in codes),
+                           key=lambda r: (-r.weight, r.explanation)))
+    return ClueEffect(clue.clue_id, country, math.fsum(r.weight for r in reasons), reasons)
+
+
+def rank(clues: Iterable[ClueFacts]) -> Ranking:
+    """Rank every inhabited country (and any country a clue names), best first.
+
+    Order: score (descending), then population (the prior, descending), then English name and
+    code — so equal inputs give equal output whatever the clue order. Raises InvalidClue on
+    duplicate clue ids and UnknownClueValue on a structured value that matches no country.
     """
     channels: list[_Channel] = []
     touched: defaultdict[str, list[int]] = defaultdict(list)  # country -> channel indexes
     seen_ids: set[int] = set()
-    seen_clues: list[ClueFacts] = []
+    named: set[str] = set()
     for clue in clues:
-        seen_clues.append(clue)
         if clue.clue_id in seen_ids:
             raise InvalidClue(clue.clue_id, "appears twice; each clue may count once")
         seen_ids.add(clue.clue_id)
-        scale = CONFIDENCE_SCALE[clue.confidence]
-        groups: list[tuple[Iterable[str], float, str]] = []
-        if clue.kind is not StructuredKind.NONE:
-            assert clue.value is not None  # guaranteed by ClueFacts.__post_init__
-            effect = _effect(clue.kind, _canonical_value(clue.kind, clue.value))
-            if not effect.implied:
-                raise UnknownClueValue(clue.clue_id, clue.kind, clue.value)
-            groups.extend(effect.groups)
-        if clue.supports or clue.excludes:
-            label = _clue_label(clue)
-            groups.append((clue.supports, SUPPORT_WEIGHT, f"{label} supports "))
-            groups.append((clue.excludes, EXCLUSION_WEIGHT, f"{label} excludes "))
-        for codes, weight, text in groups:
+        named |= clue.supports | clue.excludes
+        for channel, codes in _clue_channels(clue):
             index = len(channels)
-            channels.append(_Channel(clue.clue_id, weight * scale, text))
+            channels.append(channel)
             for code in codes:
                 touched[code].append(index)
 
-    # Territories CLDR knows no language for are uninhabited (BV, HM, TF…): media are not
-    # produced there, so they appear only when a clue names them explicitly.
-    named = {code for clue in seen_clues for code in clue.supports | clue.excludes}
-    inhabited = _universe_with(languages_of)
-    for code in [c for c in touched if c not in inhabited and c not in named]:
-        del touched[code]
+    # Territories CLDR knows no language for are uninhabited (BV, HM, TF…), and a few have fewer
+    # than MIN_POPULATION people: media are hardly produced there, so they take part only when
+    # a clue names them explicitly.
+    universe = _inhabited() | named
     # fsum is exactly rounded, hence independent of the order the clues arrived in.
-    scores = {
-        code: math.fsum([channels[i].weight for i in indexes]) for code, indexes in touched.items()
-    }
-    names = {code: _display_name(code) for code in scores}
-    # A country no clue speaks for never outranks one that some clue supports: otherwise
-    # territories lacking reference data (uninhabited BV, HM…) float above real neighbours.
-    supported = {code for code, indexes in touched.items()
-                 if any(channels[i].weight > 0 for i in indexes)}
-    order = sorted(scores, key=lambda code: (code not in supported, -scores[code],
-                                             names[code], code))
+    scores = {code: math.fsum([channels[i].weight for i in touched.get(code, ())])
+              for code in universe}
+    names = {code: _display_name(code) for code in universe}
+    people = {code: population_of(code) for code in universe}
+    order = sorted(universe, key=lambda code: (-scores[code], -(people[code] or 0),
+                                               names[code], code))
+    by_score: defaultdict[float, list[str]] = defaultdict(list)
+    for code in order:
+        by_score[scores[code]].append(code)
     top = max(scores.values(), default=0.0)
-    total = math.fsum([math.exp(score - top) for score in scores.values()])
-    if limit is not None:
-        order = order[: max(limit, 0)]
-    return [
-        Candidate(
-            country=code,
-            name=names[code],
-            score=scores[code],
-            share=math.exp(scores[code] - top) / total,
-            _evidence=tuple(channels[i] for i in touched[code]),
-        )
-        for code in order
-    ]
+    mass = {score: len(codes) * math.exp(score - top) for score, codes in by_score.items()}
+    total = math.fsum(mass.values())
+    shares: dict[str, float] = {}
+    ranks: dict[str, int] = {}
+    position = 1
+    for score in sorted(by_score, reverse=True):
+        tied = by_score[score]
+        weights = [people[code] or UNKNOWN_POPULATION for code in tied]
+        weight_sum = math.fsum(weights)
+        for code, weight in zip(tied, weights, strict=True):
+            shares[code] = mass[score] * weight / weight_sum / total
+            ranks[code] = position
+        position += len(tied)
+    return Ranking(tuple(
+        Candidate(country=code, name=names[code], score=scores[code], share=shares[code],
+                  rank=ranks[code], tied=len(by_score[scores[code]]), population=people[code],
+                  _evidence=tuple(channels[i] for i in touched.get(code, ())))
+        for code in order), frozenset(seen_ids))
 
 
-def _canonical_value(kind: StructuredKind, value: str) -> str:
-    """One spelling per value, so "cyrl"/"Cyrl" or "g"/"G" share a cache entry and a sentence."""
-    text = value.strip()
+def rank_countries(clues: Iterable[ClueFacts], *, limit: int | None = None) -> list[Candidate]:
+    """The countries some clue speaks about, in ``rank`` order (first ``limit`` of them)."""
+    spoken = [c for c in rank(clues).candidates if c.spoken_for]
+    return spoken if limit is None else spoken[: max(limit, 0)]
+
+
+def separating_kinds(codes: Sequence[str]) -> tuple[Separator, ...]:
+    """Kinds of structured clue whose reference facts differ among the countries, finest first.
+
+    Each comes with the values that some of the countries have and others lack, those that
+    split the group most evenly first.
+    """
+    found: list[tuple[int, int, Separator]] = []
+    for order, kind in enumerate(STRUCTURED_KINDS):
+        facts = [_facts_of(kind, code) for code in codes]
+        if len(set(facts)) < 2:
+            continue
+        holders: defaultdict[str, int] = defaultdict(int)
+        for values in facts:
+            for value in values:
+                holders[value] += 1
+        telling = sorted((v for v, n in holders.items() if n < len(codes)),
+                         key=lambda v: (abs(len(codes) - 2 * holders[v]), v))
+        if not telling:  # some countries have no data at all: any value of the kind splits
+            telling = sorted(holders)
+        found.append((-len(set(facts)), order, Separator(kind, tuple(telling))))
+    return tuple(separator for _n, _o, separator in sorted(found))
+
+
+def _short_words(kind: StructuredKind, value: str) -> str:
     if kind is StructuredKind.LANGUAGE:
-        language, script = split_language_tag(text)
-        return f"{language}-{script}" if script else language
-    if kind is StructuredKind.SCRIPT:
-        return text.title()
+        return value_words(kind, value).rsplit(" (", 1)[0]
     if kind is StructuredKind.DRIVING_SIDE:
-        return text.lower()
-    return text.upper()  # currency, socket
+        return value
+    if kind is StructuredKind.SOCKET:
+        return f"type {value}"
+    if kind is StructuredKind.SCRIPT:
+        return value_words(kind, value).rsplit(" (", 1)[0]
+    return value
+
+
+@cache
+def _facts_of(kind: StructuredKind, code: str) -> frozenset[str]:
+    if kind is StructuredKind.LANGUAGE:
+        return frozenset(split_language_tag(tag)[0] for tag in _safe(languages_of, code))
+    if kind is StructuredKind.SCRIPT:
+        return frozenset(s for s in _all_scripts() if code in countries_using_script(s))
+    if kind is StructuredKind.CURRENCY:
+        return frozenset(_safe(currencies_of, code))
+    if kind is StructuredKind.SOCKET:
+        return frozenset(_safe(plug_types_of, code))
+    side = _safe_side(code)
+    return frozenset({side} if side else ())
+
+
+@cache
+def _all_scripts() -> tuple[str, ...]:
+    from vidtask.domain.countries import scripts_in_use
+
+    return tuple(sorted(scripts_in_use()))
+
+
+def _safe(lookup: Callable[[str], tuple[str, ...]], code: str) -> tuple[str, ...]:
+    try:
+        return lookup(code)
+    except (UnknownCountry, KeyError):
+        return ()
+
+
+def _safe_side(code: str) -> str | None:
+    try:
+        return driving_side_of(code)
+    except (UnknownCountry, KeyError):
+        return None
 
 
 @cache
@@ -268,34 +563,34 @@ def _effect(kind: StructuredKind, value: str) -> _Effect:
     """Country groups and weights for a structured value, computed once per value."""
     regional: frozenset[str] = frozenset()
     regional_text = ""
+    words = value_words(kind, value)
     if kind is StructuredKind.LANGUAGE:
         implied = countries_speaking(value, regional=False)
         regional = countries_speaking(value) - implied
         universe = _universe_with(languages_of)
-        label = f"{language_name(value)} ({value})"
-        yes = f"{label} is an official or national language in "
-        regional_text = f"{label} is only a regional official language in "
-        no = f"{label} is not an official or widely used language in "
+        yes = f"{words} is an official or national language in "
+        regional_text = f"{words} is only a regional official language in "
+        no = f"{words} is not an official or widely used language in "
     elif kind is StructuredKind.SCRIPT:
         implied = countries_using_script(value, regional=False)
         regional = countries_using_script(value) - implied
         universe = _universe_with(languages_of)
-        yes = f"{script_name(value)} script is used in "
-        regional_text = f"{script_name(value)} script is used only by regional languages in "
-        no = f"{script_name(value)} script is not used in "
+        yes = f"{words} script is used in "
+        regional_text = f"{words} script is used only by regional languages in "
+        no = f"{words} script is not used in "
     elif kind is StructuredKind.CURRENCY:
         implied = countries_using_currency(value)
         universe = _universe_with(currencies_of)
-        label = f"{value} ({currency_name(value)})"
-        yes, no = f"{label} is legal tender in ", f"{label} is not legal tender in "
+        yes, no = f"{words} is legal tender in ", f"{words} is not legal tender in "
     elif kind is StructuredKind.SOCKET:
         implied = countries_with_plug(value) if value in PLUG_LETTERS else frozenset()
         universe = countries_with_mains_data()
-        yes, no = f"type {value} sockets are used in ", f"type {value} sockets are not used in "
+        yes = f"{words[0].upper()}{words[1:]} sockets are used in "
+        no = f"{words[0].upper()}{words[1:]} sockets are not used in "
     elif kind is StructuredKind.DRIVING_SIDE:
         implied = countries_driving_on(value) if value in DRIVING_SIDES else frozenset()
         universe = countries_with_driving_data()
-        yes, no = f"traffic keeps {value} in ", f"traffic does not keep {value} in "
+        yes, no = f"Traffic keeps {value} in ", f"Traffic does not keep {value} in "
     else:
         raise ValueError(f"{kind.value} clues have no structured value")
     # Countries without reference data stay neutral: no information is not evidence against.
@@ -316,12 +611,20 @@ def _universe_with(lookup: Callable[[str], tuple[str, ...]]) -> frozenset[str]:
     return frozenset(country.code for country in all_countries() if lookup(country.code))
 
 
+@cache
+def _inhabited() -> frozenset[str]:
+    """Where media may be produced: CLDR lists a language, and at least MIN_POPULATION people."""
+    return frozenset(code for code in _universe_with(languages_of)
+                     if (population_of(code) or MIN_POPULATION) >= MIN_POPULATION)
+
+
 def _clue_label(clue: ClueFacts) -> str:
     """Short quotation of a clue for explanations of its explicit supports/excludes."""
     text = " ".join(clue.description.split()) or clue.category
     if len(text) > 60:
         text = text[:59].rstrip() + "…"
-    return f'{clue.category} "{text}"' if clue.category else f'"{text}"'
+    category = clue_category(clue.category) if clue.category else ""
+    return f'{category} clue "{text}"' if category else f'"{text}"'
 
 
 def _display_name(code: str) -> str:

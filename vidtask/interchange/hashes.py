@@ -6,6 +6,7 @@ numbers and booleans) and raises ValueError with a reason fit to show a user oth
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 
@@ -105,3 +106,38 @@ def parse_int(value: Any, *, minimum: int | None = None, maximum: int | None = N
     if maximum is not None and result > maximum:
         raise ValueError(f"must be at most {maximum}, got {result}")
     return result
+
+
+# PhotoDNA: 144 bytes. ICSE writes them as 288 hex characters (upper case), VICS 2.0 and IPED
+# as 192 base64 characters (IPED's HashDBTool drops any other length).
+PHOTODNA_BYTES = 144
+PHOTODNA_HEX_LENGTH = 2 * PHOTODNA_BYTES
+PHOTODNA_BASE64_LENGTH = 4 * PHOTODNA_BYTES // 3
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{190}(?:[A-Za-z0-9+/=]{2})")
+_HEX_288 = re.compile(r"[0-9A-Fa-f]{288}")
+
+
+def photodna_bytes(value: object) -> bytes:
+    """The 144 bytes of a PhotoDNA given as hex (ICSE) or base64 (VICS); else ValueError."""
+    if not isinstance(value, str):
+        raise ValueError(f"PhotoDNA must be text, got {type(value).__name__}")
+    text = value.strip()
+    if len(text) == PHOTODNA_HEX_LENGTH and _HEX_288.fullmatch(text):
+        return bytes.fromhex(text)
+    if len(text) == PHOTODNA_BASE64_LENGTH and _BASE64.fullmatch(text):
+        raw = base64.b64decode(text, validate=True)
+        if len(raw) == PHOTODNA_BYTES:
+            return raw
+    raise ValueError(
+        f"PhotoDNA must be {PHOTODNA_HEX_LENGTH} hex or {PHOTODNA_BASE64_LENGTH} base64 "
+        f"characters, got {len(text)}")
+
+
+def photodna_base64(value: object) -> str:
+    """PhotoDNA as VICS 2.0 writes it (192 base64 characters); ValueError if not one."""
+    return base64.b64encode(photodna_bytes(value)).decode("ascii")
+
+
+def photodna_hex(value: object) -> str:
+    """PhotoDNA as ICSE writes it (288 upper-case hex characters); ValueError if not one."""
+    return photodna_bytes(value).hex().upper()

@@ -14,7 +14,14 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from vidtask.domain.media import ImportFormatError, ImportIssue, MediaRecord
-from vidtask.interchange.hashes import normalize_md5, normalize_sha1, parse_bool, parse_int
+from vidtask.interchange.hashes import (
+    normalize_md5,
+    normalize_sha1,
+    parse_bool,
+    parse_int,
+    photodna_base64,
+    photodna_hex,
+)
 from vidtask.interchange.textlines import DEFAULT_MAX_LINE_BYTES, text_lines
 
 ICSE_COLUMNS = (
@@ -30,6 +37,14 @@ EXTRA_KEYS = {
     "Media Type": "ICSEMediaType",
     "Baseline": "ICSEBaseline",
 }
+# ICSE 2022 baseline columns (IPED issue #1136) that are operational: stored as provenance,
+# never written into a VICS file, and into an ICSE file only when asked for
+OPERATIONAL_COLUMNS = ("ZZ40", "Lace", "Investigation name", "Agency")
+ICSE_2022_COLUMNS = (
+    "MD5", "SHA1", "ZZ40", "PhotoDNA", "Lace", "Image ID", "Is distributed", "Victim identified",
+    "Offender identified", "Series name", "Investigation name", "Agency",
+    "Number of submissions", "File Available", "Media Type", "Baseline",
+)  # fmt: skip
 DEFAULT_MAX_ISSUES = 1000
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -40,7 +55,7 @@ def _column_key(header: str) -> str:
     return re.sub(r"[\s_]+", " ", header.strip()).lower()
 
 
-_BY_KEY = {_column_key(c): c for c in ICSE_COLUMNS}
+_BY_KEY = {_column_key(c): c for c in ICSE_2022_COLUMNS}
 
 
 def csv_safe(cell: str) -> str:
@@ -147,14 +162,17 @@ class IcseReader:
             return cells[index[column]].strip() if column in index else ""
 
         md5_text = cell("MD5")
-        if not md5_text:
-            what = " (the row has only a SHA-1)" if cell("SHA1") else ""
-            raise _BadCell("MD5", f"MD5 is missing{what}; vidtask needs an MD5 per media")
-        md5 = _parse(normalize_md5, md5_text, "MD5")
         sha1 = _parse(normalize_sha1, cell("SHA1"), "SHA1") if cell("SHA1") else None
+        if not md5_text and sha1 is None:
+            raise _BadCell("MD5", "the row has neither an MD5 nor a SHA-1")
+        md5 = _parse(normalize_md5, md5_text, "MD5") if md5_text else None
         extra: dict[str, Any] = {}
         if cell("PhotoDNA"):
-            extra["PhotoDNA"] = cell("PhotoDNA")
+            try:  # stored as VICS 2.0 writes it (base64); ICSE's hex comes back on ICSE export
+                extra["PhotoDNA"] = photodna_base64(cell("PhotoDNA"))
+            except ValueError as exc:
+                raise _BadCell("PhotoDNA", str(exc)) from None
+        provenance = {c: cell(c) for c in OPERATIONAL_COLUMNS if cell(c)}
         if cell("Image ID"):
             extra["ICSEImageID"] = cell("Image ID")
         if cell("Media Type"):
@@ -181,6 +199,7 @@ class IcseReader:
             ),
             series_names=(series,) if series else (),
             extra=extra,
+            provenance={"ICSE": provenance} if provenance else {},
         )
 
 
@@ -212,14 +231,30 @@ def _flag(value: bool | None) -> str:
     return "" if value is None else ("Yes" if value else "No")
 
 
-def icse_row(record: MediaRecord) -> list[str]:
-    """The ICSE cells for one record, in ``ICSE_COLUMNS`` order, not yet made csv-safe."""
+def _photodna_cell(value: Any) -> str:
+    if not value:
+        return ""
+    try:
+        return photodna_hex(value)
+    except ValueError:
+        return ""  # not 144 bytes: no ICSE reader could use it
+
+
+def icse_row(record: MediaRecord, columns: tuple[str, ...] = ICSE_COLUMNS) -> list[str]:
+    """The ICSE cells for one record in ``columns`` order (``ICSE_COLUMNS`` or
+    ``ICSE_2022_COLUMNS``), not yet made csv-safe. Hashes upper case, PhotoDNA as hex."""
+    cells = dict(zip(ICSE_COLUMNS, _icse_cells(record), strict=True))
+    operational = record.provenance.get("ICSE", {})
+    return [cells[c] if c in cells else str(operational.get(c, "")) for c in columns]
+
+
+def _icse_cells(record: MediaRecord) -> list[str]:
     extra = record.extra
     submissions = extra.get("ICSESubmissions")
     return [
-        record.md5,
-        record.sha1 or "",
-        str(extra.get("PhotoDNA") or ""),
+        (record.md5 or "").upper(),
+        (record.sha1 or "").upper(),
+        _photodna_cell(extra.get("PhotoDNA")),
         str(extra.get("ICSEImageID") or ""),
         _flag(record.is_distributed),
         _flag(record.victim_identified),
@@ -232,15 +267,24 @@ def icse_row(record: MediaRecord) -> list[str]:
     ]
 
 
-def write_icse_csv(records: Iterable[MediaRecord], stream: IO[bytes]) -> int:
-    """Write an ICSE ``;``-separated CSV (UTF-8, CRLF) to a binary stream; returns rows written."""
+def write_icse_csv(records: Iterable[MediaRecord], stream: IO[bytes], *,
+                   columns: tuple[str, ...] = ICSE_COLUMNS) -> int:
+    """Write an ICSE ``;``-separated CSV (UTF-8, CRLF) to a binary stream; returns rows written.
+
+    ``columns`` is the allow-list and order of columns: ``ICSE_COLUMNS`` (the default, no
+    operational column), ``ICSE_2022_COLUMNS`` (the 2022 baseline, operational columns from
+    provenance) or any subset of the latter.
+    """
+    unknown = [c for c in columns if c not in ICSE_2022_COLUMNS]
+    if unknown:
+        raise ValueError(f"not ICSE columns: {', '.join(unknown)}")
     text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
     try:
         writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-        writer.writerow(ICSE_COLUMNS)
+        writer.writerow(columns)
         count = 0
         for record in records:
-            writer.writerow([csv_safe(c) for c in icse_row(record)])
+            writer.writerow([csv_safe(c) for c in icse_row(record, columns)])
             count += 1
         text.flush()
     finally:

@@ -44,7 +44,8 @@ def _record(media: PacketMedia, series_name: str, *, region_scheme: str | None =
     # a category from another scheme would mean something else under this file's region
     same_scheme = region_scheme is not None and media.category_scheme == region_scheme
     return MediaRecord(
-        md5=media.md5.upper(), sha1=media.sha1.upper() if media.sha1 else None,
+        md5=media.md5.upper() if media.md5 else None,
+        sha1=media.sha1.upper() if media.sha1 else None,
         size_bytes=media.size_bytes, mime_type=media.mime_type,
         category_code=media.category_code if same_scheme else None,
         category_scheme=media.category_scheme if same_scheme else None,

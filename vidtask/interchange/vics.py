@@ -1,11 +1,15 @@
 """Read VICS (Project VIC data model) JSON — hash sets and case exports — as a record stream.
 
 Files hold up to millions of records and may be damaged or hostile, so nothing is loaded whole.
-The common clean shape (a ``#Media`` hash set whose header comes first) takes a fast path: ijson's
-C builder makes each record's dict, and the byte guard -- which sees every byte before the parser
-does -- refuses over-long tokens, oversized records and nesting beyond the limit, so nothing
-hostile is ever built. Case exports and anything unusual go through ijson's event stream and a
-small builder that limits nesting. Both paths turn the fields into records with the same code.
+The common clean shape (a ``#Media`` hash set whose header comes first) takes a fast path: the
+'value' list is cut between records at byte level into slices of ~128 KB, each decoded at once by
+msgspec into typed structs (validated in C) that become MediaRecords without a Python dict;
+a slice with anything unusual is read field by field, and one msgspec cannot decode goes on
+through ijson's C builder, which words the error. The byte guard -- which sees every byte before
+any parser does -- refuses over-long tokens and numbers, NUL escapes, oversized records and
+nesting beyond the limit, so nothing hostile is ever built. Case exports and anything unusual
+go through ijson's event stream and a small builder that limits nesting. Both paths turn the
+fields into records with the same rules.
 A bad record becomes an ``ImportIssue`` and is skipped; a file that cannot be read at all raises
 ``ImportFormatError``.
 """
@@ -14,15 +18,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from itertools import accumulate
-from typing import IO, Any
+from typing import IO, Annotated, Any, Literal
 
 import ijson
+import msgspec
+from msgspec import UNSET, UnsetType
 
 from vidtask.domain.media import (
+    UNCATEGORISED_CODES,
     CaseInfo,
     ImportFormatError,
     ImportIssue,
@@ -30,12 +37,14 @@ from vidtask.domain.media import (
     category_code_for,
 )
 from vidtask.interchange.hashes import (
+    PHOTODNA_BASE64_LENGTH,
     normalize_md5,
     normalize_pdq,
     normalize_sha1,
     normalize_sha256,
     parse_bool,
     parse_int,
+    photodna_base64,
 )
 
 DEFAULT_MAX_ISSUES = 1000
@@ -117,6 +126,9 @@ _CASE_ATTRS = {
     "SourceApplicationVersion": "source_application_version",
 }
 _CASE_KEY_BY_LOWER = {k.lower(): k for k in CASE_KEYS}
+_PHOTODNA_B64 = re.compile(r"[A-Za-z0-9+/]{192}")  # 144 bytes: no padding
+_ODATA_ANNOTATIONS = frozenset({"odata.id", "odata.editLink", "odata.type", "odata.etag",
+                                "odata.readLink", "@odata.id", "@odata.editLink"})
 _TEXT_EXTRAS = ("Comments", "RelativeFilePath", "PrecategorizationSource")
 _LIST_EXTRAS = ("Exifs", "MediaFiles")
 _SCALAR_EVENTS = frozenset({"string", "number", "boolean", "null"})
@@ -273,8 +285,10 @@ class _ByteGuard:
         return chunk
 
     def _scan(self, chunk: bytes) -> None:
-        self._scan_digits_and_nul(chunk)
-        if b'\\"' in chunk or (self._after_backslash and chunk.startswith(b'"')):
+        # one memchr decides: a chunk without a backslash holds no escape at all
+        escapes = b"\\" in chunk
+        self._scan_digits_and_nul(chunk, escapes)
+        if (escapes and b'\\"' in chunk) or (self._after_backslash and chunk.startswith(b'"')):
             start = 1 if self._after_backslash and chunk.startswith(b'"') else 0
             found = [m.start() for m in _UNESCAPED_QUOTE.finditer(chunk, start)]
             first = found[0] if found else -1
@@ -290,7 +304,7 @@ class _ByteGuard:
         self._check_run(self._since_quote)
         self._after_backslash = chunk.endswith(b"\\")
 
-    def _scan_digits_and_nul(self, chunk: bytes) -> None:
+    def _scan_digits_and_nul(self, chunk: bytes, escapes: bool) -> None:
         """Refuse over-long digit runs (numbers yajl would hand to int()) and NUL escapes."""
         lead = len(chunk) - len(chunk.lstrip(_DIGITS))
         if self._digits and self._digits + lead > MAX_NUMBER_DIGITS:
@@ -300,13 +314,16 @@ class _ByteGuard:
             self._refuse_digits(at)
         trailing = len(chunk) - len(chunk.rstrip(_DIGITS))
         self._digits = self._digits + trailing if trailing == len(chunk) else trailing
-        window = self._tail + chunk if self._tail else chunk
-        if b"u0000" in window:
-            found = _NUL_ESCAPE.search(window)
-            if found is not None:
-                where = self.offset + found.end() - 6 - len(self._tail)
-                raise _LimitExceeded(_NUL_SENTENCE, where, in_record=False)
-        self._tail = window[-64:]
+        if escapes or self._tail:
+            window = self._tail + chunk if self._tail else chunk
+            if b"u0000" in window:
+                found = _NUL_ESCAPE.search(window)
+                if found is not None:
+                    where = self.offset + found.end() - 6 - len(self._tail)
+                    raise _LimitExceeded(_NUL_SENTENCE, where, in_record=False)
+        # a \u0000 split across chunks needs the end of this one; no backslash there, no need
+        end = chunk[-64:]
+        self._tail = end if b"\\" in end else b""
 
     def _refuse_digits(self, at: int) -> None:
         raise _LimitExceeded(
@@ -465,6 +482,10 @@ def _describe(event: str | None) -> str:
     }.get(event or "", "nothing")
 
 
+# an offset followed by a stray 'Z' (older Clees4All: 2023-06-15T10:00:00.123+01:00Z)
+_OFFSET_THEN_Z = re.compile(r"([+-]\d\d:?\d\d)Z\Z")
+
+
 def _check_date(value: Any, field: str) -> None:
     if value is None or value == "":
         return
@@ -474,6 +495,34 @@ def _check_date(value: Any, field: str) -> None:
         datetime.fromisoformat(value.strip())
     except ValueError:
         raise _Invalid(field, f"not an ISO 8601 date: {value[:40]!r}") from None
+
+
+def _date_field(extra: dict[str, Any], field: str, warnings: list[tuple[str, str]]) -> None:
+    """An optional date: a known writer's variant is repaired, anything else kept as written
+    with a warning; never a reason to skip the record."""
+    value = extra.get(field)
+    if value is None or (type(value) is str and _ISO_QUICK.match(value)):
+        return
+    try:
+        _check_date(value, field)
+    except _Invalid as exc:
+        if isinstance(value, str):
+            repaired = _OFFSET_THEN_Z.sub(r"\1", value.strip())
+            if repaired != value.strip():
+                try:
+                    datetime.fromisoformat(repaired)
+                except ValueError:
+                    pass
+                else:
+                    extra[field] = repaired
+                    warnings.append((field, f"{value[:40]!r} read as {repaired!r}"))
+                    return
+        warnings.append((field, f"{exc.reason}; kept as written"))
+
+
+# the common clean form, checked without building a datetime
+_ISO_QUICK = re.compile(
+    r"\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d(?:\.\d{1,7})?(?:Z|[+-][01]\d:[0-5]\d)?\Z")
 
 
 def _names(value: Any, field: str) -> list[str]:
@@ -660,12 +709,67 @@ class VicsReader:
         guard = self._guard
         guard.enter_list(head.end() - 1, self._max_depth)
         self._in_fast_list = True
-        for entry in ijson.items(guard, "item", buf_size=_CHUNK):
+        rest = yield from self._slices(guard)
+        if rest is not None:  # something msgspec would not take: ijson reads on from there
+            yield from self._entries(ijson.items(_Prefixed(rest, guard), "item", buf_size=_CHUNK))
+        self._in_fast_list = False
+        guard.leave_list()
+        self._where = "the end of the file"
+        # the keys after the list, as if the list had been empty
+        yield from self._document(ijson.basic_parse(_Prefixed(b'{"value":[]', guard)))
+
+    def _slices(self, guard: _ByteGuard) -> Generator[MediaRecord | CaseInfo, None, bytes | None]:
+        """Cut the 'value' list between records at byte level and decode each slice at once
+        with msgspec into typed structs; clean records become MediaRecords without a Python
+        dict. A slice with an unexpected key or type is decoded untyped and read field by
+        field; one msgspec cannot decode at all (a cut inside a string, broken JSON, a float
+        beyond range) returns the bytes from its start, for ijson to read on and word errors.
+        """
+        buffer = guard.read(_SLICE_BYTES)
+        if not buffer.startswith(b"["):
+            return buffer  # cannot happen after _FAST_HEAD; never guess
+        buffer = buffer[1:]
+        scheme = self.scheme
+        while True:
+            parts = [buffer]
+            size = len(buffer)
+            closed = False
+            while size < _SLICE_BYTES:
+                more = guard.read(_SLICE_BYTES)
+                if not more:
+                    closed = True
+                    break
+                parts.append(more)
+                size += len(more)
+            buffer = b"".join(parts)
+            decoded = _decode_slice(buffer, closed)
+            if decoded is None:
+                return b"[" + buffer  # ijson reads on from here and words any error
+            entries, typed, tail = decoded
+            if typed:
+                made = [_media_from_struct(media, scheme) for media in entries]
+                bad = _slice_invalid(made)
+                for i, quick in enumerate(made):
+                    if quick is None or i in bad:  # not clean: read it field by field
+                        record = self._media(_struct_fields(entries[i]))
+                        if record is not None:
+                            yield record
+                    else:
+                        self.records_read += 1
+                        yield quick
+            else:
+                yield from self._entries(entries)
+            if closed:
+                return None
+            buffer = tail
+
+    def _entries(self, entries: Iterable[Any]) -> Iterator[MediaRecord | CaseInfo]:
+        for entry in entries:
             if type(entry) is dict:
                 if not _PLAIN_TYPES.issuperset(map(type, entry.values())):
                     _plain_numbers(entry)
-                if "MD5" not in entry and "CaseID" in entry:
-                    yield self._new_case(entry)
+                if "MD5" not in entry and ("CaseID" in entry or type(entry.get("Media")) is list):
+                    yield from self._nested_case(entry)
                     continue
                 record = self._media(entry)
                 if record is not None:
@@ -675,11 +779,24 @@ class VicsReader:
                 self._issue(
                     self.records_read, None, f"expected a media object, got {_kind_of(entry)}"
                 )
-        self._in_fast_list = False
-        guard.leave_list()
-        self._where = "the end of the file"
-        # the keys after the list, as if the list had been empty
-        yield from self._document(ijson.basic_parse(_Prefixed(b'{"value":[]', guard)))
+
+    def _nested_case(self, entry: dict[str, Any]) -> Iterator[MediaRecord | CaseInfo]:
+        """A case inside a ``#Media`` list (RECON LAB): the case, then each of its media."""
+        media = entry.pop("Media", None)
+        yield self._new_case(entry)
+        if type(media) is not list:
+            if media is not None:
+                self.cases[-1].extra["Media"] = media
+            return
+        for item in media:
+            if type(item) is dict:
+                record = self._media(item)
+                if record is not None:
+                    yield record
+            else:
+                self.records_read += 1
+                self._issue(self.records_read, None,
+                            f"expected a media object, got {_kind_of(item)}")
 
     def _json_error(self, exc: Exception) -> ImportFormatError:
         text = str(exc)
@@ -699,8 +816,9 @@ class VicsReader:
             reason = f"the file is not valid JSON in {self._where} ({first})"
         return ImportFormatError(reason, byte_offset=self._guard.offset)
 
-    def _issue(self, record_no: int, field: str | None, reason: str) -> None:
-        issue = ImportIssue(record_no, None, field, reason)
+    def _issue(self, record_no: int, field: str | None, reason: str, *,
+               kept: bool = False) -> None:
+        issue = ImportIssue(record_no, None, field, reason, kept)
         self.issues.append(issue)
         if len(self.issues) > self._max_issues:
             raise ImportFormatError(
@@ -776,7 +894,8 @@ class VicsReader:
             if event == "end_map":
                 break
             kind, value = next(events)
-            if key == "Media" and kind == "start_array" and self.shape != "Media":
+            if key == "Media" and kind == "start_array" and (
+                    self.shape != "Media" or "MD5" not in fields):
                 case = self._new_case(fields)
                 fields = {}
                 yield case
@@ -863,11 +982,15 @@ class VicsReader:
 
     def _media(self, fields: dict[str, Any]) -> MediaRecord | None:
         self.records_read += 1
+        warnings: list[tuple[str, str]] = []
         try:
-            return _media_from_fields(fields, self.scheme)
+            record = _media_from_fields(fields, self.scheme, warnings)
         except _Invalid as exc:
             self._issue(self.records_read, exc.field, exc.reason)
             return None
+        for field, reason in warnings:
+            self._issue(self.records_read, field, reason, kept=True)
+        return record
 
     def _new_case(self, fields: dict[str, Any]) -> CaseInfo:
         case = CaseInfo()
@@ -898,10 +1021,12 @@ class VicsReader:
             setattr(case, attr, text)
 
 
-def _media_from_fields(fields: dict[str, Any], scheme: str | None) -> MediaRecord:
+def _media_from_fields(fields: dict[str, Any], scheme: str | None,
+                       warnings: list[tuple[str, str]]) -> MediaRecord:
     """Turn one VICS Media object into a MediaRecord; raises _Invalid naming the bad field.
 
-    Consumes ``fields`` (whatever is not modelled ends up in ``extra`` verbatim).
+    Consumes ``fields`` (whatever is not modelled ends up in ``extra`` verbatim); appends
+    (field, reason) to ``warnings`` for a field read another way in a record that is kept.
     """
     if not _MEDIA_KEY_SET.issuperset(fields):
         for key in [k for k in fields if k not in _MEDIA_KEY_SET]:
@@ -910,16 +1035,27 @@ def _media_from_fields(fields: dict[str, Any], scheme: str | None) -> MediaRecor
                 fields[canonical] = fields.pop(key)
     pop = fields.pop
     md5_value = pop("MD5", None)
-    if md5_value is None or (isinstance(md5_value, str) and not md5_value.strip()):
-        raise _Invalid("MD5", "MD5 is missing (it is required)")
-    try:
-        md5 = normalize_md5(md5_value)
-    except ValueError as exc:
-        raise _Invalid("MD5", str(exc)) from None
     sha1 = _optional_hash(normalize_sha1, pop("SHA1", None), "SHA1")
+    if md5_value is None or (isinstance(md5_value, str) and not md5_value.strip()):
+        if sha1 is None:
+            raise _Invalid("MD5", "MD5 is missing (it is required, or a SHA-1 in its place)")
+        md5 = None  # a SHA1-only record (NSRLConvert): known by its SHA-1
+    else:
+        try:
+            md5 = normalize_md5(md5_value)
+        except ValueError as exc:
+            raise _Invalid("MD5", str(exc)) from None
     sha256 = _optional_hash(normalize_sha256, pop("SHA256", None), "SHA256")
     size = _count(pop("MediaSize", None), "MediaSize", MAX_SIZE)
-    code = category_code_for(scheme, _count(pop("Category", None), "Category", MAX_CATEGORY))
+    category = pop("Category", None)
+    source_tag: str | None = None
+    if type(category) is str and category.strip() and not category.strip().isdigit():
+        # RECON LAB writes a source name here: kept as a tag, not a category
+        source_tag = category.strip()
+        warnings.append(("Category", f"{source_tag[:40]!r} is not a category number; "
+                                     "kept as a tag"))
+        category = None
+    code = category_code_for(scheme, _count(category, "Category", MAX_CATEGORY))
     victim = _flag(pop("VictimIdentified", None), "VictimIdentified")
     offender = _flag(pop("OffenderIdentified", None), "OffenderIdentified")
     distributed = _flag(pop("IsDistributed", None), "IsDistributed")
@@ -931,6 +1067,11 @@ def _media_from_fields(fields: dict[str, Any], scheme: str | None) -> MediaRecor
     elif isinstance(media_id, int | float) and not isinstance(media_id, bool):
         media_id = str(int(media_id)) if float(media_id).is_integer() else str(media_id)
     media_id = _short_text(media_id, "MediaID")
+    provenance: dict[str, Any] = {}
+    for key in [k for k in fields if k in _ODATA_ANNOTATIONS or "@odata." in k]:
+        # OData 1.x bookkeeping (odata.id, *@odata.navigationLinkUrl): where the record came
+        # from, never written back into a 2.0 file
+        provenance.setdefault("OData", {})[key] = fields.pop(key)
 
     extra = fields  # what is left is kept verbatim, after checks on the known keys
     for key in ("IsPrecategorized", "IsSuspected"):
@@ -938,6 +1079,10 @@ def _media_from_fields(fields: dict[str, Any], scheme: str | None) -> MediaRecor
             extra[key] = _flag(extra[key], key)
     if "Tags" in extra:
         extra["Tags"] = _names(extra["Tags"], "Tags")
+    if source_tag is not None:
+        tags = extra.setdefault("Tags", [])
+        if source_tag not in tags:
+            tags.append(source_tag)
     for key in _TEXT_EXTRAS:
         value = extra.get(key)
         if value is not None and type(value) is not str:
@@ -948,23 +1093,31 @@ def _media_from_fields(fields: dict[str, Any], scheme: str | None) -> MediaRecor
             isinstance(value, list) and all(isinstance(v, dict) for v in value)
         ):
             raise _Invalid(key, "expected a list of objects")
-    _check_date(extra.get("DateUpdated"), "DateUpdated")
+    _date_field(extra, "DateUpdated", warnings)
     photodna = extra.get("PhotoDNA")
-    if photodna is not None:
-        if not isinstance(photodna, str):
-            raise _Invalid("PhotoDNA", f"expected text, got {type(photodna).__name__}")
-        extra["PhotoDNA"] = photodna.strip()
+    if photodna is not None and not isinstance(photodna, str):
+        raise _Invalid("PhotoDNA", f"expected text, got {type(photodna).__name__}")
 
     pdq: str | None = None
     pdq_quality: int | None = None
     if "AlternativeHashes" in extra:
         sha256, pdq, pdq_quality = _lift_alternative_hashes(extra, sha256)
+    photodna = extra.get("PhotoDNA")
+    if photodna is not None:
+        if len(photodna) == PHOTODNA_BASE64_LENGTH and _PHOTODNA_B64.fullmatch(photodna):
+            pass  # the common case, already as VICS 2.0 writes it
+        else:
+            try:  # hex (ICSE, 1.3 writers) becomes base64, checked for its 144 bytes
+                extra["PhotoDNA"] = photodna_base64(photodna)
+            except ValueError as exc:
+                extra["PhotoDNA"] = photodna.strip()
+                warnings.append(("PhotoDNA", f"{exc}; kept as written"))
     # positional (in MediaRecord's field order): keyword passing costs a third of the call,
     # and this runs once per record; test_v2_media_hash_set_maps_every_modelled_field guards it
     return MediaRecord(
         md5, sha1, sha256, pdq, pdq_quality, size, mime, code,
         scheme if code is not None else None, victim, offender, distributed, series, media_id,
-        extra,
+        extra, provenance,
     )  # fmt: skip
 
 
@@ -1005,6 +1158,207 @@ def _lift_alternative_hashes(
     else:
         del extra["AlternativeHashes"]
     return sha256, pdq, quality
+
+
+# lengths checked here; hex, dates and base64 checked per slice in one pass (_slice_invalid)
+_Md5 = Annotated[str, msgspec.Meta(min_length=32, max_length=32)]
+_Sha1 = Annotated[str, msgspec.Meta(min_length=40, max_length=40)]
+# booleans as real files write them; other spellings take the general path
+_Flag = bool | Literal["true", "false", "True", "False", "TRUE", "FALSE"] | None
+_TEXT_FLAGS: dict[Any, bool] = {"true": True, "false": False, "True": True, "False": False,
+                                "TRUE": True, "FALSE": False}
+_Size = Annotated[int, msgspec.Meta(ge=0, le=(1 << 63) - 1)]
+_Code = Annotated[int, msgspec.Meta(ge=0, le=(1 << 31) - 1)]
+_Short = Annotated[str, msgspec.Meta(max_length=100)]
+_Date = str
+_PhotoDna = Annotated[str, msgspec.Meta(min_length=192, max_length=192)]
+
+
+class _FastMedia(msgspec.Struct, forbid_unknown_fields=True):
+    """A VICS Media object as clean files write it, checked by msgspec in C: lower-case hashes,
+    real booleans, sizes and categories in range, one series and one tag without commas, ISO
+    dates, base64 PhotoDNA. Anything else fails validation and its slice is read the general
+    way, so both ways give the same records. UNSET tells an absent key from a null one where
+    ``extra`` keeps the difference."""
+
+    MediaID: int | _Short | None = None
+    Category: _Code | None = None
+    MD5: _Md5 | None = None
+    SHA1: _Sha1 | None = None
+    MediaSize: _Size | None = None
+    DateUpdated: _Date | UnsetType | None = UNSET
+    IsPrecategorized: bool | UnsetType | None = UNSET
+    PrecategorizationSource: str | UnsetType | None = UNSET
+    IsSuspected: bool | UnsetType | None = UNSET
+    VictimIdentified: _Flag = None
+    OffenderIdentified: _Flag = None
+    IsDistributed: _Flag = None
+    Series: str | None = None
+    Tags: str | UnsetType | None = UNSET
+    Comments: str | UnsetType | None = UNSET
+    RelativeFilePath: str | UnsetType | None = UNSET
+    MimeType: _Short | None = None
+    PhotoDNA: _PhotoDna | UnsetType | None = UNSET
+    Exifs: list[dict[str, Any]] | UnsetType | None = UNSET
+    MediaFiles: list[dict[str, Any]] | UnsetType | None = UNSET
+
+
+_TYPED_DECODER = msgspec.json.Decoder(list[_FastMedia])
+_PLAIN_DECODER = msgspec.json.Decoder()
+_SLICE_BYTES = 128 << 10  # larger slices keep more objects alive for the collector
+_CUT_TRIES = 8
+_BOUNDARY = re.compile(rb"\}[ \t\r\n]*,[ \t\r\n]*\{")
+_CLEAN_MD5 = re.compile(r"[0-9a-f]{32}")
+_CLEAN_SHA1 = re.compile(r"[0-9a-f]{40}")
+_FLAG_TYPES = (bool, type(None), UnsetType)
+_STRUCT_EXTRAS = ("DateUpdated", "IsPrecategorized", "PrecategorizationSource", "IsSuspected",
+                  "Tags", "Comments", "RelativeFilePath", "PhotoDNA", "Exifs", "MediaFiles")
+
+
+def _decode_slice(buffer: bytes, closed: bool) -> tuple[list[Any], bool, bytes] | None:
+    """Decode the records at the start of ``buffer`` (after the list's '[' or a record's
+    ','): (entries, typed, the bytes after them), or None if msgspec cannot.
+
+    A cut is tried at the last few "}," (records end there when the writer puts no space
+    before the comma) or, failing those, "}" + "," with whitespace. A cut inside a string or
+    a nested object leaves brackets open, so it never decodes: any cut that decodes ends a
+    record at the list's own level.
+    """
+    if closed:  # the list has ended: the buffer holds its last records and ']'
+        attempts: list[tuple[bytes, bytes]] = [(b"[" + buffer, b"")]
+    else:
+        attempts = []
+        end = len(buffer) - 1
+        while len(attempts) < _CUT_TRIES:
+            cut = buffer.rfind(b"},", 0, end)
+            if cut < 0:
+                break
+            attempts.append((b"[" + buffer[: cut + 1] + b"]", buffer[cut + 2 :]))
+            end = cut
+        if not attempts:
+            for found in reversed(list(_BOUNDARY.finditer(buffer))[-_CUT_TRIES:]):
+                attempts.append((b"[" + buffer[: found.start() + 1] + b"]",
+                                 buffer[found.end() - 1 :]))
+    for wrapped, tail in attempts:
+        try:
+            return _TYPED_DECODER.decode(wrapped), True, tail
+        except msgspec.ValidationError:
+            try:
+                return _PLAIN_DECODER.decode(wrapped), False, tail
+            except msgspec.ValidationError:
+                return None  # e.g. a float beyond range: ijson keeps it as text
+            except msgspec.DecodeError:
+                continue
+        except msgspec.DecodeError:
+            continue
+    return None
+
+
+_HEX_TEXT = re.compile(r"[0-9a-fA-F]*")
+_BASE64_TEXT = re.compile(r"[A-Za-z0-9+/]*")
+_ISO_LINES = re.compile(
+    r"(?:(?:\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d(?:\.\d{1,7})?"
+    r"(?:Z|[+-][01]\d:[0-5]\d)?)?\n)*")
+
+
+def _slice_invalid(records: list[MediaRecord | None]) -> set[int]:
+    """Indexes of records whose hashes are not hex, DateUpdated not the common ISO form or
+    PhotoDNA not base64: each check is one regex pass over the whole slice, and only a slice
+    that fails one is looked at record by record. Upper-case hashes are lowered here."""
+    kept = [r for r in records if r is not None]
+    hashes = "".join([r.md5 for r in kept if r.md5] + [r.sha1 for r in kept if r.sha1])
+    dates = [d for r in kept if (d := r.extra.get("DateUpdated"))]
+    photodna = "".join(p for r in kept if (p := r.extra.get("PhotoDNA")))
+    if _HEX_TEXT.fullmatch(hashes) and _BASE64_TEXT.fullmatch(photodna) and _ISO_LINES.fullmatch(
+            "\n".join(dates) + ("\n" if dates else "")):
+        if not hashes.islower() and not hashes.isdigit():
+            for r in kept:
+                r.md5 = r.md5.lower() if r.md5 else r.md5
+                r.sha1 = r.sha1.lower() if r.sha1 else r.sha1
+        return set()
+    bad = set()
+    for i, one in enumerate(records):
+        if one is None:
+            continue
+        r = one
+        date = r.extra.get("DateUpdated")
+        photo = r.extra.get("PhotoDNA")
+        if (not _HEX_TEXT.fullmatch(r.md5 or "") or not _HEX_TEXT.fullmatch(r.sha1 or "")
+                or (photo and not _BASE64_TEXT.fullmatch(photo))
+                or (date and not _ISO_LINES.fullmatch(date + "\n"))):
+            bad.add(i)
+        else:
+            r.md5 = r.md5.lower() if r.md5 else r.md5
+            r.sha1 = r.sha1.lower() if r.sha1 else r.sha1
+    return bad
+
+
+def _struct_fields(media: _FastMedia) -> dict[str, Any]:
+    """The keys the file gave, as the general path reads them (None and absent alike where
+    the general path does not tell them apart)."""
+    return {name: value for name in media.__struct_fields__
+            if (value := getattr(media, name)) is not UNSET}
+
+
+_EXTRA_FIELDS = ("DateUpdated", "IsPrecategorized", "PrecategorizationSource", "IsSuspected",
+                 "Tags", "Comments", "RelativeFilePath", "PhotoDNA", "Exifs", "MediaFiles")
+_astuple = msgspec.structs.astuple
+
+
+def _media_from_struct(m: _FastMedia, scheme: str | None) -> MediaRecord | None:
+    """A MediaRecord straight from a validated struct, exactly as ``_media_from_fields`` makes
+    it; None when a field needs the general path (no MD5, a comma in Series or Tags)."""
+    (media_id, code, md5, sha1, size, date, precategorized, source, suspected, victim,
+     offender, distributed, series, tags, comments, path, mime, photodna, exifs,
+     files) = _astuple(m)
+    if md5 is None or (series is not None and "," in series):
+        return None
+    flag = _TEXT_FLAGS.get
+    victim, offender, distributed = flag(victim, victim), flag(offender, offender), flag(
+        distributed, distributed)
+    if type(precategorized) is str:
+        precategorized = _TEXT_FLAGS[precategorized]
+    if type(suspected) is str:
+        suspected = _TEXT_FLAGS[suspected]
+    extra: dict[str, Any] = {}
+    if date is not UNSET:
+        extra["DateUpdated"] = date
+    if precategorized is not UNSET:
+        extra["IsPrecategorized"] = precategorized
+    if source is not UNSET:
+        extra["PrecategorizationSource"] = source
+    if suspected is not UNSET:
+        extra["IsSuspected"] = suspected
+    if tags is not UNSET:
+        if tags is None:
+            extra["Tags"] = []
+        elif "," in tags:
+            return None
+        else:
+            tags = tags.strip()
+            extra["Tags"] = [tags] if tags else []
+    if comments is not UNSET:
+        extra["Comments"] = comments
+    if path is not UNSET:
+        extra["RelativeFilePath"] = path
+    if photodna is not UNSET:
+        extra["PhotoDNA"] = photodna
+    if exifs is not UNSET:
+        extra["Exifs"] = exifs
+    if files is not UNSET:
+        extra["MediaFiles"] = files
+    if series is None:
+        names: tuple[str, ...] = ()
+    else:
+        series = series.strip()
+        names = (series,) if series else ()
+    if code is not None and scheme in UNCATEGORISED_CODES:
+        code = category_code_for(scheme, code)
+    if type(media_id) is int:
+        media_id = str(media_id)
+    return MediaRecord(md5, sha1, None, None, None, size, mime, code,
+                       scheme if code is not None else None, victim, offender, distributed,
+                       names, media_id, extra)
 
 
 def read_vics(

@@ -89,24 +89,39 @@ def set_candidates(db: Database, actor: str, series_id: int,
     return tx.changes
 
 
+def propose_in(tx: WriteTx, series_id: int, note: str = "") -> None:
+    assert tx.actor is not None
+    series = load_series(tx.session, series_id, for_update=True)
+    require_claim(tx, series)
+    if series.status not in {SeriesStatus.CLAIMED, SeriesStatus.IN_ASSESSMENT}:
+        raise InvalidTransition(series.code, series.status, "propose it")
+    count = len(tx.session.scalars(select(CountryAssessment.id).where(
+        CountryAssessment.series_id == series_id)).all())
+    if count == 0:
+        raise InvalidInput("assessment", "rank at least one candidate country first")
+    series.status = SeriesStatus.PROPOSED.value
+    series.proposed_by_id, series.proposed_at = tx.actor.id, tx.now
+    series.claimed_by_id = series.claimed_at = series.claim_expires_at = None
+    series.updated_at = tx.now
+    tx.emit("series.proposed", "series", series_id, series_id=series_id,
+            after={"candidates": count, "note": note.strip()})
+
+
 @retry_busy
 def propose(db: Database, actor: str, series_id: int, note: str = "") -> Changes:
     """Hand the assessment to coordinators: needs candidates; releases the claim."""
     check_text("note", note.strip(), EVENT_TEXT_LIMIT)
     with write_tx(db, actor, Action.PROPOSE) as tx:
-        assert tx.actor is not None
-        series = load_series(tx.session, series_id, for_update=True)
-        require_claim(tx, series)
-        if series.status not in {SeriesStatus.CLAIMED, SeriesStatus.IN_ASSESSMENT}:
-            raise InvalidTransition(series.code, series.status, "propose it")
-        count = len(tx.session.scalars(select(CountryAssessment.id).where(
-            CountryAssessment.series_id == series_id)).all())
-        if count == 0:
-            raise InvalidInput("assessment", "rank at least one candidate country first")
-        series.status = SeriesStatus.PROPOSED.value
-        series.proposed_by_id, series.proposed_at = tx.actor.id, tx.now
-        series.claimed_by_id = series.claimed_at = series.claim_expires_at = None
-        series.updated_at = tx.now
-        tx.emit("series.proposed", "series", series_id, series_id=series_id,
-                after={"candidates": count, "note": note.strip()})
+        propose_in(tx, series_id, note)
+    return tx.changes
+
+
+def rank_and_propose(db: Database, actor: str, series_id: int,
+                     candidates: Sequence[CandidateInput], note: str = "") -> Changes:
+    """Save the ranking and propose it in ONE transaction: both happen, or neither."""
+    cleaned = _clean(candidates)
+    with write_tx(db, actor, Action.PROPOSE) as tx:
+        tx.require(Action.ASSESS)
+        set_candidates_in(tx, series_id, cleaned)
+        propose_in(tx, series_id, note)
     return tx.changes

@@ -10,12 +10,13 @@ from typing import Any
 from vidtask.db.engine import Database
 from vidtask.db.models import Clue
 from vidtask.domain.changes import Changes
-from vidtask.domain.countries_basic import normalize_country_code
+from vidtask.domain.countries_basic import read_country
 from vidtask.domain.enums import ClueCategory, ClueConfidence, HandlingCode, StructuredKind
 from vidtask.domain.errors import InvalidInput, NotFound, StaleVersion
 from vidtask.domain.limits import check_text, checked, checked_id
 from vidtask.domain.narrowing import implied_countries
 from vidtask.domain.permissions import Action
+from vidtask.domain.vocabulary import read_value, unknown_value, value_without_kind
 from vidtask.services.common import load_series, require_claim, snapshot, touch_series
 from vidtask.services.tx import WriteTx, retry_busy, write_tx
 
@@ -41,6 +42,16 @@ class ClueInput:
 
 def clean_clue(data: ClueInput) -> dict[str, Any]:
     """Validate and normalise user input; raise InvalidInput naming the field."""
+    return interpret_clue(data)[0]
+
+
+def interpret_clue(data: ClueInput) -> tuple[dict[str, Any], list[str]]:
+    """Validated, normalised values and notes on how words were read ("'UK' read as GB").
+
+    A structured value may be a code, a name or a synonym ("schuko" → F, "Ukrainian" → uk);
+    it is stored as the code. A value without a kind is refused, saying which kind it is.
+    """
+    notes: list[str] = []
     try:
         category = ClueCategory(data.category).value
     except ValueError:
@@ -59,15 +70,20 @@ def clean_clue(data: ClueInput) -> dict[str, Any]:
     check_text("evidence region", data.evidence_region, 10_000)
     if kind != StructuredKind.NONE and value is None:
         raise InvalidInput("value", f"a {kind.replace('_', ' ')} clue needs a value")
-    if value is not None and kind != StructuredKind.NONE \
-            and not implied_countries(StructuredKind(kind), value):
-        raise InvalidInput("value", f"no country matches {kind.replace('_', ' ')} {value!r}; "
-                                    "check the spelling (e.g. uk, Cyrl, UAH, G, left)")
+    if value is not None:
+        if kind == StructuredKind.NONE:
+            raise InvalidInput("value", value_without_kind(value))
+        reading = read_value(StructuredKind(kind), value)
+        if not implied_countries(StructuredKind(kind), reading.code):
+            raise InvalidInput("value", unknown_value(StructuredKind(kind), value))
+        value = reading.code
+        if reading.note:
+            notes.append(reading.note)
     md5 = (data.evidence_md5 or "").strip().lower() or None
     if md5 is not None and not _MD5.match(md5):
         raise InvalidInput("evidence hash", "must be an MD5 of 32 hex characters")
-    supports = sorted({normalize_country_code(c) for c in data.supports})
-    excludes = sorted({normalize_country_code(c) for c in data.excludes})
+    supports = sorted({_country(c, notes) for c in data.supports})
+    excludes = sorted({_country(c, notes) for c in data.excludes})
     both = set(supports) & set(excludes)
     if both:
         raise InvalidInput("countries", f"{', '.join(sorted(both))} both supported and excluded")
@@ -75,7 +91,14 @@ def clean_clue(data: ClueInput) -> dict[str, Any]:
     return {"category": category, "description": description, "kind": kind, "value": value,
             "evidence_md5": md5, "evidence_time": data.evidence_time.strip()[:50],
             "evidence_region": data.evidence_region.strip()[:100], "confidence": confidence,
-            "supports": supports, "excludes": excludes, "handling": handling}
+            "supports": supports, "excludes": excludes, "handling": handling}, notes
+
+
+def _country(text: str, notes: list[str]) -> str:
+    code, note = read_country(text)
+    if note and note not in notes:
+        notes.append(note)
+    return code
 
 
 def add_clue_in(tx: WriteTx, series_id: int, values: dict[str, Any]) -> Clue:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from vidtask.db.models import Participant, Series, Sprint
+from vidtask.domain.claims import holds_live_claim
 from vidtask.domain.errors import ClaimRequired, NotFound
 from vidtask.domain.limits import checked_id
 from vidtask.services.tx import WriteTx
@@ -38,18 +38,14 @@ def load_participant(session: Session, login: str) -> Participant:
     return participant
 
 
-def holds_live_claim(series: Series, participant_id: int | None, now: datetime) -> bool:
-    return (participant_id is not None and series.claimed_by_id == participant_id
-            and series.claim_expires_at is not None and series.claim_expires_at > now)
-
-
 def require_claim(tx: WriteTx, series: Series) -> None:
     """Edits to a series need the editor to hold its live claim: one person works it at a time.
 
     Load `series` FOR UPDATE: otherwise a take-over committed between this check and the edit's
     commit lets the old holder's edit land after the new claim (found by tests/reliability).
     """
-    if not holds_live_claim(series, tx.actor.id if tx.actor else None, tx.now):
+    if not holds_live_claim(series.claimed_by_id, tx.actor.id if tx.actor else None,
+                            series.claim_expires_at, tx.now):
         raise ClaimRequired(series.code)
 
 

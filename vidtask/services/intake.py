@@ -12,53 +12,63 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, cast
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from vidtask.db.engine import Database
-from vidtask.db.models import Media, Series
+from vidtask.db.models import IntakeCase, Media, Series
 from vidtask.domain.changes import Changes
 from vidtask.domain.errors import VidtaskError
-from vidtask.domain.media import ImportFormatError, ImportIssue, MediaRecord
+from vidtask.domain.media import CaseInfo, ImportFormatError, ImportIssue, MediaRecord
+from vidtask.domain.media_merge import merge_into
 from vidtask.domain.permissions import Action
+from vidtask.domain.progress import Progress as SharedProgress
 from vidtask.interchange.hashlist import read_hashlist
 from vidtask.interchange.icse import read_icse
 from vidtask.interchange.vics import read_vics
 from vidtask.services.common import load_sprint
 from vidtask.services.intake_pipeline import ParseAhead
 from vidtask.services.intake_sink import MediaSink
+from vidtask.services.intake_stage import ScratchSink, copy_staged
 from vidtask.services.series import NewSeries, add_series, link_series, set_series_media_flags
 from vidtask.services.tx import WriteTx, write_tx
 
 TICK_RECORDS = 1000  # records between cancel checks and progress reports
+MERGE_BATCH = 2000  # known media looked up together for the re-import merge
 MAX_LISTED_ISSUES = 100  # skipped records the report lists; the count covers all
 MAX_SERIES_CODE = 100  # Series.code length
 
 # one encoder for every row: json.dumps with options builds a new one per call
 _encode_extra = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
-# What the parse thread makes of one MediaRecord: (series names, md5 key, md5,
-# victim_identified, is_distributed, the row without its series_id, record number).
-Prepared = tuple[tuple[str, ...], bytes | str, str, bool | None, bool | None,
-                 tuple[Any, ...], int]
+# What the parse thread makes of one MediaRecord: (series names, key, the row without its
+# series_id and case, record number, the record itself for a merge).
+Prepared = tuple[tuple[str, ...], bytes | str, tuple[Any, ...], int, MediaRecord]
+_MERGE_COLUMNS = ("id", "md5", "sha1", "sha256", "pdq", "pdq_quality", "size_bytes", "mime_type",
+                  "category_code", "category_scheme", "victim_identified",
+                  "offender_identified", "is_distributed", "vics_media_id", "extra",
+                  "provenance")
 
 
 def prepare_record(r: MediaRecord, record_no: int) -> Prepared:
     """Everything about a record's rows that needs no database (runs on the parse thread)."""
     tail = (r.md5, r.sha1, r.sha256, r.pdq, r.pdq_quality, r.size_bytes, r.mime_type,
             r.category_code, r.category_scheme, r.victim_identified, r.offender_identified,
-            r.is_distributed, r.vics_media_id, _encode_extra(r.extra))
-    return (r.series_names, _md5_key(r.md5), r.md5, r.victim_identified, r.is_distributed,
-            tail, record_no)
+            r.is_distributed, r.vics_media_id, _encode_extra(r.extra),
+            _encode_extra(r.provenance) if r.provenance else "{}")
+    return (r.series_names, _media_key(r.md5, r.sha1), tail, record_no, r)
 
-Cancel = Callable[[], bool] | threading.Event
+#: How a caller stops an import: the shared `Progress` object (the UI), an Event or a callable.
+Cancel = Callable[[], bool] | threading.Event | SharedProgress
 
 
 class IntakeRefused(VidtaskError):
@@ -95,8 +105,17 @@ class ImportProgress:
         rate = self.bytes_read / self.seconds
         return max(0.0, (self.bytes_total - self.bytes_read) / rate)
 
+    @property
+    def line(self) -> str:
+        """"12,000 records · 3,400/s · ETA 0:12"."""
+        eta = self.eta_seconds
+        left = "—" if eta is None else f"{int(eta) // 60}:{int(eta) % 60:02d}"
+        return f"{self.records:,} records · {self.records_per_second:,.0f}/s · ETA {left}"
 
-Progress = Callable[[ImportProgress], None]
+
+#: The CLI's bar takes each ImportProgress; the UI passes the shared `Progress` object, which
+#: hears (bytes read, bytes in the file, `ImportProgress.line`) and also cancels.
+Progress = Callable[[ImportProgress], None] | SharedProgress
 
 
 @dataclass(slots=True)
@@ -109,6 +128,7 @@ class SeriesIntake:
     created: bool
     new: int = 0
     already: int = 0
+    updated: int = 0  # known media the file added facts to
     victim_identified: int = 0  # records in the file marked VictimIdentified
     distributed: int = 0  # records in the file marked IsDistributed
 
@@ -123,8 +143,10 @@ class ImportReport:
     dry_run: bool
     records: int = 0  # records in the file, skipped ones included
     new: int = 0  # records that added at least one media row
-    already: int = 0  # records every series of which already held
+    updated: int = 0  # records that added no row but new facts to a known one
+    already: int = 0  # records every series of which already held, with nothing new
     skipped: int = 0
+    warnings: int = 0  # records kept with a field read another way, or a kept conflict
     issue_count: int = 0  # all problems, including file-level ones (record 0)
     issues: list[ImportIssue] = field(default_factory=list)  # the first MAX_LISTED_ISSUES
     series: list[SeriesIntake] = field(default_factory=list)
@@ -149,11 +171,14 @@ class ImportReport:
     def summary(self) -> str:
         """One line: "1,000 records: 990 new, 0 already there, 10 skipped (first 10 listed)"."""
         plural = "" if self.records == 1 else "s"
-        text = (f"{self.records:,} record{plural}: {self.new:,} new, "
+        updated = f"{self.updated:,} updated, " if self.updated else ""
+        text = (f"{self.records:,} record{plural}: {self.new:,} new, {updated}"
                 f"{self.already:,} already there, {self.skipped:,} skipped")
         if self.skipped or self.issues:
             text += f" ({'first ' if self.issue_count > len(self.issues) else ''}"
             text += f"{len(self.issues):,} listed)" if self.issues else "none listed)"
+        if self.warnings:
+            text += f"; {self.warnings:,} warning{'' if self.warnings == 1 else 's'}"
         if self.dry_run:
             text += " — dry run, nothing was saved"
         return text
@@ -200,10 +225,15 @@ def _cancelled(cancel: Cancel | None) -> bool:
         return False
     if isinstance(cancel, threading.Event):
         return cancel.is_set()
+    if isinstance(cancel, SharedProgress):
+        return cancel.cancelled
     return bool(cancel())
 
 
-def _md5_key(md5: str) -> bytes | str:
+def _media_key(md5: str | None, sha1: str | None) -> bytes | str:
+    """A media's key within a series: its MD5, else (SHA1-only sources) its SHA-1."""
+    if md5 is None:
+        return f"sha1:{sha1}"
     # 16 bytes instead of a 32-char str: a million keys fit in ~50 MB
     try:
         return bytes.fromhex(md5)
@@ -231,18 +261,27 @@ class _DryRun(Exception):
 class _Intake:
     """The state of one import inside its transaction."""
 
-    def __init__(self, tx: WriteTx, sprint_id: int, report: ImportReport,
-                 default_series: str | None) -> None:
+    def __init__(self, tx: WriteTx | None, session: Session, sprint_id: int, *,
+                 report: ImportReport, default_series: str | None, fmt: str,
+                 sink: MediaSink | ScratchSink | None = None) -> None:
+        # tx is None while a SQLite file is staged (intake_stage.py): reads only, new series
+        # and cases get provisional negative ids, merges are planned and written later
         self.tx = tx
+        self.session = session
         self.sprint_id = sprint_id
         self.report = report
+        self.fmt = fmt
         self.default_series = clean_series_name(default_series) if default_series else None
-        sprint = load_sprint(tx.session, sprint_id)
+        sprint = load_sprint(session, sprint_id)
         self.default_handling = sprint.default_handling
         self.by_name: dict[str, int] = {}
         self.infos: dict[int, SeriesIntake] = {}
-        self.known: dict[int, set[bytes | str]] = {}
-        rows = tx.session.execute(select(Series.id, Series.code, Series.vics_name)
+        self.known: dict[int, set[bytes | str]] = {}  # keys stored before this import
+        self.added: dict[int, set[bytes | str]] = {}  # keys this import adds
+        self.provisional: dict[int, str] = {}  # staged: new series' names by provisional id
+        self.planned: dict[int, tuple[dict[str, Any], dict[str, Any], int]] = {}
+        self.deferred: list[tuple[int, bytes | str, MediaRecord, int]] = []
+        rows = session.execute(select(Series.id, Series.code, Series.vics_name)
                                   .where(Series.sprint_id == sprint_id))
         self.existing: dict[str, tuple[int, str, str | None]] = {}
         for sid, code, vics_name in rows:
@@ -252,11 +291,20 @@ class _Intake:
                 self.existing[clean_series_name(vics_name)] = (sid, code, vics_name)
         self.pairs: dict[tuple[int, int], str] = {}
         self.own_issues: list[ImportIssue] = []
+        self.warnings: list[ImportIssue] = []
+        # known media met again: (series_id, key, record, record_no), merged in batches
+        self.pending: list[tuple[int, bytes | str, MediaRecord, int]] = []
+        self.waiting: set[int] = set()  # records counted "already" until their merge is known
+        self.no_series = 0  # records refused only because they name no series
+        self.cases: list[tuple[CaseInfo, int]] = []
+        self.case_id: int | None = None
         # rows above this id are the ones this import adds (for links to earlier imports)
-        self.max_media_id = tx.session.scalar(select(func.max(Media.id))) or 0
-        self.sink = MediaSink(tx.session.connection(), tx.db.is_postgresql)
+        self.max_media_id = 0 if tx is None else (
+            session.scalar(select(func.max(Media.id))) or 0)
+        self.sink: MediaSink | ScratchSink = sink if sink is not None else MediaSink(
+            session.connection(), tx is not None and tx.db.is_postgresql)
 
-    # -- series -------------------------------------------------------------------------------
+    # -- series and cases -------------------------------------------------------------------
 
     def series_for(self, raw_name: str) -> SeriesIntake:
         found = self.by_name.get(raw_name)
@@ -275,25 +323,45 @@ class _Intake:
             info = self.infos.get(sid)
             if info is None:
                 info = SeriesIntake(sid, code, vics_name, created=False)
-                self.known[sid] = {_md5_key(m) for m in self.tx.session.scalars(
-                    select(Media.md5).where(Media.series_id == sid))}
+                self.known[sid] = {_media_key(m, s) for m, s in self.session.execute(
+                    select(Media.md5, Media.sha1).where(Media.series_id == sid))}
+                self.added[sid] = set()
         else:
-            series = add_series(self.tx, self.sprint_id, NewSeries(code=name, vics_name=name),
-                                self.default_handling)
-            info = SeriesIntake(series.id, series.code, name, created=True)
-            self.existing[name] = (series.id, series.code, name)
-            self.known[series.id] = set()
+            if self.tx is None:
+                sid = -(len(self.provisional) + 1)
+                self.provisional[sid] = name
+                info = SeriesIntake(sid, name, name, created=True)
+            else:
+                series = add_series(self.tx, self.sprint_id,
+                                    NewSeries(code=name, vics_name=name), self.default_handling)
+                info = SeriesIntake(series.id, series.code, name, created=True)
+            self.existing[name] = (info.series_id, info.code, name)
+            self.known[info.series_id] = set()
+            self.added[info.series_id] = set()
         self.infos[info.series_id] = info
         self.by_name[raw_name] = info.series_id
         return info
 
+    def case(self, case: CaseInfo) -> None:
+        """A case header: stored, and the media that follow it point to it."""
+        self.sink.pause()
+        if self.tx is None:
+            self.case_id = -(len(self.cases) + 1)
+        else:
+            self.case_id = self.session.execute(
+                insert(IntakeCase).values(sprint_id=self.sprint_id, format=self.fmt,
+                                          **_case_values(case)).returning(IntakeCase.id)
+            ).scalar_one()
+        self.cases.append((case, self.case_id))
+
     # -- records ------------------------------------------------------------------------------
 
     def add(self, prepared: Prepared) -> bool:
-        """Write the record's rows; True if the record is kept (new or already there)."""
-        names, record_no = prepared[0], prepared[6]
+        """Write the record's rows; True if the record is kept (new, merged or already there)."""
+        names, record_no = prepared[0], prepared[3]
         if not names:
             if self.default_series is None:
+                self.no_series += 1
                 self.own_issues.append(ImportIssue(
                     record_no, None, "Series",
                     "the record names no series (choose a series for records without one)"))
@@ -312,29 +380,43 @@ class _Intake:
             added = self._add_to_several(targets, prepared)
         if added:
             self.report.new += 1
+            self.waiting.discard(record_no)
         else:
             self.report.already += 1
+        if len(self.pending) >= MERGE_BATCH:
+            self.merge_pending()
         return True
 
     def _add_to(self, info: SeriesIntake, prepared: Prepared) -> bool:
-        """Count one record against one series; queue its row if the series lacks it."""
-        _, key, _, victim, distributed, tail, _ = prepared
-        known = self.known[info.series_id]
-        added = key not in known
-        if added:
-            known.add(key)
-            info.new += 1
-            self.sink.add((info.series_id, *tail))
-        else:
-            info.already += 1
-        if victim:
+        """Count one record against one series; queue its row, or its merge if known."""
+        _, key, tail, record_no, record = prepared
+        sid = info.series_id
+        known, added = self.known[sid], self.added[sid]
+        if record.victim_identified:
             info.victim_identified += 1
-        if distributed:
+        if record.is_distributed:
             info.distributed += 1
-        return added
+        if key in known or key in added:
+            queue = self.deferred if self.tx is None and key in added else self.pending
+            queue.append((sid, key, record, record_no))
+            self.waiting.add(record_no)
+            return False
+        if record.md5 is not None and record.sha1 is not None:
+            by_sha1 = f"sha1:{record.sha1}"
+            if by_sha1 in known or by_sha1 in added:  # a SHA1-only row: the merge adds its MD5
+                added.add(key)
+                queue = (self.deferred if self.tx is None and by_sha1 in added
+                         else self.pending)
+                queue.append((sid, by_sha1, record, record_no))
+                self.waiting.add(record_no)
+                return False
+        added.add(key)
+        info.new += 1
+        self.sink.add((info.series_id, *tail, self.case_id))
+        return True
 
     def _add_to_several(self, targets: list[SeriesIntake], prepared: Prepared) -> bool:
-        md5 = prepared[2]
+        record = prepared[4]
         added = False
         seen: set[int] = set()
         for info in targets:
@@ -346,8 +428,120 @@ class _Intake:
             ordered = sorted(seen)
             for i, a in enumerate(ordered):
                 for b in ordered[i + 1:]:
-                    self.pairs.setdefault((a, b), md5)
+                    self.pairs.setdefault((a, b), record.md5 or f"SHA-1 {record.sha1}")
         return added
+
+    # -- re-import: new facts into known media ------------------------------------------------
+
+    def merge_pending(self) -> None:
+        """Merge the queued records into their stored rows (docs/interchange.md, Re-import)."""
+        if not self.pending:
+            return
+        self.sink.pause()  # rows of this file must be visible, and the connection free
+        pending, self.pending = self.pending, []
+        table = cast(Table, Media.__table__)
+        stored: dict[tuple[int, bytes | str], dict[str, Any]] = {}
+        by_series: dict[int, tuple[list[str], list[str]]] = {}
+        for sid, key, _, _ in pending:
+            md5s, sha1s = by_series.setdefault(sid, ([], []))
+            if isinstance(key, str) and key.startswith("sha1:"):
+                sha1s.append(key[5:])
+            else:
+                md5s.append(key.hex() if isinstance(key, bytes) else key)
+        columns = [table.c[name] for name in _MERGE_COLUMNS] + [table.c.series_id]
+        session = self.session
+        for sid, (md5s, sha1s) in by_series.items():
+            wanted: list[ColumnElement[bool]] = []
+            if md5s:
+                wanted.append(table.c.md5.in_(sorted(set(md5s))))
+            if sha1s:
+                wanted.append(table.c.md5.is_(None) & table.c.sha1.in_(sorted(set(sha1s))))
+            for hit in session.execute(select(*columns).where(table.c.series_id == sid,
+                                                              or_(*wanted))):
+                values = dict(hit._mapping)
+                stored[(sid, _media_key(values["md5"], values["sha1"]))] = values
+        dirty: dict[int, tuple[dict[str, Any], dict[str, Any], int]] = {}
+        for sid, key, record, record_no in pending:
+            found = stored.get((sid, key))
+            if found is None:  # cannot happen: the key was known; never fatal
+                continue
+            row = found
+            merge = merge_into(row, record)
+            for field_name, sentence in merge.conflicts:
+                self.warnings.append(ImportIssue(
+                    record_no, None, field_name, f"{_media_label(row)}: {sentence}", kept=True))
+            if not merge.changes:
+                continue
+            before, after, _ = dirty.get(row["id"], ({}, {}, sid))
+            for name, value in merge.changes.items():
+                before.setdefault(name, row[name])
+                after[name] = value
+                row[name] = value
+            dirty[row["id"]] = (before, after, sid)
+            info = self.infos[sid]
+            if record_no in self.waiting:
+                self.waiting.discard(record_no)
+                self.report.already -= 1
+                self.report.updated += 1
+            info.updated += 1
+        if self.tx is None:
+            self.planned.update(dirty)  # written by the write transaction (stage.py)
+        else:
+            self._write_updates(dirty)
+
+    def _write_updates(self, dirty: dict[int, tuple[dict[str, Any], dict[str, Any], int]]
+                       ) -> None:
+        assert self.tx is not None
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for media_id, (before, after, sid) in dirty.items():
+            groups.setdefault(tuple(sorted(after)), []).append({"_id": media_id, **after})
+            self.tx.emit("media.updated", "media", media_id, series_id=sid,
+                         sprint_id=self.sprint_id, before=before,
+                         after={**after, "format": self.fmt})
+        table = cast(Table, Media.__table__)
+        for names, rows in groups.items():
+            self.session.execute(
+                update(table).where(table.c.id == bindparam("_id"))
+                .values({name: bindparam(name) for name in names}), rows)
+
+    # -- SQLite: the staged file into the write transaction -------------------------------
+
+    def adopt(self, tx: WriteTx, scratch: Path) -> None:
+        """Step two of a staged import (intake_stage.py): real ids for the provisional series
+        and cases, the rows copied in one statement, the planned merges written."""
+        self.tx, self.session = tx, tx.session
+        self.max_media_id = self.session.scalar(select(func.max(Media.id))) or 0
+        series_map: dict[int, int] = {}
+        for staged, name in self.provisional.items():
+            series = add_series(tx, self.sprint_id, NewSeries(code=name, vics_name=name),
+                                self.default_handling)
+            series_map[staged] = series.id
+            info = self.infos.pop(staged)
+            info.series_id, info.code = series.id, series.code
+            self.infos[series.id] = info
+            self.known[series.id] = self.known.pop(staged)
+            self.added[series.id] = self.added.pop(staged)
+        case_map: dict[int, int] = {}
+        for i, (case, staged) in enumerate(self.cases):
+            row_id = self.session.execute(
+                insert(IntakeCase).values(sprint_id=self.sprint_id, format=self.fmt,
+                                          **_case_values(case)).returning(IntakeCase.id)
+            ).scalar_one()
+            case_map[staged] = row_id
+            self.cases[i] = (case, row_id)
+        copy_staged(self.session.connection(), scratch, series_map, case_map)
+
+        def real(sid: int) -> int:
+            return series_map.get(sid, sid)
+
+        self.pairs = {(min(real(a), real(b)), max(real(a), real(b))): md5
+                      for (a, b), md5 in self.pairs.items()}
+        self._write_updates({media_id: (before, after, real(sid))
+                             for media_id, (before, after, sid) in self.planned.items()})
+        self.planned = {}
+        # repeats within the file: their rows exist now, so they merge as usual in finish()
+        self.pending = [(real(sid), key, record, no) for sid, key, record, no in self.deferred]
+        self.deferred = []
 
     # -- the end ------------------------------------------------------------------------------
 
@@ -359,7 +553,7 @@ class _Intake:
         if not touched:
             return codes
         new, old, other = aliased(Media), aliased(Media), aliased(Series)
-        rows = self.tx.session.execute(
+        rows = self.session.execute(
             select(new.series_id, old.series_id, other.code, func.min(new.md5))
             .select_from(new)
             .join(old, (old.md5 == new.md5) & (old.series_id != new.series_id))
@@ -369,31 +563,60 @@ class _Intake:
             .group_by(new.series_id, old.series_id, other.code))
         for a, b, code, md5 in rows:
             codes[b] = code
-            self.pairs.setdefault((min(a, b), max(a, b)), md5)
+            self.pairs.setdefault((min(a, b), max(a, b)), md5 or "")
         return codes
 
-    def finish(self, fmt: str) -> None:
+    def finish(self) -> None:
+        self.merge_pending()
         self.sink.pause()
         tx = self.tx
+        assert tx is not None
+        fmt = self.fmt
+        for case, case_row in self.cases:  # keys after a case's 'Media' list arrive late
+            tx.session.execute(update(IntakeCase).where(IntakeCase.id == case_row)
+                               .values(**_case_values(case)))
         codes = self._shared_with_other_series()
         for (a, b), md5 in sorted(self.pairs.items()):
             link_series(tx, a, b, f"media {md5} is in both (import)")
             self.report.links.append((codes[a], codes[b]))
         for info in self.infos.values():
-            if info.new and not info.created:
+            if (info.new or info.updated) and not info.created:
                 set_series_media_flags(tx, info.series_id)
             tx.emit("series.media_imported", "series", info.series_id,
                     series_id=info.series_id, sprint_id=self.sprint_id,
                     after={"format": fmt, "new": info.new, "already": info.already,
+                           "updated": info.updated,
                            "victim_identified": info.victim_identified,
                            "distributed": info.distributed, "created": info.created})
         self.report.series = sorted(self.infos.values(), key=lambda s: s.code)
         r = self.report
         tx.emit("intake.imported", "sprint", self.sprint_id, sprint_id=self.sprint_id,
                 after={"format": fmt, "records": r.records, "new": r.new, "already": r.already,
-                       "skipped": r.skipped, "series": len(r.series),
+                       "updated": r.updated, "skipped": r.skipped, "series": len(r.series),
                        "series_created": r.series_created, "links": len(r.links),
-                       "victim_identified": r.victim_identified, "distributed": r.distributed})
+                       "victim_identified": r.victim_identified, "distributed": r.distributed,
+                       "cases": len(self.cases)})
+
+
+def _case_values(case: CaseInfo) -> dict[str, Any]:
+    values: dict[str, Any] = {name: _clip(getattr(case, name), width)
+                              for name, width in _CASE_WIDTHS.items()}
+    values["extra"] = case.extra
+    return values
+
+
+_CASE_WIDTHS = {"case_id": 200, "case_number": 200, "contact_organization": 200,
+                "contact_name": 200, "contact_phone": 100, "contact_email": 200,
+                "contact_title": 200, "seizure_date": 50, "source_application_name": 200,
+                "source_application_version": 100}
+
+
+def _clip(value: str | None, width: int) -> str | None:
+    return value if value is None or len(value) <= width else value[:width]
+
+
+def _media_label(row: dict[str, Any]) -> str:
+    return f"media {row['md5']}" if row["md5"] else f"media with SHA-1 {row['sha1']}"
 
 
 def _run(db: Database, actor: str, sprint_id: int, stream: IO[bytes], *, fmt: str,
@@ -405,43 +628,108 @@ def _run(db: Database, actor: str, sprint_id: int, stream: IO[bytes], *, fmt: st
     counted = _Counting(stream)
     start = time.perf_counter()
 
-    def tell(records: int, bytes_read: int) -> None:
-        if progress is not None:
-            progress(ImportProgress(records, bytes_read, total, time.perf_counter() - start))
+    if cancel is None and isinstance(progress, SharedProgress):
+        cancel = progress
 
+    def tell(records: int, bytes_read: int) -> None:
+        if progress is None:
+            return
+        step = ImportProgress(records, bytes_read, total, time.perf_counter() - start)
+        if isinstance(progress, SharedProgress):
+            progress.report(bytes_read, total or 0, step.line)
+        else:
+            progress(step)
+
+    def read(intake: _Intake) -> tuple[Any, int, list[ImportIssue]]:
+        reader = open_reader(counted)
+        try:
+            kept = _pump(intake, reader, counted, strict=strict, cancel=cancel, tell=tell)
+            intake.sink.pause()
+        except BaseException as exc:
+            intake.sink.abort(exc)
+            raise
+        if _cancelled(cancel):
+            raise ImportCancelled()
+        read_issues = [i for i in reader.issues if not i.kept]
+        issues = sorted(read_issues + intake.own_issues, key=lambda i: i.record_no)
+        if strict and issues:
+            _refuse_strict(issues)
+        report.records = reader.records_read
+        report.skipped = report.records - kept
+        if kept == 0:
+            _refuse_empty(intake, report.records, issues)
+        return reader, kept, issues
+
+    def conclude(intake: _Intake, reader: Any, issues: list[ImportIssue]) -> None:
+        intake.finish()
+        warnings = [i for i in reader.issues if i.kept] + intake.warnings
+        report.warnings = len(warnings)
+        everything = sorted(issues + warnings, key=lambda i: i.record_no)
+        report.issue_count = len(everything)
+        report.issues = everything[:MAX_LISTED_ISSUES]
+        report.scheme = getattr(reader, "scheme", None)
+        tell(reader.records_read, counted.bytes_read)
+        if dry_run:
+            raise _DryRun()
+
+    scratch: ScratchSink | None = None
     try:
-        with write_tx(db, actor, Action.IMPORT_SERIES) as tx:
-            tx.allow_long_statements()  # one COPY for the whole file outlasts 30 s at 1M
-            intake = _Intake(tx, sprint_id, report, default_series)
-            reader = open_reader(counted)
-            try:
-                kept = _pump(intake, reader, counted, strict=strict, cancel=cancel, tell=tell)
-                intake.sink.pause()
-            except BaseException as exc:
-                intake.sink.abort(exc)
-                raise
-            finally:
-                intake.sink.close()
-            if _cancelled(cancel):
-                raise ImportCancelled()
-            issues = sorted(reader.issues + intake.own_issues, key=lambda i: i.record_no)
-            if strict and issues:
-                _refuse_strict(issues)
-            report.records = reader.records_read
-            report.skipped = report.records - kept
-            report.issue_count = len(issues)
-            report.issues = issues[:MAX_LISTED_ISSUES]
-            report.scheme = getattr(reader, "scheme", None)
-            intake.finish(fmt)
-            tell(reader.records_read, counted.bytes_read)
-            if dry_run:
-                raise _DryRun()
+        if db.is_postgresql:
+            with write_tx(db, actor, Action.IMPORT_SERIES) as tx:
+                tx.allow_long_statements()  # one COPY for the whole file outlasts 30 s at 1M
+                intake = _Intake(tx, tx.session, sprint_id, report=report,
+                                 default_series=default_series, fmt=fmt)
+                try:
+                    reader, _, issues = read(intake)
+                finally:
+                    intake.sink.close()
+                conclude(intake, reader, issues)
+        else:
+            # SQLite: parse and stage with no write lock; one short write transaction copies
+            scratch = ScratchSink(_scratch_directory(db))
+            with db.read() as session:
+                intake = _Intake(None, session, sprint_id, report=report,
+                                 default_series=default_series, fmt=fmt, sink=scratch)
+                reader, _, issues = read(intake)
+                intake.merge_pending()  # planned against what is stored; written below
+            scratch.close()
+            with write_tx(db, actor, Action.IMPORT_SERIES) as tx:
+                intake.adopt(tx, scratch.path)
+                conclude(intake, reader, issues)
     except _DryRun:
         pass
     else:
         report.changes = tx.changes
+    finally:
+        if scratch is not None:
+            scratch.remove()
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _scratch_directory(db: Database) -> Path:
+    """Beside the database (same disk, same space), else the system's temporary folder."""
+    database = db.engine.url.database
+    folder = Path(database).expanduser().resolve().parent if database else None
+    if folder is not None and os.access(folder, os.W_OK):
+        return folder
+    return Path(tempfile.gettempdir())
+
+
+def _refuse_empty(intake: _Intake, records: int, issues: list[ImportIssue]) -> None:
+    """No record of the file could be placed: one sentence, nothing saved, a non-zero exit."""
+    if records == 0:
+        raise IntakeRefused("Cannot import this file: it holds no media records. "
+                            "Nothing was imported.")
+    if intake.no_series and intake.no_series == len(issues):
+        raise IntakeRefused(NO_SERIES)
+    first = issues[0] if issues else None
+    raise IntakeRefused(f"Cannot import this file: none of its {records:,} records could be "
+                        f"imported (the first: {first}). Nothing was imported.")
+
+
+NO_SERIES = ("This file names no series: give --series NAME (in the Import window: "
+             "'Series for records without one'). Nothing was imported.")
 
 
 def _pump(intake: _Intake, reader: Any, counted: _Counting, *, strict: bool,
@@ -458,9 +746,16 @@ def _pump(intake: _Intake, reader: Any, counted: _Counting, *, strict: bool,
             for batch in batches:
                 report.cases += batch.cases
                 for prepared in batch.records:
-                    kept += add(prepared)
-                if strict and (batch.reader_issues or intake.own_issues):
-                    _refuse_strict(reader.issues[:batch.reader_issues] + intake.own_issues)
+                    if type(prepared) is CaseInfo:
+                        intake.case(prepared)
+                    else:
+                        kept += add(prepared)
+                if strict and (any(not i.kept for i in reader.issues[:batch.reader_issues])
+                               or intake.own_issues):
+                    _refuse_strict([i for i in reader.issues[:batch.reader_issues]
+                                    if not i.kept] + intake.own_issues)
+                if not kept and intake.no_series >= TICK_RECORDS:
+                    raise IntakeRefused(NO_SERIES)  # up front: the first records say enough
                 if _cancelled(cancel):
                     raise ImportCancelled()
                 tell(batch.records_read, batch.bytes_read)

@@ -28,7 +28,7 @@ _POLL_SECONDS = 0.05
 class ParsedBatch:
     """Records read since the last batch, with where the reader stood after them."""
 
-    records: list[Any]  # whatever `prepare` made of each MediaRecord
+    records: list[Any]  # whatever `prepare` made of each MediaRecord; CaseInfo as it came
     cases: int  # CaseInfo headers among them
     records_read: int  # reader.records_read after this batch (skipped records included)
     bytes_read: int
@@ -105,7 +105,8 @@ class ParseAhead:
             for item in self._items:
                 if type(item) is MediaRecord:
                     records.append(prepare(item, records_read()))
-                else:
+                else:  # a case header travels in order with its media
+                    records.append(item)
                     cases += 1
                 if records_read() >= next_batch or len(records) >= self._batch_records:
                     if not self._put(self._batch(records, cases)):

@@ -19,8 +19,9 @@ from sqlalchemy import Connection
 
 INSERT_COLUMNS = ("series_id", "md5", "sha1", "sha256", "pdq", "pdq_quality", "size_bytes",
                   "mime_type", "category_code", "category_scheme", "victim_identified",
-                  "offender_identified", "is_distributed", "vics_media_id", "extra")
-SQLITE_ROWS = 2000  # rows per multi-row INSERT (15 columns: 30,000 parameters)
+                  "offender_identified", "is_distributed", "vics_media_id", "extra",
+                  "provenance", "intake_case_id")
+SQLITE_ROWS = 1800  # rows per multi-row INSERT (17 columns: 30,600 parameters)
 SQLITE_CACHE_KIB = 64 * 1024  # page cache while importing: the md5 indexes stay in memory
 
 

@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from vidtask.db.engine import Database
+from vidtask.domain.changes import Changes
 from vidtask.services import clues, comments
 from vidtask.sync.connection import ConnectionMonitor, is_connection_error
 from vidtask.sync.outbox import EntryState, Outbox, OutboxEntry, ReplayReport
 
-#: (db, actor, args, based_on_version) -> result; an int result is the record's new version.
-Operation = Callable[[Database, str, dict[str, Any], int | None], Any]
+#: (db, actor, args, based_on_version) -> (result, Changes); the result is plain data (the
+#: outbox keeps it), an int result is the record's new version.
+Operation = Callable[[Database, str, dict[str, Any], int | None], tuple[Any, Changes]]
 
 
 def _need_version(based_on: int | None) -> int:
@@ -33,27 +35,31 @@ def _need_version(based_on: int | None) -> int:
     return based_on
 
 
-def _clue_add(db: Database, actor: str, args: dict[str, Any], _based: int | None) -> Any:
-    clue_id, _changes = clues.add_clue(db, actor, int(args["series_id"]),
+def _clue_add(db: Database, actor: str, args: dict[str, Any], _based: int | None
+              ) -> tuple[Any, Changes]:
+    clue_id, changes = clues.add_clue(db, actor, int(args["series_id"]),
+                                      clues.ClueInput(**args["clue"]))
+    return {"clue_id": clue_id}, changes
+
+
+def _clue_edit(db: Database, actor: str, args: dict[str, Any], based: int | None
+               ) -> tuple[Any, Changes]:
+    version, changes = clues.edit_clue(db, actor, int(args["clue_id"]), _need_version(based),
                                        clues.ClueInput(**args["clue"]))
-    return {"clue_id": clue_id}
+    return version, changes
 
 
-def _clue_edit(db: Database, actor: str, args: dict[str, Any], based: int | None) -> Any:
-    version, _changes = clues.edit_clue(db, actor, int(args["clue_id"]), _need_version(based),
-                                        clues.ClueInput(**args["clue"]))
-    return version
+def _clue_delete(db: Database, actor: str, args: dict[str, Any], based: int | None
+                 ) -> tuple[Any, Changes]:
+    changes = clues.delete_clue(db, actor, int(args["clue_id"]), _need_version(based))
+    return {"deleted": int(args["clue_id"])}, changes
 
 
-def _clue_delete(db: Database, actor: str, args: dict[str, Any], based: int | None) -> Any:
-    clues.delete_clue(db, actor, int(args["clue_id"]), _need_version(based))
-    return {"deleted": int(args["clue_id"])}
-
-
-def _comment_add(db: Database, actor: str, args: dict[str, Any], _based: int | None) -> Any:
-    comment_id, _changes = comments.add_comment(db, actor, int(args["series_id"]),
-                                                str(args["body"]), args.get("clue_id"))
-    return {"comment_id": comment_id}
+def _comment_add(db: Database, actor: str, args: dict[str, Any], _based: int | None
+                 ) -> tuple[Any, Changes]:
+    comment_id, changes = comments.add_comment(db, actor, int(args["series_id"]),
+                                               str(args["body"]), args.get("clue_id"))
+    return {"comment_id": comment_id}, changes
 
 
 OPERATIONS: dict[str, Operation] = {
@@ -75,6 +81,8 @@ class Submitted:
     saved: Literal["database", "locally"]
     result: Any = None
     entry_id: int | None = None
+    #: What the write changed, when it ran now (a replayed entry's changes come by the feed).
+    changes: Changes = field(default_factory=Changes)
 
     @property
     def message(self) -> str:
@@ -111,14 +119,14 @@ class OfflineWriter:
         if not self.monitor.online or self.outbox.pending_count():
             return self._keep(actor, operation, args, based_on_version, feed_version)
         try:
-            result = OPERATIONS[operation](self.db, actor, args, based_on_version)
+            result, changes = OPERATIONS[operation](self.db, actor, args, based_on_version)
         except Exception as error:
             if not is_connection_error(error):
                 raise
             self.monitor.report_failure(error)
             return self._keep(actor, operation, args, based_on_version, feed_version)
         self.monitor.report_success()
-        return Submitted("database", result)
+        return Submitted("database", result, changes=changes)
 
     def _keep(self, actor: str, operation: str, args: dict[str, Any], based_on: int | None,
               feed_version: int | None) -> Submitted:
@@ -133,8 +141,9 @@ class OfflineWriter:
         return Submitted("locally", None, entry_id)
 
     def _run(self, entry: OutboxEntry) -> Any:
-        return OPERATIONS[entry.operation](self.db, entry.actor, entry.args,
-                                           entry.based_on_version)
+        result, _changes = OPERATIONS[entry.operation](self.db, entry.actor, entry.args,
+                                                       entry.based_on_version)
+        return result
 
     def replay(self) -> ReplayReport | None:
         """Send pending entries in order; None if this writer is already replaying."""

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 
 from vidtask.db.engine import Database
 from vidtask.db.models import Participant
+from vidtask.db.roles import signed_in
 from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import normalize_country_code
 from vidtask.domain.enums import Role
-from vidtask.domain.errors import InvalidInput, NotFound
+from vidtask.domain.errors import InvalidInput, NotFound, VidtaskError
 from vidtask.domain.limits import checked
 from vidtask.domain.permissions import Action
 from vidtask.services.tx import WriteTx, write_tx
@@ -37,15 +38,25 @@ def _info(p: Participant) -> ParticipantInfo:
                            tuple(p.languages or ()), Role(p.role), p.active)
 
 
+#: Why the first person is an admin, for the sentence that tells them.
+FIRST_PERSON_IS_ADMIN = "the first person in a database becomes its admin (nobody else could " \
+                        "add people)"
+
+
 def add_participant(db: Database, actor: str | None, login: str, display_name: str, *,
-                    role: Role | str = Role.SPECIALIST, agency: str = "",
+                    role: Role | str | None = None, agency: str = "",
                     country: str | None = None, languages: tuple[str, ...] = ()
                     ) -> tuple[ParticipantInfo, Changes]:
-    """Add a person. `actor=None` only while the database has nobody yet (first start)."""
-    spec = clean_participant(login, display_name, role, agency=agency, country=country,
-                             languages=languages)
+    """Add a person (admins). `role=None`: a specialist, except that the first person in an
+    empty database becomes its admin (the caller tells them: `info.role` is then ADMIN).
+
+    `actor=None` (nobody named) is allowed only for that first person, and on PostgreSQL for
+    the maintenance login (table owner or superuser), which sets up rooms.
+    """
+    spec = clean_participant(login, display_name, role or Role.SPECIALIST, agency=agency,
+                             country=country, languages=languages)
     with write_tx(db, actor) as tx:
-        info = add_participant_in(tx, spec, bootstrap=actor is None)
+        info = add_participant_in(tx, spec, role_given=role is not None)
     return info, tx.changes
 
 
@@ -79,14 +90,25 @@ def clean_participant(login: str, display_name: str, role: Role | str, *, agency
     return NewParticipant(login, display_name.strip(), role, agency, code, tuple(languages))
 
 
-def add_participant_in(tx: WriteTx, spec: NewParticipant, *, bootstrap: bool = False
+def add_participant_in(tx: WriteTx, spec: NewParticipant, *, role_given: bool = True
                        ) -> ParticipantInfo:
-    """Insert the participant row inside an open transaction (also used by `users.add_user`)."""
-    if not bootstrap:
+    """Insert the participant row inside an open transaction (also used by `users.add_user`).
+
+    The first person in an empty database becomes its admin. Nobody named (`tx.actor` None)
+    may add only that first person, except the PostgreSQL maintenance login.
+    """
+    empty = not tx.session.scalar(select(func.count()).select_from(Participant))
+    maintenance = _is_maintenance(tx)
+    if tx.actor is not None:
         tx.require(Action.MANAGE_PARTICIPANTS)
-    elif tx.session.scalar(select(func.count()).select_from(Participant)):
-        # Bootstrap without an actor is only for the very first person.
-        raise InvalidInput("actor", "an admin must add participants once anyone exists")
+    elif not empty and not maintenance:
+        raise VidtaskError("Once anyone exists, only an admin adds people; name the admin "
+                           "who adds this person.")
+    if empty and spec.role is not Role.ADMIN and not (role_given and maintenance):
+        if role_given:
+            raise InvalidInput("role", f"{FIRST_PERSON_IS_ADMIN}, so add {spec.login} as "
+                                       "admin first and the others after")
+        spec = replace(spec, role=Role.ADMIN)
     if tx.session.scalar(select(Participant.id).where(Participant.login == spec.login)):
         raise InvalidInput("login", f"{spec.login!r} is already taken")
     person = Participant(login=spec.login, display_name=spec.display_name, agency=spec.agency,
@@ -97,6 +119,18 @@ def add_participant_in(tx: WriteTx, spec: NewParticipant, *, bootstrap: bool = F
     tx.emit("participant.added", "participant", person.id,
             after={"login": spec.login, "role": spec.role.value, "agency": spec.agency})
     return _info(person)
+
+
+def _is_maintenance(tx: WriteTx) -> bool:
+    """PostgreSQL's table owner or a superuser (may set up rooms without naming anyone)."""
+    identity = signed_in(tx.db, tx.session)
+    return identity is not None and identity.maintenance
+
+
+def is_empty(db: Database) -> bool:
+    """Nobody registered yet: the next person added becomes the admin."""
+    with db.read() as session:
+        return not session.scalar(select(func.count()).select_from(Participant))
 
 
 def list_participants(db: Database) -> list[ParticipantInfo]:

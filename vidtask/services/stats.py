@@ -7,8 +7,15 @@ from typing import Any
 
 from sqlalchemy import distinct, func, select
 
+from vidtask.db.core_tables import (
+    clues,
+    country_assessments,
+    country_feedback,
+    media,
+    series,
+    sprints,
+)
 from vidtask.db.engine import Database
-from vidtask.db.models import Clue, CountryAssessment, CountryFeedback, Media, Series
 from vidtask.domain.enums import SeriesStatus
 
 ASSESSED_STATUSES = (SeriesStatus.PROPOSED, SeriesStatus.CONFIRMED, SeriesStatus.NOTIFIED,
@@ -40,37 +47,35 @@ class SprintStats:
 
 
 def sprint_stats(db: Database, sprint_id: int) -> SprintStats:
-    with db.read() as session:
-        from vidtask.db.models import Sprint
-
-        sprint_name = session.scalar(select(Sprint.name).where(Sprint.id == sprint_id)) or "?"
-        in_sprint = select(Series.id).where(Series.sprint_id == sprint_id)
+    # Core on lightweight tables, one read transaction: `vidtask stats` never loads the ORM.
+    with db.engine.connect() as connection:
+        sprint_name = connection.scalar(
+            select(sprints.c.name).where(sprints.c.id == sprint_id)) or "?"
+        in_sprint = select(series.c.id).where(series.c.sprint_id == sprint_id)
         by_status = {s.value: 0 for s in SeriesStatus}
-        for status, count in session.execute(
-                select(Series.status, func.count()).where(Series.sprint_id == sprint_id)
-                .group_by(Series.status)):
+        for status, count in connection.execute(
+                select(series.c.status, func.count()).where(series.c.sprint_id == sprint_id)
+                .group_by(series.c.status)):
             by_status[status] = count
-        claimed = session.scalar(select(func.count()).where(
-            Series.sprint_id == sprint_id, Series.claimed_by_id.is_not(None))) or 0
-        per_country = {country: count for country, count in session.execute(
-            select(CountryAssessment.country, func.count(distinct(CountryAssessment.series_id)))
-            .where(CountryAssessment.confirmed.is_(True),
-                   CountryAssessment.series_id.in_(in_sprint))
-            .group_by(CountryAssessment.country)
-            .order_by(func.count(distinct(CountryAssessment.series_id)).desc(),
-                      CountryAssessment.country))}
-        media_total = session.scalar(select(func.count()).select_from(Media).where(
-            Media.series_id.in_(in_sprint))) or 0
-        clues_total = session.scalar(select(func.count()).select_from(Clue).where(
-            Clue.series_id.in_(in_sprint))) or 0
-        feedback = session.execute(select(
-            func.count(distinct(CountryFeedback.series_id)).filter(
-                CountryFeedback.victim_identified.is_(True)),
-            func.count(distinct(CountryFeedback.series_id)).filter(
-                CountryFeedback.victim_safeguarded.is_(True)),
-            func.count(distinct(CountryFeedback.series_id)).filter(
-                CountryFeedback.offender_identified.is_(True)),
-        ).where(CountryFeedback.series_id.in_(in_sprint))).one()
+        claimed = connection.scalar(select(func.count()).select_from(series).where(
+            series.c.sprint_id == sprint_id, series.c.claimed_by_id.is_not(None))) or 0
+        assessed_series = func.count(distinct(country_assessments.c.series_id))
+        per_country = {country: count for country, count in connection.execute(
+            select(country_assessments.c.country, assessed_series)
+            .where(country_assessments.c.confirmed.is_(True),
+                   country_assessments.c.series_id.in_(in_sprint))
+            .group_by(country_assessments.c.country)
+            .order_by(assessed_series.desc(), country_assessments.c.country))}
+        media_total = connection.scalar(select(func.count()).select_from(media).where(
+            media.c.series_id.in_(in_sprint))) or 0
+        clues_total = connection.scalar(select(func.count()).select_from(clues).where(
+            clues.c.series_id.in_(in_sprint))) or 0
+        fed_back = func.count(distinct(country_feedback.c.series_id))
+        feedback = connection.execute(select(
+            fed_back.filter(country_feedback.c.victim_identified.is_(True)),
+            fed_back.filter(country_feedback.c.victim_safeguarded.is_(True)),
+            fed_back.filter(country_feedback.c.offender_identified.is_(True)),
+        ).where(country_feedback.c.series_id.in_(in_sprint))).one()
     total = sum(by_status.values())
     return SprintStats(
         sprint=sprint_name, series_total=total, by_status=by_status, claimed=claimed,

@@ -74,6 +74,6 @@ def add_user(db: Database, actor: str | None, login: str, password: str, *, role
         if not connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :g"),
                                   {"g": group}).scalar():
             raise InvalidInput("roles", "run `vidtask db init-roles` first")
-        info = add_participant_in(tx, spec, bootstrap=actor is None)
+        info = add_participant_in(tx, spec)
         create_login(connection, spec.login, password, spec.role)
     return info, tx.changes

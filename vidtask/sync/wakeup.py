@@ -12,7 +12,8 @@ Three sources share one interface, `start(callback)` / `stop()` / `stats`:
   `pg_notify('vidtask_changes', '999999999999999999')` once disabled the safety poll).
 * `SqliteDataVersionWakeup` — polls `PRAGMA data_version` a few times a second on its own
   connection; the number moves only when another connection committed, so the feed is read
-  only then.
+  only then. A commit that did not move the change counter wrote no event: a presence
+  heartbeat, reported as a "presence" wake-up with the newest heartbeat's client id.
 * `PollingWakeup` — the plain fallback: reads the committed change counter every few seconds.
 
 Callbacks run on the source's worker thread; they must be quick and thread-safe (the Qt adapter
@@ -48,11 +49,14 @@ PRESENCE_CHANNEL = "vidtask_presence"
 
 @dataclass(frozen=True, slots=True)
 class Wake:
-    """Why a source woke its client. `version` is the committed version when the source knows it."""
+    """Why a source woke its client. `version` is the committed version when the source knows it;
+    a presence wake-up names the client whose heartbeat it was, when the source knows it (a
+    client ignores its own: its heartbeat call read who is online already)."""
 
     reason: str  # started | reconnected | notify | presence | data_version | poll | safety_poll
     version: int | None = None
     noticed_at: float = field(default_factory=time.monotonic)
+    client_id: str | None = None
 
 
 WakeCallback = Callable[[Wake], None]
@@ -207,12 +211,38 @@ class SqliteDataVersionWakeup(WakeupSource):
     def _watch(self, connection: sqlite3.Connection, first: bool) -> None:
         last = connection.execute("PRAGMA data_version").fetchone()[0]
         self.stats.connected = True
-        self._fire(Wake("started" if first else "reconnected"))
+        counter = _sqlite_counter(connection)
+        self._fire(Wake("started" if first else "reconnected", counter))
         while not self._stop.wait(self.interval):
             current = connection.execute("PRAGMA data_version").fetchone()[0]
-            if current != last:
-                last = current
-                self._fire(Wake("data_version"))
+            if current == last:
+                continue
+            last = current
+            # the committed counter says whether the commit was a write with events (a client
+            # that applied up to there reads nothing) or not: a presence heartbeat
+            now = _sqlite_counter(connection)
+            if now is not None and now == counter:
+                self._fire(Wake("presence", now, client_id=_newest_heartbeat(connection)))
+            else:
+                counter = now
+                self._fire(Wake("data_version", now))
+
+
+def _sqlite_counter(connection: sqlite3.Connection) -> int | None:
+    try:
+        row = connection.execute("SELECT version FROM change_counter WHERE id = 1").fetchone()
+    except sqlite3.Error:  # a database not migrated yet: the wake-up still goes out
+        return None
+    return int(row[0]) if row else None
+
+
+def _newest_heartbeat(connection: sqlite3.Connection) -> str | None:
+    try:
+        row = connection.execute(
+            "SELECT client_id FROM presence ORDER BY seen_at DESC LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
 
 
 def pg_conninfo(db: Database) -> str:
@@ -322,7 +352,7 @@ class PgListenWakeup(WakeupSource):
 
     def _on_notify(self, channel: str, payload: str) -> None:
         if channel == PRESENCE_CHANNEL:
-            self._fire(Wake("presence"))
+            self._fire(Wake("presence", client_id=payload or None))
             return
         try:
             version: int | None = int(payload)

@@ -89,12 +89,3 @@ def name_widget(widget: QWidget, object_name: str, accessible: str) -> QWidget:
     widget.setObjectName(object_name)
     widget.setAccessibleName(accessible)
     return widget
-
-
-def error_sentence(error: BaseException) -> str:
-    from vidtask.domain.errors import VidtaskError
-
-    if isinstance(error, VidtaskError):
-        return str(error)
-    first = str(error).splitlines()[0] if str(error) else ""
-    return f"{type(error).__name__}: {first}" if first else type(error).__name__

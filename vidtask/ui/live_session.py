@@ -1,13 +1,17 @@
 """One window's live housekeeping: wake-ups, connection state, presence heartbeats, leases.
 
 The main window owns one `LiveSession`. It turns the database's wake-ups into `LiveFeed.poll_now`
-calls, sends a presence heartbeat every 30 s (and whenever the set of open series changes), and
-runs the `LeaseKeeper` every 30 s — all service calls on the window's `Workers`, never on the GUI
-thread. Keyboard and mouse input anywhere in the application touches the `ActivityClock`, so an
-active holder's claims renew themselves.
+calls — unless the wake-up names a version this window has already applied (its own write) —
+sends a presence heartbeat every 30 s (and whenever the set of open series changes), and runs
+the `LeaseKeeper` every 30 s — all service calls as `Op`s, never on the GUI thread. Keyboard and
+mouse input anywhere in the application touches the `ActivityClock`, so an active holder's
+claims renew themselves.
+
+A wake-up that arrives while this window's own calls are still on their way waits for the next
+one to be delivered (at most `SETTLE_MS`): the write it announces is then usually known already.
 
 Signals: ``connectionStateChanged(str)`` — "online" / "offline" / "reconnecting";
-``presenceChanged(list)`` — `OnlinePerson`s; ``leaseTicked(object)`` — a `LeaseTick`.
+``presenceChanged()`` — `online` was re-read; ``leaseTicked(LeaseTick)``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from vidtask.db.engine import Database
+from vidtask.domain.changes import Changes
 from vidtask.services import presence
 from vidtask.services.leases import ActivityClock, LeaseKeeper, LeaseTick
 from vidtask.services.presence import OnlinePerson
@@ -27,15 +32,22 @@ from vidtask.sync.connection import ConnectionMonitor, is_connection_error
 from vidtask.sync.wakeup import wakeup_for
 from vidtask.ui.live import LiveFeed
 from vidtask.ui.live_wakeup import LiveWakeup
-from vidtask.ui.workers import Workers
+from vidtask.ui.operations import Op, OpHost
 
 HEARTBEAT_MS = 30_000
 LEASE_TICK_MS = 30_000
 #: A burst of wake-ups (SQLite moves data_version on every commit) reads presence once.
 PRESENCE_READ_DELAY_MS = 500
+#: How long a wake-up waits for this window's calls in flight to be delivered.
+SETTLE_MS = 150
 
 _INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                            QEvent.Type.Wheel})
+
+
+def lease_changes(tick: LeaseTick) -> Changes:
+    """Renewals and expiries one lease tick wrote."""
+    return Changes.merge([*(r.changes for r in tick.renewed), tick.swept])
 
 
 class _ActivityFilter(QObject):
@@ -53,14 +65,14 @@ class _ActivityFilter(QObject):
 
 class LiveSession(QObject):
     connectionStateChanged = Signal(str)
-    presenceChanged = Signal(list)
-    leaseTicked = Signal(object)
+    presenceChanged = Signal()
+    leaseTicked = Signal(LeaseTick)
 
     def __init__(self, db: Database, login: str, sprint_id: int, feed: LiveFeed, *,
-                 workers: Workers, open_series: Callable[[], list[int]],
+                 host: OpHost, open_series: Callable[[], list[int]],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.db, self.login, self.feed, self.workers = db, login, feed, workers
+        self.db, self.login, self.feed, self.host = db, login, feed, host
         self.open_series = open_series
         self.client_id = f"desktop-{uuid.uuid4().hex[:16]}"
         self.online: list[OnlinePerson] = []
@@ -71,13 +83,20 @@ class LiveSession(QObject):
         self.monitor = ConnectionMonitor(db)
         self.bridge = LiveWakeup(wakeup_for(db), self.monitor, parent=self)
         self.bridge.wokeUp.connect(self._woke)
-        self.bridge.presenceChanged.connect(self._schedule_presence_read)
+        self.bridge.presenceChanged.connect(self._presence_woke)
         self.bridge.connectionStateChanged.connect(self.connectionStateChanged)
         # a failed feed read hands over to the monitor, which probes with backoff
         feed.connectionChanged.connect(self._feed_reachable)
         self._filter = _ActivityFilter(self.activity, self)
         self._lease_busy = self._heartbeat_busy = False
         self._ended = False
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._decide)
+        self._waiting_version: int | None = None
+        self._waiting = False
+        host.runner.finished.connect(self._call_delivered)
 
         self.heartbeat_timer = QTimer(self)
         self.heartbeat_timer.setInterval(HEARTBEAT_MS)
@@ -108,6 +127,7 @@ class LiveSession(QObject):
         self.heartbeat_timer.stop()
         self.lease_timer.stop()
         self._presence_read.stop()
+        self._settle.stop()
         self.bridge.stop()
         if not self._ended:
             self._ended = True
@@ -118,15 +138,39 @@ class LiveSession(QObject):
     # ---------------------------------------------------------------- wake-ups
     def _woke(self, _reason: str) -> None:
         self.wakeups += 1
+        version = self.bridge.burst_version
+        if self._waiting:
+            self._waiting_version = None if version is None or self._waiting_version is None \
+                else max(version, self._waiting_version)
+            return
+        self._waiting, self._waiting_version = True, version
+        if self.host.runner.busy:
+            self._settle.start()  # its Changes may name this version in a moment
+        else:
+            self._decide()
+
+    def _call_delivered(self, _name: str) -> None:
+        if self._waiting and self._settle.isActive():
+            self._settle.stop()
+            self._decide()
+
+    def _decide(self) -> None:
+        version, self._waiting = self._waiting_version, False
+        if version is not None and self.feed.bus.knows(version):
+            return  # this window's own write: its Changes are on the screens already
         self.feed.poll_now()
-        if not self.db.is_postgresql:  # SQLite: presence commits wake us like any other
-            self._schedule_presence_read()
 
     def _feed_reachable(self, ok: bool, reason: str) -> None:
         if ok:
             self.monitor.report_success()
         else:
             self.monitor.report_failure(ConnectionError(reason))
+
+    def _presence_woke(self, client_id: str) -> None:
+        """Someone's heartbeat: read who is online — unless it was ours (our heartbeat call
+        read it right after writing)."""
+        if client_id != self.client_id:
+            self._schedule_presence_read()
 
     def _schedule_presence_read(self) -> None:
         if not self._presence_read.isActive():
@@ -144,8 +188,8 @@ class LiveSession(QObject):
             presence.heartbeat(db, login, client_id, series_ids)
             return presence.who_is_online(db)
 
-        self.workers.run(beat, list(self.open_series()), done=self._presence_read_done,
-                         failed=self._heartbeat_failed)
+        Op(self.host, beat, list(self.open_series())).success(self._presence_read_done)\
+            .failure(self._heartbeat_failed).run()
 
     def _heartbeat_failed(self, error: BaseException) -> None:
         self._heartbeat_busy = False
@@ -153,13 +197,17 @@ class LiveSession(QObject):
             self.monitor.report_failure(error)
 
     def read_presence(self) -> None:
-        self.workers.run(presence.who_is_online, self.db, done=self._presence_read_done,
-                         failed=lambda _e: None)
+        Op(self.host, presence.who_is_online, self.db).success(self._presence_read_done)\
+            .failure(self._presence_failed).run()
+
+    def _presence_failed(self, error: BaseException) -> None:
+        if is_connection_error(error):
+            self.monitor.report_failure(error)
 
     def _presence_read_done(self, people: list[OnlinePerson]) -> None:
         self._heartbeat_busy = False
         self.online = people
-        self.presenceChanged.emit(people)
+        self.presenceChanged.emit()
 
     def viewers_of(self, series_id: int) -> list[str]:
         """Other people (not this window) with `series_id` open, from the last presence read."""
@@ -188,7 +236,8 @@ class LiveSession(QObject):
         if self._lease_busy or self._ended:
             return
         self._lease_busy = True
-        self.workers.run(self.leases.tick, done=self._lease_done, failed=self._lease_failed)
+        Op(self.host, self.leases.tick).success(self._lease_done).failure(self._lease_failed)\
+            .publishing(lease_changes).run()
 
     def _lease_done(self, tick: LeaseTick) -> None:
         self._lease_busy = False

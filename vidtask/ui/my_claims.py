@@ -1,5 +1,6 @@
 """'My series' dock: the user's live claims with a lease countdown, Extend and Open.
 
+Reloads when a change on the bus can alter someone's claims (a claim event, a proposal).
 Signals: ``openRequested(int)`` — series id.
 """
 
@@ -18,13 +19,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vidtask.domain.claims import lease_is_live
 from vidtask.services import claims
 from vidtask.services.claims import MyClaim
-from vidtask.ui.common import error_sentence, lease_left, local_time, name_widget
+from vidtask.ui import claims as claim_ops
+from vidtask.ui.common import lease_left, local_time, name_widget
 from vidtask.ui.context import AppContext
+from vidtask.ui.operations import ChangeBatch, Op
 
 SERIES_ROLE = Qt.ItemDataRole.UserRole + 1
 SOON_SECONDS = 15 * 60
+#: Changes after which the user's claims may look different.
+CLAIM_ACTIONS = ("claim.*", "series.proposed")
 
 
 class MyClaimsPane(QWidget):
@@ -65,10 +71,15 @@ class MyClaimsPane(QWidget):
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         self._show()
+        ctx.bus.subscribe(self.on_changes)
+
+    def on_changes(self, batch: ChangeBatch) -> None:
+        if batch.changes.has_actions(*CLAIM_ACTIONS):
+            self.reload()
 
     def reload(self) -> None:
-        self.ctx.workers.run(claims.my_claims, self.ctx.db, self.ctx.login, done=self._loaded,
-                             failed=lambda e: self.ctx.say(error_sentence(e)))
+        Op(self.ctx, claims.my_claims, self.ctx.db, self.ctx.login).success(self._loaded)\
+            .owned_by(self).run()
 
     def _loaded(self, mine: list[MyClaim]) -> None:
         self.claims = mine
@@ -104,7 +115,7 @@ class MyClaimsPane(QWidget):
     def tick(self) -> None:
         """Countdown without a database call; expired leases drop out."""
         now = datetime.now(UTC)
-        live = [c for c in self.claims if c.expires_at > now]
+        live = [c for c in self.claims if lease_is_live(self.ctx.login, c.expires_at, now)]
         if len(live) != len(self.claims):
             self.claims = live
         self._show()
@@ -115,17 +126,8 @@ class MyClaimsPane(QWidget):
 
     def extend_selected(self) -> None:
         series_id = self.selected_series_id()
-        if not series_id:
-            return
-
-        def done(result: claims.ClaimResult) -> None:
-            self.ctx.wrote(result.changes)
-            self.ctx.say(f"Lease on {result.code} extended to "
-                         f"{local_time(result.expires_at, '%H:%M')}.")
-            self.reload()
-
-        self.ctx.workers.run(claims.renew_claim, self.ctx.db, self.ctx.login, series_id,
-                             done=done, failed=lambda e: self.ctx.say(error_sentence(e)))
+        if series_id:
+            claim_ops.renew(self.ctx, series_id)
 
     def _open(self, item: QListWidgetItem | None) -> None:
         if item is not None:

@@ -1,16 +1,17 @@
 """One window's saves that survive losing the shared database: its outbox and offline writer.
 
-Clue add/edit/delete and comments go through `OfflineSaves.submit` on the window's Workers: the
-service runs when the database answers; when it does not, the write is fsync'd into the local
-outbox (platformdirs user data dir, entries keyed by database) before the user is told
-"Saved on this computer". `replay_now()` sends the outbox oldest first on a worker — the window
-calls it when the connection monitor says "online", at start when an earlier session left
-entries, and every few seconds while something is waiting. Refused entries (a stale edit, a lost
+Clue add/edit/delete and comments go through `OfflineSaves.submit` as an `Op` of the window: the
+service runs when the database answers (its Changes go out on the window's bus); when it does
+not, the write is fsync'd into the local outbox (platformdirs user data dir, entries keyed by
+database) before the user is told "Saved on this computer". `replay_now()` sends the outbox
+oldest first, off the GUI thread — the window calls it when the connection monitor says
+"online", at start when an earlier session left entries, and every few seconds while something
+is waiting. Refused entries (a stale edit, a lost
 claim) come back as `conflictFound` for the merge view; nothing is overwritten.
 
-Signals: ``pendingChanged(int)`` — entries waiting to be sent; ``replayed(object)`` — a
-`ReplayOutcome` after a replay that did something; ``conflictFound(object)`` — an `OutboxEntry`
-the database refused.
+Signals: ``pendingChanged(int)`` — entries waiting to be sent; ``replayed(ReplayOutcome)`` —
+after a replay that did something (its writes reach the screens through the change feed);
+``conflictFound(OutboxEntry)`` — an entry the database refused.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from vidtask.db.engine import Database
+from vidtask.domain.changes import Changes
 from vidtask.domain.errors import VidtaskError
 from vidtask.services import series_detail
 from vidtask.services.offline import OfflineWriter, Submitted, database_key
 from vidtask.services.series_detail import ClueInfo
 from vidtask.sync.connection import ConnectionMonitor
 from vidtask.sync.outbox import Outbox, OutboxEntry, ReplayReport
-from vidtask.ui.workers import Workers
+from vidtask.ui.operations import Op, OpHost
 
 SAVED_LOCALLY = "Saved on this computer — will be sent when the connection is back"
 #: While entries wait and the database answers, retry this often (a peer window may hold the
@@ -48,6 +50,16 @@ class ReplayOutcome:
     waiting_ids: frozenset[int]
 
 
+@dataclass(frozen=True, slots=True)
+class SaveOutcome:
+    submitted: Submitted
+    pending: int
+
+    @property
+    def changes(self) -> Changes:
+        return self.submitted.changes
+
+
 def conflict_context(db: Database, entry: OutboxEntry) -> tuple[int | None, ClueInfo | None]:
     """Which series a refused entry belongs to, and the clue as the database has it now."""
     clue_id = entry.args.get("clue_id")
@@ -64,13 +76,13 @@ def conflict_context(db: Database, entry: OutboxEntry) -> tuple[int | None, Clue
 
 class OfflineSaves(QObject):
     pendingChanged = Signal(int)
-    replayed = Signal(object)
-    conflictFound = Signal(object)
+    replayed = Signal(ReplayOutcome)
+    conflictFound = Signal(OutboxEntry)
 
-    def __init__(self, db: Database, monitor: ConnectionMonitor, workers: Workers, *,
+    def __init__(self, db: Database, monitor: ConnectionMonitor, host: OpHost, *,
                  path: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.db, self.monitor, self.workers = db, monitor, workers
+        self.db, self.monitor, self.host = db, monitor, host
         self.outbox = Outbox(database_key(db), path)
         self.writer = OfflineWriter(db, self.outbox, monitor, replay_when_online=False)
         #: Entries an earlier session left behind (the app was closed or killed offline).
@@ -92,7 +104,7 @@ class OfflineSaves(QObject):
             self.replay_now()
 
     def close(self) -> None:
-        """Call after the window's workers have finished (they may be writing to the outbox)."""
+        """Call after the window's runner has finished (a call may be writing to the outbox)."""
         self._closed = True
         self.retry_timer.stop()
         self.outbox.close()
@@ -104,20 +116,19 @@ class OfflineSaves(QObject):
         """Save now or keep locally, off the GUI thread; `done` hears where it went."""
         writer = self.writer
 
-        def run() -> tuple[Submitted, int]:
+        def run() -> SaveOutcome:
             submitted = writer.submit(actor, operation, args, based_on_version=based_on_version)
-            return submitted, writer.outbox.pending_count()
+            return SaveOutcome(submitted, writer.outbox.pending_count())
 
-        def ran(result: tuple[Submitted, int]) -> None:
-            submitted, pending = result
-            self._set_pending(pending)
-            done(submitted)
+        def ran(outcome: SaveOutcome) -> None:
+            self._set_pending(outcome.pending)
+            done(outcome.submitted)
 
-        self.workers.run(run, done=ran, failed=failed)
+        Op(self.host, run).success(ran).failure(failed).run()
 
     def discard(self, entry_id: int) -> None:
         """The user resolved a conflict in the merge view (saved a merge or took theirs)."""
-        self.workers.run(self.outbox.discard, entry_id, failed=lambda _e: None)
+        Op(self.host, self.outbox.discard, entry_id).failure(lambda _e: None).run()
 
     # ---------------------------------------------------------------- replay
     def replay_now(self) -> None:
@@ -133,7 +144,7 @@ class OfflineSaves(QObject):
             report = writer.replay()
             return report, frozenset(e.id for e in writer.outbox.pending())
 
-        self.workers.run(run, done=self._replayed, failed=self._replay_failed)
+        Op(self.host, run).success(self._replayed).failure(self._replay_failed).run()
 
     def _replayed(self, result: tuple[ReplayReport | None, frozenset[int]]) -> None:
         self._replaying = False

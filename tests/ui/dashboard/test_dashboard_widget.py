@@ -1,34 +1,60 @@
-"""The dashboard tab on real widgets: it renders, it follows other desktops, it exports."""
+"""The dashboard tab on real widgets: it renders, it follows other desktops, it exports —
+and its figures are read off the GUI thread, only while someone looks."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import build_world
+from tests.conftest import World, build_world
+from tests.ui.find import child, text
 from tests.unit.services.dashboard_scenario import worked_sprint
 from vidtask.db.engine import Database
+from vidtask.domain.changes import Changes
 from vidtask.services import assessments, claims, review
 from vidtask.services.assessments import CandidateInput
+from vidtask.services.participants import get_participant
+from vidtask.services.sprints import find_sprint
 from vidtask.sync.feed import changes_since, current_version
+from vidtask.ui.context import AppContext
 from vidtask.ui.dashboard import DashboardWidget
+from vidtask.ui.operations import Origin
 
 pytestmark = pytest.mark.gui
 
 
-def _tile(widget: DashboardWidget, key: str) -> str:
-    return widget.tiles[key].value.text()
+@pytest.fixture
+def contexts(qtbot: QtBot) -> Iterator[list[AppContext]]:
+    made: list[AppContext] = []
+    yield made
+    for ctx in made:
+        ctx.close(20_000)
 
 
-def test_dashboard_and_its_charts_render_offscreen(qtbot: QtBot, db: Database) -> None:
-    world = worked_sprint(db)
-    widget = DashboardWidget(db, world.sprint_id)
+def dashboard(qtbot: QtBot, world: World, contexts: list[AppContext], *,
+              shown: bool = True) -> DashboardWidget:
+    ctx = AppContext(world.db, get_participant(world.db, "cora"), find_sprint(world.db))
+    contexts.append(ctx)
+    widget = DashboardWidget(ctx)
     qtbot.addWidget(widget)
     widget.resize(1400, 900)
-    widget.show()
-    qtbot.waitExposed(widget)
+    if shown:
+        widget.show()
+        qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: widget.data is not None and not ctx.runner.busy, timeout=10_000)
+    return widget
+
+
+def _tile(widget: DashboardWidget, key: str) -> str:
+    return text(widget, f"dashboardValue_{key}")
+
+
+def test_dashboard_and_its_charts_render_offscreen(qtbot: QtBot, db: Database,
+                                                   contexts: list[AppContext]) -> None:
+    widget = dashboard(qtbot, worked_sprint(db), contexts)
     assert not widget.grab().isNull()
     for view in (widget.burn_up.view, widget.countries.view, widget.clue_categories.view,
                  widget.agencies.view):
@@ -47,16 +73,14 @@ def test_dashboard_and_its_charts_render_offscreen(qtbot: QtBot, db: Database) -
     assert "1 stuck" in widget.people_caption.text()
 
 
-def test_dashboard_follows_a_confirmation_from_another_desktop(qtbot: QtBot, db: Database,
-                                                               db_url: str) -> None:
+def test_dashboard_follows_a_confirmation_from_another_desktop(
+        qtbot: QtBot, db: Database, db_url: str, contexts: list[AppContext]) -> None:
     world = build_world(db, series=2)
     series_id = world.series_ids[0]
     claims.claim_series(db, "anna", series_id)
     assessments.set_candidates(db, "anna", series_id, [CandidateInput("PT", 70)])
     assessments.propose(db, "anna", series_id)
-    widget = DashboardWidget(db, world.sprint_id)
-    qtbot.addWidget(widget)
-    widget.show()
+    widget = dashboard(qtbot, world, contexts)
     assert _tile(widget, "confirmed") == "0"
     assessed_line, bars = widget.burn_up.assessed, widget.countries.bars
     seen = current_version(db)
@@ -67,7 +91,7 @@ def test_dashboard_follows_a_confirmation_from_another_desktop(qtbot: QtBot, db:
     finally:
         other_desktop.dispose()
 
-    widget.apply_changes(changes_since(db, seen))
+    widget.ctx.bus.publish(Changes(tuple(changes_since(db, seen))), Origin.FEED)
     qtbot.waitUntil(lambda: _tile(widget, "confirmed") == "1", timeout=3000)
     assert _tile(widget, "countries_with_confirmed") == "1"
     assert widget.countries.categories.categories() == ["Portugal"]
@@ -77,38 +101,41 @@ def test_dashboard_follows_a_confirmation_from_another_desktop(qtbot: QtBot, db:
     assert widget.countries.series.barSets() == [bars]
 
 
-def test_renewals_alone_do_not_refresh(qtbot: QtBot, db: Database) -> None:
+def test_renewals_alone_do_not_refresh_and_a_hidden_tab_reads_when_shown(
+        qtbot: QtBot, db: Database, contexts: list[AppContext]) -> None:
     world = build_world(db, series=1)
-    widget = DashboardWidget(db, world.sprint_id)
-    qtbot.addWidget(widget)
+    widget = dashboard(qtbot, world, contexts, shown=False)
+    bus, runner = widget.ctx.bus, widget.ctx.runner
+    started: list[str] = []
+    runner.started.connect(started.append)
     seen = current_version(db)
     claims.claim_series(db, "anna", world.series_ids[0])
-    renewal = [e for e in claims.renew_claim(db, "anna", world.series_ids[0]).changes.events]
-    widget.apply_changes(renewal)
-    assert not widget._pending.isActive()
-    widget.apply_changes(changes_since(db, seen))
+    renewal = claims.renew_claim(db, "anna", world.series_ids[0]).changes
+    bus.publish(renewal, Origin.FEED)
+    bus.publish(Changes(tuple(changes_since(db, seen))), Origin.FEED)
+    qtbot.wait(400)
+    assert started == []  # hidden: nobody looks, nothing is read
+    widget.show()
     qtbot.waitUntil(lambda: _tile(widget, "claimed") == "1", timeout=3000)
+    assert started == ["sprint_dashboard"]
 
 
-def test_export_button_writes_the_report_off_the_gui_thread(qtbot: QtBot, db: Database,
-                                                            tmp_path: Path) -> None:
-    world = worked_sprint(db)
-    widget = DashboardWidget(db, world.sprint_id)
-    qtbot.addWidget(widget)
+def test_export_button_writes_the_report_off_the_gui_thread(
+        qtbot: QtBot, db: Database, tmp_path: Path, contexts: list[AppContext]) -> None:
+    widget = dashboard(qtbot, worked_sprint(db), contexts)
     target = tmp_path / "summary.pdf"
+    export = child(widget, type(widget.export_button), "dashboardExportReport")
     with qtbot.waitSignal(widget.reportExported, timeout=20_000) as signal:
         widget.export_report(target)
-        assert not widget.export_button.isEnabled()  # busy while the worker runs
+        assert not export.isEnabled()  # busy while the worker runs
     assert signal.args == [str(target)]
     assert target.read_bytes().startswith(b"%PDF")
-    assert widget.export_button.isEnabled()
+    assert export.isEnabled()
 
 
-def test_export_failure_is_reported_as_a_sentence(qtbot: QtBot, db: Database,
-                                                  tmp_path: Path) -> None:
-    world = build_world(db, series=1)
-    widget = DashboardWidget(db, world.sprint_id)
-    qtbot.addWidget(widget)
+def test_export_failure_is_reported_as_a_sentence(
+        qtbot: QtBot, db: Database, tmp_path: Path, contexts: list[AppContext]) -> None:
+    widget = dashboard(qtbot, build_world(db, series=1), contexts)
     with qtbot.waitSignal(widget.reportFailed, timeout=20_000) as signal:
         widget.export_report(tmp_path / "missing" / "r.pdf")
     assert "Cannot write" in signal.args[0]

@@ -90,6 +90,8 @@ def test_bad_input_gives_one_line_and_nonzero_exit(capsys: pytest.CaptureFixture
                                                    tmp_path, argv: list[str],
                                                    message: str) -> None:
     url = f"sqlite:///{tmp_path}/e.sqlite3"
+    assert main(["db", "create", url]) == 0
+    capsys.readouterr()
     code = main(["--database", url, *argv])
     err = capsys.readouterr().err
     assert code != 0

@@ -37,6 +37,25 @@ def test_a_bug_gives_one_line_naming_the_log_file_and_exit_1(
     assert "Traceback" in logged and "TypeError" in logged and "`vidtask stats`" in logged
 
 
+def test_an_unwritable_log_still_gives_one_line(capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                               broken_stats: None) -> None:
+    blocker = tmp_path / "state"
+    blocker.write_text("a file where the log folder should be")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    assert main(["stats"]) == 1
+    assert capsys.readouterr().err == (
+        "vidtask: unexpected error (TypeError): unsupported operand type(s) for +: 'int' and "
+        "'str'; run again with --debug for details\n")
+
+
+def test_a_successful_command_writes_no_log(capsys: pytest.CaptureFixture[str], log_dir: Path,
+                                            tmp_path: Path) -> None:
+    assert main(["db", "create", f"sqlite:///{tmp_path}/ok.sqlite3"]) == 0
+    assert main(["sprint", "list", "--database", f"sqlite:///{tmp_path}/ok.sqlite3"]) == 0
+    assert not log_dir.parent.exists()
+
+
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_debug_prints_the_traceback_instead(capsys: pytest.CaptureFixture[str], log_dir: Path,
                                             broken_stats: None, monkeypatch: pytest.MonkeyPatch,
@@ -54,6 +73,8 @@ def test_debug_prints_the_traceback_instead(capsys: pytest.CaptureFixture[str], 
 
 def test_expected_failures_stay_one_line_without_a_log(capsys: pytest.CaptureFixture[str],
                                                       log_dir: Path, tmp_path: Path) -> None:
+    assert main(["db", "create", f"sqlite:///{tmp_path}/e.sqlite3"]) == 0
+    capsys.readouterr()
     assert main(["series", "show", "X", "--database", f"sqlite:///{tmp_path}/e.sqlite3"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "No sprint" in err and "unexpected" not in err

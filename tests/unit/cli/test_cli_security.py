@@ -33,6 +33,7 @@ def test_user_add_and_init_roles_need_postgresql(capsys: pytest.CaptureFixture[s
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  tmp_path: object) -> None:
     url = f"sqlite:///{tmp_path}/v.sqlite3"
+    assert main(["db", "create", url]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("a-long-enough-password\n"))
     code, _, err = run(capsys, url, "user", "add", "anna", "--role", "specialist",
                        "--agency", "BKA", "--country", "DE", "--password-stdin")

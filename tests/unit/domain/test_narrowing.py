@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,9 @@ from vidtask.domain.narrowing import (
     InvalidClue,
     StructuredKind,
     UnknownClueValue,
+    clue_effect,
     implied_countries,
+    rank,
     rank_countries,
 )
 
@@ -38,7 +41,7 @@ def clue(
 ) -> ClueFacts:
     return ClueFacts(
         clue_id=next(_ids) if clue_id is None else clue_id,
-        category=kind.value,
+        category="shop_flyer" if kind is K.NONE else "text",
         description=description,
         kind=kind,
         value=value,
@@ -68,10 +71,11 @@ def test_cyrillic_sign_schuko_socket_and_hryvnia_point_to_ukraine() -> None:
     assert first.name == "Ukraine"
     assert first.opposing == []
     assert [r.explanation for r in first.supporting] == [
-        "Cyrillic script is used in UA",
-        "type F sockets are used in UA",
-        "UAH (Ukrainian Hryvnia) is legal tender in UA",
+        "Cyrillic (Cyrl) script is used in Ukraine",
+        "Type F (Schuko) sockets are used in Ukraine",
+        "Ukrainian Hryvnia (UAH) is legal tender in Ukraine",
     ]
+    assert (first.rank_label, first.tied) == ("1", 1)
     # Russia shares script and socket but not the currency: one exclusion outweighs two supports.
     assert first.score - second.score >= -EXCLUSION_WEIGHT
     assert first.share > 0.9
@@ -88,9 +92,12 @@ def test_type_g_socket_and_left_hand_traffic_put_gb_ie_mt_cy_ahead_of_france() -
     assert france.score == 2 * EXCLUSION_WEIGHT
     assert france.supporting == []
     # Equal weights: listed in clue order (the socket clue was recorded first).
+    # GB, IE, MT and CY share the evidence: one shared rank, population first.
+    assert scores["GB"].rank == scores["MT"].rank == 1
+    assert scores["GB"].rank_label == "=1"
     assert [r.explanation for r in france.opposing] == [
-        "type G sockets are not used in FR",
-        "traffic does not keep left in FR",
+        "Type G (BS 1363) sockets are not used in France",
+        "Traffic does not keep left in France",
     ]
 
 
@@ -130,12 +137,14 @@ def test_free_clue_touches_only_the_countries_it_names() -> None:
     ranking = rank_countries(
         [clue(supports={"PL"}, excludes={"DE", "CZ"}, description="Biedronka shop flyer")]
     )
-    assert codes(ranking) == ["PL", "CZ", "DE"]  # ties broken by name: Czechia before Germany
-    poland, czechia, _ = ranking
+    assert codes(ranking) == ["PL", "DE", "CZ"]  # a tie in score: more populous first
+    poland, _, czechia = ranking
     assert poland.score == SUPPORT_WEIGHT
     assert czechia.score == EXCLUSION_WEIGHT
-    assert poland.supporting[0].explanation == 'none "Biedronka shop flyer" supports PL'
-    assert czechia.opposing[0].explanation == 'none "Biedronka shop flyer" excludes CZ'
+    quoted = 'Shop flyer clue "Biedronka shop flyer"'
+    assert poland.supporting[0].explanation == f"{quoted} supports Poland"
+    assert czechia.opposing[0].explanation == f"{quoted} excludes Czechia"
+    assert czechia.opposing[0].explicit
 
 
 def test_countries_without_reference_data_stay_neutral() -> None:
@@ -159,10 +168,10 @@ def test_no_clues_no_candidates_and_limit_truncates() -> None:
     assert all(candidate.score > 0 for candidate in ranking)
 
 
-def test_shares_sum_to_one_over_all_touched_countries() -> None:
-    ranking = rank_countries([clue(K.SOCKET, "G"), clue(K.CURRENCY, "EUR")])
-    assert sum(candidate.share for candidate in ranking) == pytest.approx(1.0)
-    assert ranking[0].share == max(candidate.share for candidate in ranking)
+def test_shares_sum_to_one_over_all_countries() -> None:
+    ranking = rank([clue(K.SOCKET, "G"), clue(K.CURRENCY, "EUR")])
+    assert sum(candidate.share for candidate in ranking.candidates) == pytest.approx(1.0)
+    assert ranking.candidates[0].share == max(c.share for c in ranking.candidates)
 
 
 def test_clue_facts_accept_plain_strings_from_the_database() -> None:
@@ -172,12 +181,20 @@ def test_clue_facts_accept_plain_strings_from_the_database() -> None:
     assert rank_countries([facts])[0].country == "UA"
 
 
+def test_a_draft_may_hold_words_instead_of_codes() -> None:
+    words = rank_countries([clue(K.SOCKET, "schuko", clue_id=1), clue(K.CURRENCY, "hryvnia",
+                                                                      clue_id=2)])
+    codes_ = rank_countries([clue(K.SOCKET, "F", clue_id=1), clue(K.CURRENCY, "UAH", clue_id=2)])
+    assert words == codes_
+
+
 # --- errors -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("kind", "value"),
-    [(K.SCRIPT, "Klingon"), (K.CURRENCY, "XYZ"), (K.SOCKET, "Z"), (K.DRIVING_SIDE, "middle")],
+    [(K.SCRIPT, "Klingon"), (K.CURRENCY, "XYZ"), (K.SOCKET, "Z"), (K.DRIVING_SIDE, "middle"),
+     (K.SCRIPT, "schuko")],
 )
 def test_a_value_no_country_matches_is_refused_not_turned_into_global_exclusion(
     kind: StructuredKind, value: str
@@ -334,3 +351,127 @@ def test_territories_without_data_never_outrank_a_supported_country() -> None:
     ])
     assert [c.country for c in ranked[:2]] == ["GE", "AM"]
     assert ranked[1].score < 0  # Armenia is supported by the product but opposed by the rest
+
+
+# --- ties, the prior, counts, reasons --------------------------------------------------------
+
+
+def test_one_schuko_clue_ties_dozens_of_countries_at_rank_one_largest_first() -> None:
+    ranking = rank([clue(K.SOCKET, "F")])
+    top = ranking.listed()
+    assert all(c.rank == 1 and c.rank_label == "=1" for c in top)
+    assert top[0].tied == len(top) > 50
+    people = [c.population or 0 for c in top]
+    assert people == sorted(people, reverse=True)  # the prior orders the tie
+    germany, liechtenstein = ranking.candidate("DE"), ranking.candidate("AT")
+    assert germany is not None and liechtenstein is not None
+    assert germany.score == liechtenstein.score
+    assert germany.share > liechtenstein.share  # and splits its share
+
+
+def test_prior_only_splits_a_tie_it_never_outranks_evidence() -> None:
+    # Liechtenstein (39 thousand people) with a Swiss socket beats Germany (80 million) without.
+    ranking = rank([clue(K.LANGUAGE, "de"), clue(K.SOCKET, "J")])
+    order = codes(list(ranking.candidates))
+    assert order.index("LI") < order.index("DE")
+    assert ranking.candidate("LI").rank < ranking.candidate("DE").rank  # type: ignore[union-attr]
+
+
+def test_gb_and_crown_dependencies_share_rank_and_say_what_would_separate_them() -> None:
+    ranking = rank([clue(K.LANGUAGE, "en"), clue(K.SOCKET, "G"),
+                    clue(K.DRIVING_SIDE, "left"), clue(K.CURRENCY, "GBP")])
+    group = ranking.tie_of("GB")
+    assert group is not None
+    assert group.rank == 1
+    assert set(group.countries) == {"GB", "IM", "JE", "GG"}
+    assert group.countries[0] == "GB"
+    assert group.sentence().startswith("United Kingdom and 3 territories share this evidence: ")
+    for name in ("Isle of Man", "Jersey", "Guernsey"):
+        assert name in group.sentence()
+    assert [s.kind for s in group.separated_by] == [K.LANGUAGE]
+    assert "Welsh" in group.separation()
+    assert ranking.candidate("GB").share > 0.9  # type: ignore[union-attr]
+
+
+def test_a_tie_nothing_in_the_tables_separates_says_so() -> None:
+    ranking = rank([clue(K.LANGUAGE, "it"), clue(K.CURRENCY, "EUR"), clue(K.SOCKET, "L"),
+                    clue(supports={"SM", "VA"}, description="Parish newsletter")])
+    group = ranking.tie_of("SM")
+    assert group is not None and group.rank == 1 and set(group.countries) == {"SM", "VA"}
+    assert group.sentence().startswith("San Marino and 1 territory share this evidence")
+    assert group.separated_by == ()
+    assert "only a clue that names a country" in group.separation()
+
+
+def test_counts_add_up_to_every_country() -> None:
+    ranking = rank([clue(K.SOCKET, "F")])
+    shown = ranking.listed(15)
+    counts = ranking.counts(len(shown))
+    assert counts.listed == 15
+    assert counts.ruled_out == sum(1 for c in ranking.candidates if c.score < 0)
+    assert counts.more_supported == sum(1 for c in ranking.candidates if c.score > 0) - 15
+    assert counts.listed + counts.more_possible + counts.ruled_out == counts.total == len(ranking)
+    assert "15 listed" in counts.sentence() and f"{counts.ruled_out} ruled out" in \
+        counts.sentence()
+
+
+def test_a_ruled_out_country_is_never_listed() -> None:
+    ranking = rank([clue(excludes={"DE"})])
+    assert ranking.listed() == []
+    assert ranking.counts(0).ruled_out == 1
+    assert ranking.counts(0).more_possible == len(ranking) - 1
+
+
+def test_hangul_and_kanji_match_the_composite_scripts_cldr_records() -> None:
+    assert {"KR", "KP"} <= implied_countries(K.SCRIPT, "Hang")
+    assert "JP" in implied_countries(K.SCRIPT, "Hani")
+    assert "JP" in implied_countries(K.SCRIPT, "Hira")
+    ranking = rank([clue(K.SCRIPT, "Hang"), clue(K.CURRENCY, "KRW")])
+    assert ranking.candidates[0].country == "KR" and ranking.candidates[0].tied == 1
+
+
+def test_contradictions_flag_excluded_unsupported_and_far_confidence() -> None:
+    ranking = rank([clue(K.SCRIPT, "Cyrl", clue_id=1), clue(K.CURRENCY, "UAH", clue_id=2),
+                    clue(excludes={"BY"}, description="TV channel not broadcast in BY",
+                         clue_id=3)])
+    found = ranking.contradictions([("UA", 60), ("BY", 25), ("PL", 10)])
+    kinds = {(c.kind, c.country) for c in found}
+    assert ("excluded", "BY") in kinds
+    assert ("excluded", "PL") in kinds
+    by = next(c for c in found if c.country == "BY")
+    assert "Belarus is ranked 2nd but the clues rule it out" in by.message
+    assert "clue 3" in by.message  # the explicit exclusion is named first
+    assert not any(c.country == "UA" for c in found if c.kind == "excluded")
+    top_alone = ranking.contradictions([("PL", 90)])
+    assert {c.kind for c in top_alone} >= {"unsupported_top", "confidence"}
+    assert rank([]).contradictions([("PL", 90)]) == []
+
+
+def test_clue_effect_is_the_rankings_reason_for_that_country() -> None:
+    clues = [clue(K.SOCKET, "F", ClueConfidence.HIGH, clue_id=1),
+             clue(K.LANGUAGE, "de", clue_id=2, supports={"AT"}),
+             clue(K.DRIVING_SIDE, "left", clue_id=3)]
+    ranking = rank(clues)
+    for code in ("DE", "AT", "GB", "FR"):
+        candidate = ranking.candidate(code)
+        assert candidate is not None
+        effects = [clue_effect(c, code) for c in clues]
+        assert sorted(r for e in effects for r in e.reasons) == sorted(candidate.reasons)
+        assert sum(e.weight for e in effects) == candidate.score
+    assert clue_effect(clues[0], "DE").stance == "supports"
+    assert clue_effect(clues[2], "DE").stance == "excludes"
+    assert clue_effect(clues[0], "AQ").stance == "neutral"  # no plug data for Antarctica
+    assert len(clue_effect(clues[1], "AT").reasons) == 2  # its language and its explicit support
+
+
+@PROPERTY_SETTINGS
+@given(clues=clue_sets())
+def test_reasons_always_sum_to_the_score_and_counts_add_up(clues: list[ClueFacts]) -> None:
+    ranking = rank(clues)
+    for candidate in ranking.candidates:
+        assert math.fsum(r.weight for r in candidate.reasons) == candidate.score
+    ranks = [c.rank for c in ranking.candidates]
+    assert ranks == sorted(ranks)
+    for listed in (0, 5, 15, 1000):
+        counts = ranking.counts(len(ranking.listed(listed)))
+        assert counts.listed + counts.more_possible + counts.ruled_out == len(ranking)

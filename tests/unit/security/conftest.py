@@ -8,6 +8,7 @@ in the per-session databases, which are dropped).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -50,6 +51,8 @@ def room_logins(postgres_url: str) -> Iterator[Logins]:
     _empty_postgres(owner)
     initialise_roles(owner, None)
     suffix = make_url(postgres_url).database.removeprefix("vidtask_test_")  # type: ignore[union-attr]
+    # another test package may use this fixture too (tests/ui): its logins must not collide
+    suffix = f"{suffix}_{uuid.uuid4().hex[:4]}"
     names = {short: f"{short}_{suffix}" for short, _ in PEOPLE}
     for short, role in PEOPLE:
         add_user(owner, None if short == "admin" else names["admin"], names[short],

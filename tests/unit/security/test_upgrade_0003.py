@@ -20,7 +20,8 @@ ROWS = [
     "production_period, in_icse, notes, outcome_reason, created_at, updated_at, version) "
     "VALUES (1, 1, 'S-001', '', 'claimed', 3, 'H0', 'unknown', '', 0, '', '', '2026-06-01', "
     "'2026-06-01', 1)",
-    "INSERT INTO media (id, series_id, md5, extra) VALUES (1, 1, '00000000000000000000000000000001', '{}')",
+    "INSERT INTO media (id, series_id, md5, extra) "
+    "VALUES (1, 1, '00000000000000000000000000000001', '{}')",
     "INSERT INTO clues (id, series_id, category, description, kind, evidence_time, "
     "evidence_region, confidence, supports, excludes, handling, author_id, created_at, "
     "updated_at, updated_by_id, version) VALUES (1, 1, 'toy', 'a toy', 'none', '', '', "

@@ -102,3 +102,19 @@ def test_anyone_may_comment_without_a_claim(world: World) -> None:
     assert get_series_detail(world.db, world.series_ids[0]).comments[0].id == comment_id
     with pytest.raises(InvalidInput):
         comments.add_comment(world.db, "bert", world.series_ids[0], "   ")
+
+
+def test_rank_and_propose_is_one_transaction(world: World) -> None:
+    series_id = world.series_ids[0]
+    claims.claim_series(world.db, "anna", series_id)
+    assessments.set_candidates(world.db, "anna", series_id, [CandidateInput("DE", 70)])
+    with pytest.raises(InvalidInput):  # an empty ranking cannot be proposed: nothing happens
+        assessments.rank_and_propose(world.db, "anna", series_id, [])
+    detail = get_series_detail(world.db, series_id)
+    assert [c.country for c in detail.candidates] == ["DE"]
+    assert detail.status == "in_assessment"
+    changes = assessments.rank_and_propose(world.db, "anna", series_id, [
+        CandidateInput("AT", 60), CandidateInput("DE", 30)])
+    assert [e.action for e in changes.events] == ["assessment.ranked", "series.proposed"]
+    detail = get_series_detail(world.db, series_id)
+    assert (detail.status, [c.country for c in detail.candidates]) == ("proposed", ["AT", "DE"])

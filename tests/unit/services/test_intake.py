@@ -7,8 +7,11 @@ could touch is the same before and after.
 from __future__ import annotations
 
 import io
+import json
 import threading
+import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -147,7 +150,7 @@ def test_bad_records_are_skipped_and_listed_with_number_and_field(world: World) 
     data = vics_doc(a_media(1), a_media(2, MD5="z" * 32), a_media(3, DateUpdated="2024-13-01"),
                     a_media(4, MediaSize="big"), a_media(5, Series=None), a_media(6))
     report = vics(world, data)
-    assert report.summary() == "6 records: 2 new, 0 already there, 4 skipped (4 listed)"
+    assert report.summary() == "6 records: 3 new, 0 already there, 3 skipped (4 listed); 1 warning"
     assert [(i.record_no, i.field) for i in report.issues] == [
         (2, "MD5"), (3, "DateUpdated"), (4, "MediaSize"), (5, "Series")]
 
@@ -190,7 +193,7 @@ MALFORMED: dict[str, tuple[str, bytes]] = {
     "ICSE with commas": ("icse", b"MD5,SHA1\nabc,def\n"),
     "ICSE without MD5 column": ("icse", b"SHA1;Series name\nabc;x\n"),
     "ICSE endless line": ("icse", b"MD5;x\n" + b"a" * 2_000_000),
-    "hash list of SHA-1 only": ("hashes", (fake_hash(1, "sha1") + "\n").encode()),
+    "hash list of SHA-256 only": ("hashes", (fake_hash(1, "sha256") + "\n").encode()),
     "hash list in UTF-16": ("hashes", fake_hash(1).encode("utf-16")),
 }
 
@@ -386,10 +389,18 @@ def _rows(db: Database, sprint_id: int) -> list[tuple[Any, ...]]:
     with db.read() as session:
         rows = session.execute(
             select(Series.code, Series.vics_name, *[c for c in Media.__table__.c
-                                                    if c.name not in ("id", "series_id")])
+                                                    if c.name not in _NOT_COMPARED])
             .join(Series, Series.id == Media.series_id).where(Series.sprint_id == sprint_id)
         ).all()
-    return sorted(tuple(repr(v) for v in r) for r in rows)
+    return sorted(tuple(_shown(v) for v in r) for r in rows)
+
+
+# ids of this database, and the source file's MediaID (each exported file numbers its media)
+_NOT_COMPARED = ("id", "series_id", "vics_media_id", "intake_case_id")
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else repr(value)
 
 
 @pytest.mark.parametrize("shape", ["Media", "Cases"])
@@ -433,3 +444,41 @@ def test_a_media_already_in_another_series_from_an_earlier_import_links_them(
 def test_the_same_media_in_two_records_of_one_file_links_their_series(world: World) -> None:
     report = vics(world, vics_doc(a_media(1, Series="Pink wall"), a_media(1, Series="S-003")))
     assert {frozenset(pair) for pair in report.links} == {frozenset({"Pink wall", "S-003"})}
+
+
+# -- SQLite: the write lock is taken only for the final copy ---------------------------------
+
+
+def test_another_desktop_saves_while_a_sqlite_import_parses(world: World, backend: str,
+                                                             db_url: str) -> None:
+    """The file is parsed and staged with no write lock; a save elsewhere does not wait."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL writers never wait on an import (row locks only)")
+    other = Database(db_url)
+    waited: list[float] = []
+
+    def save_elsewhere(step: ImportProgress) -> None:
+        if waited or step.records < 1000:
+            return
+        started = time.perf_counter()
+        sprints.create_sprint(other, "admin", "Saved meanwhile", date(2027, 2, 1),
+                              date(2027, 2, 9))
+        waited.append(time.perf_counter() - started)
+
+    report = vics(world, synth_bytes(5000), progress=save_elsewhere)
+    assert report.new == 5000
+    assert waited and waited[0] < 1.0
+    other.dispose()
+    folder = Path(str(world.db.engine.url.database)).parent
+    assert not list(folder.glob(".vidtask-intake-*"))  # the scratch file is gone
+
+
+def test_a_failed_sqlite_import_leaves_no_scratch_file(world: World, backend: str) -> None:
+    if backend != "sqlite":
+        pytest.skip("SQLite only")
+    records = [a_media(n) for n in range(1, 3001)]
+    records[2500] = a_media(2501, Vendor=_nested(40))
+    with pytest.raises(IntakeRefused):
+        vics(world, vics_doc(*records))
+    folder = Path(str(world.db.engine.url.database)).parent
+    assert not list(folder.glob(".vidtask-intake-*"))

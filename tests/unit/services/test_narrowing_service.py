@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import World
 from vidtask.cli import main
+from vidtask.db.models import Clue
 from vidtask.domain.errors import InvalidInput
 from vidtask.services import claims, clues
-from vidtask.services.narrowing import narrow_series
+from vidtask.services.narrowing import clue_effect, narrow_series, series_ranking
 
 
 def _add(world: World, **fields: object) -> None:
@@ -31,13 +33,37 @@ def test_each_clue_moves_the_ranking(world: World) -> None:
     top = narrow_series(world.db, world.series_ids[0], limit=3)
     assert top[0].country == "UA"
     explanations = " ".join(r.explanation for r in top[0].supporting)
-    assert "UAH" in explanations and "type F" in explanations
+    assert "UAH" in explanations and "Type F" in explanations
 
 
 def test_mistyped_structured_value_is_refused_before_saving(world: World) -> None:
     claims.claim_series(world.db, "dmytro", world.series_ids[0])
     with pytest.raises(InvalidInput, match="no country matches script 'Cyrilic'"):
         _add(world, kind="script", value="Cyrilic")
+
+
+def test_words_are_stored_as_codes_and_a_value_needs_a_kind(world: World) -> None:
+    claims.claim_series(world.db, "dmytro", world.series_ids[0])
+    values, notes = clues.interpret_clue(clues.ClueInput(
+        "electrical", "Wall socket", kind="socket", value="schuko", supports=["UK"]))
+    assert (values["value"], values["supports"]) == ("F", ["GB"])
+    assert notes == ["read 'schuko' as socket type F (Schuko)",
+                     "read 'UK' as GB (United Kingdom)"]
+    _add(world, description="Wall socket", kind="socket", value="schuko")
+    with world.db.read() as session:  # packets read db.models.Clue rows
+        (row,) = session.scalars(select(Clue).where(Clue.series_id == world.series_ids[0]))
+        assert row.value == "F"
+        assert clue_effect(row, "DE").stance == "supports"
+        assert clue_effect(row, "GB").stance == "excludes"
+        effect = clue_effect(row, "DE")
+    assert [r.explanation for r in effect.reasons] == [
+        "Type F (Schuko) sockets are used in Germany"]
+    ranking = series_ranking(world.db, world.series_ids[0])
+    assert ranking.candidate("DE").reasons == list(effect.reasons)  # type: ignore[union-attr]
+    with pytest.raises(InvalidInput, match=r"a value needs a kind.*'de' is language German"):
+        _add(world, kind="none", value="de")
+    with pytest.raises(InvalidInput, match="'schuko' is socket type F"):
+        _add(world, kind="script", value="schuko")
 
 
 def test_cli_narrow_prints_the_same_ranking(world: World, db_url: str,
@@ -55,7 +81,7 @@ def test_cli_narrow_prints_the_same_ranking(world: World, db_url: str,
     assert france["score"] < best - 8
     assert main(["--database", db_url, "narrow", "S-001", "--limit", "300"]) == 0
     text = capsys.readouterr().out
-    assert "type G sockets are used in GB" in text
+    assert "Type G (BS 1363) sockets are used in United Kingdom" in text
 
 
 def test_demo_series_with_structured_clues_rank_their_confirmed_country_first(

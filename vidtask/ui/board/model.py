@@ -21,8 +21,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
+from vidtask.domain.claims import holds_live_claim, is_claimable, lease_is_live
 from vidtask.domain.countries import UnknownCountry, country_name
-from vidtask.domain.enums import CLAIMABLE_STATUSES
 from vidtask.services.series import SeriesRow
 from vidtask.ui.common import (
     PRIORITY_COLOURS,
@@ -53,11 +53,6 @@ def _holder(row: SeriesRow) -> str:
     return row.claimed_by_name or row.claimed_by or ""
 
 
-def _live(row: SeriesRow, now: datetime) -> bool:
-    return row.claimed_by is not None and row.claim_expires_at is not None \
-        and row.claim_expires_at > now
-
-
 def _confidence(row: SeriesRow) -> str:
     return f"{row.top_confidence} %" if row.top_confidence is not None else ""
 
@@ -83,7 +78,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("Last activity", lambda r: local_time(r.updated_at),
            lambda r: -r.updated_at.timestamp(), 115),
 )
-CLAIMABLE = frozenset(s.value for s in CLAIMABLE_STATUSES)
 STATUS_COLUMN = 2
 PRIORITY_COLUMN = 3
 LEASE_COLUMN = 5
@@ -105,10 +99,13 @@ class BoardFilter:
     def accepts(self, row: SeriesRow, key: str) -> bool:
         if self.statuses and row.status not in self.statuses:
             return False
-        if self.mine and not (row.claimed_by == self.me and _live(row, self.now)):
+        # plain functions, not a ClaimState per row: this runs for every row on each keystroke
+        if self.mine and not holds_live_claim(row.claimed_by, self.me, row.claim_expires_at,
+                                              self.now):
             return False
         # "Unclaimed" means free to take: nobody holds it and it is still open for work.
-        if self.unclaimed and (_live(row, self.now) or row.status not in CLAIMABLE):
+        if self.unclaimed and (lease_is_live(row.claimed_by, row.claim_expires_at, self.now)
+                               or not is_claimable(row.status)):
             return False
         if self.country and row.top_country != self.country:
             return False

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vidtask.domain.claims import CLAIMABLE
 from vidtask.domain.countries import all_countries
 from vidtask.domain.enums import SeriesStatus
 from vidtask.ui.board.model import COLUMNS, SERIES_ID_ROLE, BoardFilter, SeriesBoardModel
@@ -145,7 +146,7 @@ class BoardView(QWidget):
         status = self.status_combo.currentData() or ""
         statuses: frozenset[str] = frozenset()
         if status == "open":
-            statuses = frozenset({"new", "claimed", "in_assessment"})
+            statuses = CLAIMABLE
         elif status:
             statuses = frozenset({status})
         country = self.country_combo.currentData() or None

@@ -1,4 +1,8 @@
-"""DashboardWidget: the sprint at a glance, refreshed in place from the change feed.
+"""DashboardWidget: the sprint at a glance, refreshed in place from the change bus.
+
+Its figures are read by an `Op` (off the GUI thread), at most once per burst of changes, and
+only while the tab is showing: changes that arrive while it is hidden mark it stale, and it
+re-reads when shown. The press-office PDF is written by an `Op` too.
 
 Signals
 -------
@@ -10,21 +14,11 @@ reportFailed(str)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QObject,
-    QRunnable,
-    Qt,
-    QThreadPool,
-    QTimer,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -41,13 +35,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vidtask.db.engine import Database
-from vidtask.domain.changes import ChangeEvent
+from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import country_label
 from vidtask.domain.enums import ClueCategory
-from vidtask.domain.errors import VidtaskError
 from vidtask.services.dashboard import SprintDashboard, sprint_dashboard
 from vidtask.services.report import default_report_name, export_sprint_report
+from vidtask.ui.context import AppContext
 from vidtask.ui.dashboard.charts import (
     ASSESSED,
     CONFIRMED,
@@ -57,9 +50,10 @@ from vidtask.ui.dashboard.charts import (
     HorizontalBars,
 )
 from vidtask.ui.dashboard.tables import participant_model, waiting_model
+from vidtask.ui.operations import ChangeBatch, Op, sentence
 
 #: Changes that cannot move any dashboard figure (a renewal, a comment) cause no refresh.
-IGNORED_ACTIONS = frozenset({"claim.renewed", "comment.added", "presence.seen"})
+IGNORED_ACTIONS = ("claim.renewed", "comment.added", "presence.seen")
 #: Bursts of changes (a bulk import, a busy minute) collapse into one refresh.
 REFRESH_DELAY_MS = 250
 #: "Stuck" depends on time passing, so the figures are re-read now and then even if quiet.
@@ -82,28 +76,8 @@ def _category_label(name: str) -> str:
         return name
 
 
-class _ExportSignals(QObject):
-    done = Signal(str)
-    failed = Signal(str)
-
-
-class _ExportReport(QRunnable):
-    """Writes the PDF on a pool thread: the queries and layout take longer than a frame."""
-
-    def __init__(self, db: Database, sprint_id: int, path: Path) -> None:
-        super().__init__()
-        self.db, self.sprint_id, self.path = db, sprint_id, path
-        self.signals = _ExportSignals()
-
-    def run(self) -> None:
-        try:
-            export_sprint_report(self.db, self.sprint_id, self.path)
-        except VidtaskError as exc:
-            self.signals.failed.emit(str(exc))
-        except OSError as exc:
-            self.signals.failed.emit(f"Cannot write {self.path}: {exc.strerror or exc}.")
-        else:
-            self.signals.done.emit(str(self.path))
+def moves_figures(changes: Changes) -> bool:
+    return bool(changes.without_actions(*IGNORED_ACTIONS))
 
 
 class _Tile(QFrame):
@@ -140,22 +114,24 @@ class _Tile(QFrame):
 class DashboardWidget(QWidget):
     """Headline counts, burn-up, per-country, clue categories, activity, waiting work.
 
-    Call `refresh()` to re-read everything, or `apply_changes(events)` with change-feed events
-    (from this window or another desktop); updates replace chart data in place.
+    Call `refresh()` to re-read everything; changes on the bus (this window's or another
+    desktop's) refresh it shortly; updates replace chart data in place.
     """
 
     reportExported = Signal(str)
     reportFailed = Signal(str)
 
-    def __init__(self, db: Database, sprint_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dashboard")
         self.setAccessibleName("Sprint dashboard")
-        self.db, self.sprint_id = db, sprint_id
+        self.ctx = ctx
+        self.db, self.sprint_id = ctx.db, ctx.sprint.id
         self.data: SprintDashboard | None = None
         self._now = datetime.now(UTC)
-        self._pool = QThreadPool.globalInstance()
-        self._exports: list[_ExportReport] = []
+        #: Changes arrived while hidden: re-read when shown.
+        self.stale = False
+        self._reading = False
 
         self.tiles = {key: _Tile(key, caption) for key, caption in HEADLINE}
         self.burn_up = BurnUpChart(self)
@@ -199,6 +175,7 @@ class DashboardWidget(QWidget):
         self._periodic.setInterval(PERIODIC_REFRESH_MS)
         self._periodic.timeout.connect(self._refresh_if_visible)
         self._periodic.start()
+        ctx.bus.subscribe(self.on_changes)
         self.refresh()
 
     # ------------------------------------------------------------------ layout
@@ -269,16 +246,40 @@ class DashboardWidget(QWidget):
 
     # ------------------------------------------------------------------ updates
 
-    def apply_changes(self, events: Sequence[ChangeEvent]) -> None:
+    def on_changes(self, batch: ChangeBatch) -> None:
         """Hear about changes (this window's or another desktop's); refresh once, shortly."""
-        if any(event.action not in IGNORED_ACTIONS for event in events):
+        if not moves_figures(batch.changes):
+            return
+        if self.isVisible():
             self._pending.start()
+        else:  # read only when someone looks
+            self.stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.stale:
+            self.refresh()
 
     @Slot()
     def refresh(self) -> None:
-        """Re-read the figures (a few grouped queries) and update every view in place."""
+        """Re-read the figures (a few grouped queries, off the GUI thread); views update in
+        place when they arrive."""
         self._pending.stop()
-        self.show_dashboard(sprint_dashboard(self.db, self.sprint_id))
+        self.stale = False
+        if self._reading:
+            self._pending.start()  # once the read in flight is back
+            return
+        self._reading = True
+        Op(self.ctx, sprint_dashboard, self.db, self.sprint_id).success(self._read)\
+            .failure(self._read_failed).owned_by(self).run()
+
+    def _read(self, data: SprintDashboard) -> None:
+        self._reading = False
+        self.show_dashboard(data)
+
+    def _read_failed(self, error: BaseException) -> None:
+        self._reading = False
+        self.ctx.notices.failure(error)
 
     def stop(self) -> None:
         """The window is closing: no more refreshes (the database may be gone next)."""
@@ -336,27 +337,25 @@ class DashboardWidget(QWidget):
 
     def export_report(self, path: Path) -> None:
         """Write the press-office PDF off the GUI thread; reportExported/reportFailed follow."""
-        job = _ExportReport(self.db, self.sprint_id, path)
-        job.setAutoDelete(False)
-        job.signals.done.connect(self._export_done)
-        job.signals.failed.connect(self._export_failed)
-        self._exports.append(job)
         self.export_button.setEnabled(False)
         self.export_button.setText("Exporting…")
-        self._pool.start(job)
+        Op(self.ctx, export_sprint_report, self.db, self.sprint_id, path)\
+            .with_progress(f"Writing {path.name}…")\
+            .success(lambda _r: self._export_done(str(path)))\
+            .failure(lambda e: self._export_failed(path, e)).owned_by(self).run()
 
     def _finish_export(self) -> None:
-        self._exports = [job for job in self._exports if not job.signals.signalsBlocked()]
         self.export_button.setEnabled(True)
         self.export_button.setText("Export &report…")
 
-    @Slot(str)
     def _export_done(self, path: str) -> None:
         self._finish_export()
         self.as_of.setText(f"summary written: {Path(path).name}")
         self.reportExported.emit(path)
 
-    @Slot(str)
-    def _export_failed(self, message: str) -> None:
+    def _export_failed(self, path: Path, error: BaseException) -> None:
         self._finish_export()
-        self.reportFailed.emit(message)
+        if isinstance(error, OSError):
+            self.reportFailed.emit(f"Cannot write {path}: {error.strerror or error}.")
+        else:
+            self.reportFailed.emit(sentence(error))

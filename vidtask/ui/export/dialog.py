@@ -1,19 +1,17 @@
 """The "Export packets…" dialog: pick countries, handling and contact, write one ZIP per country.
 
-Countries come from the dissemination list with their waiting/sent counts. The export runs on
-the thread pool; the progress bar moves per packet and the results table fills at the end.
-Cancel stops between two packets (each packet is its own transaction, so nothing is half done).
-
-Signals: changesMade(Changes) after an export that wrote something.
+Countries come from the dissemination list with their waiting/sent counts. The export is an
+`Op` of the window with a `Progress`: the bar moves per packet and the results table fills at
+the end; Cancel stops between two packets (each packet is its own transaction, so nothing is
+half done). What the export changed goes out on the window's bus.
 """
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,13 +36,15 @@ from PySide6.QtWidgets import (
 from vidtask.db.engine import Database
 from vidtask.domain.changes import Changes
 from vidtask.domain.enums import HandlingCode
+from vidtask.domain.progress import Progress
 from vidtask.interchange.packet_content import ContactBlock
 from vidtask.services.packets import DEFAULT_EVALUATION, PacketResult, export_country_packets
 from vidtask.services.review import DisseminationEntry, dissemination_list
 from vidtask.services.sprints import SprintInfo, list_sprints
+from vidtask.ui.context import AppContext
 from vidtask.ui.naming import named
+from vidtask.ui.operations import Op, sentence
 from vidtask.ui.rows_model import Column, RowsModel
-from vidtask.ui.tasks import Report, TaskCancelled, run_in_background
 
 EVALUATION_CODES = tuple(f"{s}{i}" for s in "ABCX" for i in "1234")
 
@@ -67,15 +67,17 @@ class PacketResultsModel(RowsModel[PacketResult]):
         return self.row(row)
 
 
-class ExportPacketsDialog(QDialog):
-    changesMade = Signal(object)
+def exported_changes(results: list[PacketResult]) -> Changes:
+    return Changes.merge(r.events for r in results)
 
-    def __init__(self, db: Database, sprint_id: int, login: str,
-                 parent: QWidget | None = None) -> None:
+
+class ExportPacketsDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._sprint_id, self._login = db, sprint_id, login
+        self.ctx = ctx
+        self._db, self._sprint_id, self._login = ctx.db, ctx.sprint.id, ctx.login
         self._running = False
-        self._cancel = threading.Event()
+        self._progress: Progress | None = None
         self.setObjectName("exportDialog")
         self.setAccessibleName("Export packets")
         self.setWindowTitle("Export packets")
@@ -190,13 +192,8 @@ class ExportPacketsDialog(QDialog):
     # ------------------------------------------------------------ loading
 
     def _load(self) -> None:
-        db, sprint_id = self._db, self._sprint_id
-
-        def load(_report: Report) -> tuple[SprintInfo | None, list[DisseminationEntry]]:
-            sprint = next((s for s in list_sprints(db) if s.id == sprint_id), None)
-            return sprint, dissemination_list(db, sprint_id)
-
-        run_in_background(load, on_done=self._loaded, on_error=self._show_error)
+        Op(self.ctx, load_dissemination, self._db, self._sprint_id).success(self._loaded)\
+            .failure(self._show_error).owned_by(self).run()
 
     def _loaded(self, result: tuple[SprintInfo | None, list[DisseminationEntry]]) -> None:
         self._loading = False
@@ -226,7 +223,7 @@ class ExportPacketsDialog(QDialog):
             self.message.setText("No series is confirmed yet: nothing to export.")
         self._update_run()
 
-    def _check(self, wanted: Any) -> None:
+    def _check(self, wanted: Callable[[DisseminationEntry], bool]) -> None:
         for row, entry in enumerate(self._entries):
             self.countries.item(row).setCheckState(
                 Qt.CheckState.Checked if wanted(entry) else Qt.CheckState.Unchecked)
@@ -285,19 +282,7 @@ class ExportPacketsDialog(QDialog):
         include_notified = self.include_notified.isChecked()
         override = self.override.isChecked()
         reason = self.override_reason.text()
-        db, sprint_id, login, cancel = self._db, self._sprint_id, self._login, self._cancel
-        cancel.clear()
-
-        def export(report: Report) -> list[PacketResult]:
-            def progress(done: int, total: int, country: str) -> None:
-                report(done, total, country)
-                if cancel.is_set() and done < total:
-                    raise TaskCancelled
-            return export_country_packets(
-                db, login, sprint_id, folder, countries=countries, handling=handling,
-                include_notified=include_notified, progress=progress, override_h2=override,
-                override_reason=reason, contact=contact, evaluation=evaluation)
-
+        progress = self._progress = Progress()
         self._running = True
         self.results_model.set_rows([])
         self.progress.setRange(0, len(countries))
@@ -305,8 +290,13 @@ class ExportPacketsDialog(QDialog):
         self.message.setStyleSheet("")
         self.message.setText(f"Exporting {len(countries)} packet(s) to {folder}…")
         self._update_run()
-        run_in_background(export, on_done=self._exported, on_error=self._show_error,
-                          on_progress=self._progressed)
+        Op(self.ctx, export_country_packets, self._db, self._login, self._sprint_id, folder,
+           countries=countries, handling=handling, include_notified=include_notified,
+           progress=progress, override_h2=override, override_reason=reason, contact=contact,
+           evaluation=evaluation)\
+            .with_progress("Exporting packets…", progress=progress, on_report=self._progressed)\
+            .publishing(exported_changes).success(self._exported).failure(self._show_error)\
+            .owned_by(self).run()
 
     def _progressed(self, done: int, total: int, country: str) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -327,27 +317,22 @@ class ExportPacketsDialog(QDialog):
         self.message.setText(f"{len(written)} packet(s) written to {folder} ({new} new or new "
                              f"version); {len(results) - len(written)} country(ies) had "
                              "nothing new.")
-        events = tuple(e for r in results for e in r.events.events)
-        if events:
-            self.changesMade.emit(Changes(events))
         self._update_run()
         self._load()
 
-    def _show_error(self, message: str) -> None:
+    def _show_error(self, error: BaseException) -> None:
         self._running = False
         self._loading = False
         self.message.setStyleSheet("color: #b00020")
-        if message == "cancelled":
-            message = ("Export cancelled; the packets finished before that are in the folder "
-                       "and recorded.")
-        self.message.setText(message)
+        self.message.setText(sentence(error))
         self._update_run()
         if self.countries.count():
             self._load()
 
     def _close_or_cancel(self) -> None:
         if self._running:
-            self._cancel.set()
+            if self._progress is not None:
+                self._progress.cancel()
             self.message.setText("Cancelling after the current packet…")
         else:
             self.reject()
@@ -357,3 +342,9 @@ class ExportPacketsDialog(QDialog):
             self._close_or_cancel()
             return
         super().reject()
+
+
+def load_dissemination(db: Database, sprint_id: int
+                       ) -> tuple[SprintInfo | None, list[DisseminationEntry]]:
+    sprint = next((s for s in list_sprints(db) if s.id == sprint_id), None)
+    return sprint, dissemination_list(db, sprint_id)

@@ -1,16 +1,17 @@
 """The "Import…" dialog: pick a file and format, run the import off the GUI thread, show the result.
 
-The import runs in a QThread worker calling the intake service; progress arrives by signal.
-Cancel sets an Event the service checks between batches, which rolls the whole file back.
+The import is an `Op` of the window with a `Progress`: the bar follows the bytes read, the rate
+line the records; Cancel asks the service to stop at its next batch, which rolls the whole file
+back. What the import changed goes out on the window's bus.
 """
 
 from __future__ import annotations
 
-import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,90 +31,85 @@ from PySide6.QtWidgets import (
 
 from vidtask.db.engine import Database
 from vidtask.domain.errors import VidtaskError
+from vidtask.domain.progress import Progress
 from vidtask.services import intake
-from vidtask.services.sprints import list_sprints
+from vidtask.services.sprints import SprintInfo, list_sprints
+from vidtask.ui.context import AppContext
+from vidtask.ui.naming import named
+from vidtask.ui.operations import Op, sentence
 
 FORMATS = (("VICS JSON", "vics"), ("ICSE CSV", "icse"), ("Hash list", "hashes"))
 
 
-class ImportWorker(QObject):
-    """Runs one import in a worker thread; emits progress, then finished or failed."""
+@dataclass(frozen=True, slots=True)
+class ImportRequest:
+    """What the person asked for: one file into one sprint."""
 
-    progress = Signal(object)  # intake.ImportProgress
-    finished = Signal(object)  # intake.ImportReport
-    failed = Signal(str)
-
-    def __init__(self, db: Database, actor: str, *, sprint_id: int, path: str, fmt: str,
-                 series: str | None, dry_run: bool, strict: bool) -> None:
-        super().__init__()
-        self._args = (db, actor, sprint_id, path, fmt, series, dry_run, strict)
-        self.cancel_event = threading.Event()
-
-    @Slot()
-    def run(self) -> None:
-        db, actor, sprint_id, path, fmt, series, dry_run, strict = self._args
-        options: dict[str, Any] = {"dry_run": dry_run, "strict": strict,
-                                   "progress": self.progress.emit,
-                                   "cancel": self.cancel_event}
-        try:
-            with open(path, "rb") as stream:
-                if fmt == "vics":
-                    report = intake.import_vics(db, actor, sprint_id, stream, series=series,
-                                                **options)
-                elif fmt == "icse":
-                    report = intake.import_icse(db, actor, sprint_id, stream, series=series,
-                                                **options)
-                else:
-                    report = intake.import_hashlist(db, actor, sprint_id, stream, series or "",
-                                                    **options)
-        except (VidtaskError, OSError) as exc:
-            self.failed.emit(str(exc))
-            return
-        except Exception as exc:  # a bug: still tell the user, the transaction rolled back
-            self.failed.emit(f"The import failed and nothing was imported ({exc}).")
-            return
-        self.finished.emit(report)
+    sprint_id: int
+    path: str
+    fmt: str  # one of FORMATS' keys
+    series: str | None
+    dry_run: bool
+    strict: bool
 
 
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    seconds = int(seconds)
-    return f"{seconds // 60}:{seconds % 60:02d}"
+def run_import(db: Database, actor: str, request: ImportRequest,
+               progress: Progress) -> intake.ImportReport:
+    """One file, one transaction: the intake service for the chosen format."""
+    dry_run, strict = request.dry_run, request.strict
+    with open(request.path, "rb") as stream:
+        if request.fmt == "vics":
+            return intake.import_vics(db, actor, request.sprint_id, stream,
+                                      series=request.series, dry_run=dry_run, strict=strict,
+                                      progress=progress)
+        if request.fmt == "icse":
+            return intake.import_icse(db, actor, request.sprint_id, stream,
+                                      series=request.series, dry_run=dry_run, strict=strict,
+                                      progress=progress)
+        return intake.import_hashlist(db, actor, request.sprint_id, stream,
+                                      request.series or "", dry_run=dry_run, strict=strict,
+                                      progress=progress)
+
+
+def failure_text(error: BaseException) -> str:
+    if isinstance(error, VidtaskError | OSError):
+        return sentence(error)
+    # a bug: still tell the user, the transaction rolled back
+    return f"The import failed and nothing was imported ({sentence(error)})"
 
 
 class ImportDialog(QDialog):
-    """Standalone dialog; the main window opens it with the database and the acting login."""
+    """The main window opens it with its context (database, acting login, sprint)."""
 
-    # Threads outlive a closed dialog until they finish: Qt aborts if a running QThread dies.
-    _live: set[tuple[QThread, ImportWorker]] = set()
-
-    def __init__(self, db: Database, actor: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import series")
-        self.db = db
-        self.actor = actor
-        self.import_thread: QThread | None = None
-        self.worker: ImportWorker | None = None
+        named(self, "importDialog", "Import series")
+        self.ctx = ctx
+        self.db = ctx.db
+        self.actor = ctx.login
+        self.progress: Progress | None = None
         self.report: intake.ImportReport | None = None
 
-        self.path_edit = QLineEdit()
+        self.path_edit = named(QLineEdit(), "importPath", "File to import")
         self.path_edit.setPlaceholderText("VICS .json, ICSE .csv or a hash list")
-        browse = QPushButton("Choose…")
+        browse = named(QPushButton("Choose…"), "importChoose", "Choose the file")
         browse.clicked.connect(self._choose_file)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(browse)
-        self.format_box = QComboBox()
+        self.format_box = named(QComboBox(), "importFormat", "File format")
         for label, key in FORMATS:
             self.format_box.addItem(label, key)
-        self.sprint_box = QComboBox()
-        for sprint in list_sprints(db):
-            self.sprint_box.addItem(sprint.name, sprint.id)
-        self.series_edit = QLineEdit()
+        self.sprint_box = named(QComboBox(), "importSprint", "Sprint to import into")
+        self.sprint_box.addItem(ctx.sprint.name, ctx.sprint.id)  # the others follow
+        Op(ctx, list_sprints, ctx.db).success(self._sprints_loaded).owned_by(self).run()
+        self.series_edit = named(QLineEdit(), "importSeries", "Series for unnamed records")
         self.series_edit.setPlaceholderText("for records naming no series (required for lists)")
-        self.dry_run_box = QCheckBox("Dry run: check and count, save nothing")
-        self.strict_box = QCheckBox("Strict: refuse the file on any problem")
+        self.dry_run_box = named(QCheckBox("Dry run: check and count, save nothing"),
+                                 "importDryRun", "Dry run")
+        self.strict_box = named(QCheckBox("Strict: refuse the file on any problem"),
+                                "importStrict", "Strict")
 
         form = QFormLayout()
         form.addRow("File", path_row)
@@ -123,19 +119,20 @@ class ImportDialog(QDialog):
         form.addRow("", self.dry_run_box)
         form.addRow("", self.strict_box)
 
-        self.progress_bar = QProgressBar()
+        self.progress_bar = named(QProgressBar(), "importProgress", "Import progress")
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
-        self.rate_label = QLabel("")
-        self.summary_label = QLabel("")
+        self.rate_label = named(QLabel(""), "importRate", "Records read and rate")
+        self.summary_label = named(QLabel(""), "importSummary", "Import result")
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.issue_list = QListWidget()
+        self.issue_list = named(QListWidget(), "importIssues", "Skipped records")
 
-        self.import_button = QPushButton("Import")
+        self.import_button = named(QPushButton("Import"), "importButton", "Import the file")
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel import")
+        self.cancel_button = named(QPushButton("Cancel import"), "importCancelButton",
+                                   "Cancel the import (rolls it back)")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -183,46 +180,38 @@ class ImportDialog(QDialog):
         self.summary_label.setText("Importing…")
         self.progress_bar.setValue(0)
         self._set_running(True)
-        self.worker = ImportWorker(self.db, self.actor,
-                                   sprint_id=int(self.sprint_box.currentData()), path=path,
-                                   fmt=fmt, series=series, dry_run=self.dry_run_box.isChecked(),
-                                   strict=self.strict_box.isChecked())
-        self.import_thread = QThread()
-        pair = (self.import_thread, self.worker)
-        ImportDialog._live.add(pair)
-        self.import_thread.finished.connect(lambda: ImportDialog._live.discard(pair))
-        self.worker.moveToThread(self.import_thread)
-        self.import_thread.started.connect(self.worker.run)
-        self.worker.progress.connect(self._on_progress)
-        self.worker.finished.connect(self._on_finished)
-        self.worker.failed.connect(self._on_failed)
-        self.worker.finished.connect(self.import_thread.quit)
-        self.worker.failed.connect(self.import_thread.quit)
-        self.import_thread.start()
+        progress = self.progress = Progress()
+        request = ImportRequest(int(self.sprint_box.currentData()), path, fmt, series,
+                                self.dry_run_box.isChecked(), self.strict_box.isChecked())
+        Op(self.ctx, run_import, self.db, self.actor, request, progress)\
+            .with_progress("Importing…", progress=progress, on_report=self._on_progress)\
+            .success(self._on_finished).failure(self._on_failed).owned_by(self).run()
 
     def cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel_event.set()
+        if self.progress is not None:
+            self.progress.cancel()
             self.cancel_button.setEnabled(False)
             self.summary_label.setText("Cancelling… (rolling back)")
 
     def is_running(self) -> bool:
-        return self.import_thread is not None and self.import_thread.isRunning()
-
-    def wait(self, msecs: int = 60_000) -> bool:
-        return self.import_thread.wait(msecs) if self.import_thread is not None else True
+        return self.progress is not None
 
     def done(self, result: int) -> None:
         if self.is_running():  # closing mid-import cancels it rather than leaving it orphaned
             self.cancel()
-            self.wait()
         super().done(result)
 
-    def closeEvent(self, event: Any) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.is_running():
             self.cancel()
-            self.wait()
         super().closeEvent(event)
+
+    def _sprints_loaded(self, sprints: list[SprintInfo]) -> None:
+        keep = self.sprint_box.currentData()
+        self.sprint_box.clear()
+        for sprint in sprints:
+            self.sprint_box.addItem(sprint.name, sprint.id)
+        self.sprint_box.setCurrentIndex(max(self.sprint_box.findData(keep), 0))
 
     # -- results ----------------------------------------------------------------------------
 
@@ -233,16 +222,14 @@ class ImportDialog(QDialog):
                        self.dry_run_box, self.strict_box):
             widget.setEnabled(not running)
 
-    @Slot(object)
-    def _on_progress(self, step: intake.ImportProgress) -> None:
-        if step.fraction is not None:
-            self.progress_bar.setValue(int(step.fraction * 1000))
-        self.rate_label.setText(f"{step.records:,} records · {step.records_per_second:,.0f}/s · "
-                                f"ETA {_duration(step.eta_seconds)}")
+    def _on_progress(self, bytes_read: int, bytes_total: int, line: str) -> None:
+        if bytes_total:
+            self.progress_bar.setValue(min(1000, int(bytes_read * 1000 / bytes_total)))
+        self.rate_label.setText(line)
 
-    @Slot(object)
     def _on_finished(self, report: intake.ImportReport) -> None:
         self.report = report
+        self.progress = None
         self._set_running(False)
         self.progress_bar.setValue(1000)
         lines = [report.summary()]
@@ -259,10 +246,10 @@ class ImportDialog(QDialog):
         for issue in report.issues:
             self.issue_list.addItem(str(issue))
 
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, error: BaseException) -> None:
+        self.progress = None
         self._set_running(False)
-        self._fail(message)
+        self._fail(failure_text(error))
 
     def _fail(self, message: str) -> None:
         self.summary_label.setText(message)

@@ -1,16 +1,15 @@
 """Record what a country reported back about one series (victim, offender, ICSE, date, text).
 
 Each yes/no question has three states, because "not reported" is not "no": Not reported, Yes,
-No. The date is when the country reported. Recording runs off the GUI thread.
-
-Signals: changesMade(Changes) once the feedback is recorded (the dialog then closes).
+No. The date is when the country reported. Recording is an `Op` of the window: its Changes
+go out on the window's bus, then the dialog closes (accepted).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,12 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vidtask.db.engine import Database
 from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import country_label
 from vidtask.services.feedback import record_feedback
+from vidtask.ui.context import AppContext
 from vidtask.ui.naming import named
-from vidtask.ui.tasks import Report, run_in_background
+from vidtask.ui.operations import Op, sentence
 
 ANSWERS: tuple[tuple[str, bool | None], ...] = (("Not reported", None), ("Yes", True),
                                                  ("No", False))
@@ -43,13 +42,12 @@ def _answer_combo(name: str, accessible: str) -> QComboBox:
 
 
 class FeedbackDialog(QDialog):
-    changesMade = Signal(object)
-
-    def __init__(self, db: Database, series_id: int, country: str, login: str,
+    def __init__(self, ctx: AppContext, series_id: int, country: str,
                  parent: QWidget | None = None, *, series_code: str = "",
                  packet_code: str | None = None) -> None:
         super().__init__(parent)
-        self._db, self._series_id, self._country, self._login = db, series_id, country, login
+        self.ctx = ctx
+        self._series_id, self._country = series_id, country
         self._packet_code = packet_code
         self.setObjectName("feedbackDialog")
         self.setAccessibleName("Country feedback")
@@ -108,7 +106,7 @@ class FeedbackDialog(QDialog):
             return
         self.record_button.setEnabled(False)
         self.error.hide()
-        db, series_id, country, login = self._db, self._series_id, self._country, self._login
+        ctx, series_id, country = self.ctx, self._series_id, self._country
         # ANSWERS by index: QComboBox.currentData() returning None corrupts None's refcount
         # in PySide6 6.12
         answers = dict(victim_identified=ANSWERS[self.victim_identified.currentIndex()][1],
@@ -118,18 +116,15 @@ class FeedbackDialog(QDialog):
         reported_on, text, packet_code = (self.reported_date(), self.text.toPlainText(),
                                           self._packet_code)
 
-        def record(_report: Report) -> Changes:
-            return record_feedback(db, login, series_id, country, reported_on=reported_on,
-                                   text=text, packet_code=packet_code, **answers)
+        Op(ctx, record_feedback, ctx.db, ctx.login, series_id, country, reported_on=reported_on,
+           text=text, packet_code=packet_code, **answers)\
+            .success(self._recorded).failure(self._failed).owned_by(self).run()
 
-        run_in_background(record, on_done=self._recorded, on_error=self._failed)
-
-    def _recorded(self, changes: Changes) -> None:
+    def _recorded(self, _changes: Changes) -> None:
         self.record_button.setEnabled(True)
-        self.changesMade.emit(changes)
         super().accept()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: BaseException) -> None:
         self.record_button.setEnabled(True)
-        self.error.setText(message)
+        self.error.setText(sentence(error))
         self.error.show()

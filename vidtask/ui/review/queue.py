@@ -3,20 +3,17 @@
 Left: proposed series (most urgent, oldest first). Right: the selected series' candidates, clues
 for and against with evidence references, and who assessed it; below, Confirm (checked candidate
 countries), Send back (needs a comment) and Eliminate (needs a reason). A second tab lists the
-confirmed series per country, waiting or already sent. Every service call runs off the GUI thread.
-
-Signals: changesMade(Changes) after each decision this widget made, for the main window's
-change feed. Slots: refresh(), apply_changes(events) for changes from elsewhere.
+confirmed series per country, waiting or already sent. Every service call is an `Op` of the
+window; its decisions' Changes go out on the window's bus, and the queue reloads from the bus
+when a batch can change what it shows (`concerns_review`). Slots: refresh().
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,21 +34,28 @@ from PySide6.QtWidgets import (
 )
 
 from vidtask.db.engine import Database
-from vidtask.domain.changes import ChangeEvent, Changes
+from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import country_label
 from vidtask.services import review
 from vidtask.services.review import DisseminationEntry, ReviewItem
 from vidtask.services.series_detail import ClueInfo
+from vidtask.ui.commands import Command, Handler
+from vidtask.ui.context import AppContext
 from vidtask.ui.naming import named
+from vidtask.ui.operations import ChangeBatch, Op, sentence
 from vidtask.ui.review.models import DisseminationModel, ReviewQueueModel
-from vidtask.ui.tasks import Report, run_in_background
 
-# events after which the queue or the dissemination list may look different
-RELEVANT_ENTITIES = frozenset({"series", "assessment", "clue", "packet", "comment"})
+# events after which the queue or the dissemination list may look different; claims only
+# touch series that are open for work, never one waiting for review or confirmed
+RELEVANT_ENTITIES = ("series", "assessment", "clue", "packet", "comment")
 ELIMINATION_REASONS = ("too widespread", "already identified", "not enough to go on",
                        "duplicate of another series")
 NO_COMMENT_TIP = "Write a comment first: the assessor needs to know what to do next."
 NO_REASON_TIP = "Give a reason first, e.g. “too widespread”."
+
+
+def concerns_review(changes: Changes) -> bool:
+    return changes.without_actions("claim.*").touches(*RELEVANT_ENTITIES)
 
 
 def four_eyes_reason(item: ReviewItem, login: str) -> str:
@@ -103,15 +107,12 @@ def detail_html(item: ReviewItem) -> str:
 
 
 class ReviewQueueWidget(QWidget):
-    changesMade = Signal(object)
-
-    def __init__(self, db: Database, sprint_id: int, login: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._sprint_id, self._login = db, sprint_id, login
+        self.ctx = ctx
+        self._db, self._sprint_id, self._login = ctx.db, ctx.sprint.id, ctx.login
         self._busy = False
         self._pending_refresh = False
-        self._stopped = False
         self._selected_id: int | None = None
         self.setObjectName("reviewQueueWidget")
 
@@ -135,7 +136,6 @@ class ReviewQueueWidget(QWidget):
         self.countries.itemChanged.connect(lambda _item: self._update_actions())
         self.confirm_button = named(QPushButton("&Confirm"), "confirmButton",
                                     "Confirm the checked countries")
-        self.confirm_button.setShortcut(QKeySequence("Ctrl+Return"))
         self.confirm_button.clicked.connect(self.confirm)
         self.four_eyes = named(QLabel(), "fourEyesNote", "Why confirming is not possible")
         self.four_eyes.setWordWrap(True)
@@ -145,7 +145,6 @@ class ReviewQueueWidget(QWidget):
         self.comment.textChanged.connect(lambda _t: self._update_actions())
         self.send_back_button = named(QPushButton("Send &back"), "sendBackButton",
                                       "Send the series back for more work")
-        self.send_back_button.setShortcut(QKeySequence("Ctrl+B"))
         self.send_back_button.clicked.connect(self.send_back)
         self.reason = named(QComboBox(), "eliminateReason", "Reason for eliminating")
         self.reason.setEditable(True)
@@ -157,7 +156,6 @@ class ReviewQueueWidget(QWidget):
         self.reason.currentTextChanged.connect(lambda _t: self._update_actions())
         self.eliminate_button = named(QPushButton("&Eliminate"), "eliminateButton",
                                       "Eliminate the series without a country")
-        self.eliminate_button.setShortcut(QKeySequence("Ctrl+E"))
         self.eliminate_button.clicked.connect(self.eliminate)
         self.status = named(QLabel(), "reviewStatus", "Review status message")
         self.status.setWordWrap(True)
@@ -203,7 +201,6 @@ class ReviewQueueWidget(QWidget):
         self.tabs.addTab(splitter, "&Queue")
         self.tabs.addTab(self.dissemination, "&Dissemination")
         refresh = named(QPushButton("&Refresh"), "reviewRefresh", "Reload the review queue")
-        refresh.setShortcut(QKeySequence("F5"))
         refresh.clicked.connect(self.refresh)
         self.summary = named(QLabel(), "reviewSummary", "Queue summary")
         top = QHBoxLayout()
@@ -213,7 +210,13 @@ class ReviewQueueWidget(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs)
         self._show(None)
+        ctx.bus.subscribe(self.on_changes)
         self.refresh()
+
+    def commands(self) -> Mapping[Command, Handler]:
+        """The decisions, from the window's menu and shortcuts while this tab shows."""
+        return {Command.CONFIRM: self.confirm, Command.SEND_BACK: self.send_back,
+                Command.ELIMINATE: self.eliminate}
 
     # ------------------------------------------------------------ loading
 
@@ -221,37 +224,24 @@ class ReviewQueueWidget(QWidget):
         rows = self.queue.selectionModel().selectedRows()
         return self.queue_model.item(rows[0].row()) if rows else None
 
-    def stop(self) -> None:
-        """The window is closing: results still on their way are dropped, not shown."""
-        self._stopped = True
-
     @Slot()
     def refresh(self) -> None:
         """Reload queue and dissemination list in the background; keeps the selection."""
-        if self._stopped:
-            return
         if self._busy:
             self._pending_refresh = True
             return
         self._busy = True
-        db, sprint_id = self._db, self._sprint_id
-
-        def load(_report: Report) -> tuple[list[ReviewItem], list[DisseminationEntry]]:
-            return review.review_queue(db, sprint_id), review.dissemination_list(db, sprint_id)
-
-        run_in_background(load, on_done=self._loaded, on_error=self._failed)
+        Op(self.ctx, load_review, self._db, self._sprint_id).success(self._loaded)\
+            .failure(self._failed).owned_by(self).run()
         self._update_actions()
 
-    def apply_changes(self, events: Changes | Iterable[ChangeEvent]) -> None:
-        """Changes from the feed (any desktop): reload if they can touch this screen."""
-        items = events.events if isinstance(events, Changes) else events
-        if any(e.entity_type in RELEVANT_ENTITIES for e in items):
+    def on_changes(self, batch: ChangeBatch) -> None:
+        """Any change on the bus (this window's or another desktop's) that can touch this screen."""
+        if concerns_review(batch.changes):
             self.refresh()
 
     def _loaded(self, result: tuple[list[ReviewItem], list[DisseminationEntry]]) -> None:
         self._busy = False
-        if self._stopped:
-            return
         queue, entries = result
         keep = self._selected_id
         self.queue_model.set_rows(queue)
@@ -270,12 +260,13 @@ class ReviewQueueWidget(QWidget):
             self._pending_refresh = False
             QTimer.singleShot(0, self.refresh)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: BaseException) -> None:
         self._busy = False
-        if self._stopped:
-            return
-        self._set_status(message, error=True)
+        self._set_status(sentence(error), error=True)
         self._update_actions()
+        if self._pending_refresh:
+            self._pending_refresh = False
+            self.refresh()
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show(self.current_item())
@@ -331,7 +322,7 @@ class ReviewQueueWidget(QWidget):
                                          else NO_COMMENT_TIP)
         has_reason = bool(self.reason.currentText().strip())
         self.eliminate_button.setEnabled(idle and has_reason)
-        self.eliminate_button.setToolTip("Eliminate with the reason (Ctrl+E)" if has_reason
+        self.eliminate_button.setToolTip("Eliminate with the reason (Ctrl+Alt+E)" if has_reason
                                          else NO_REASON_TIP)
         self.comment.setEnabled(item is not None)
         self.reason.setEnabled(item is not None)
@@ -348,8 +339,8 @@ class ReviewQueueWidget(QWidget):
         countries = self.checked_countries()
         if item is None or not countries or not item.may_confirm(self._login):
             return
-        self._decide(lambda db: review.confirm_countries(db, self._login, item.series_id,
-                                                         countries),
+        self._decide(Op(self.ctx, review.confirm_countries, self._db, self._login,
+                        item.series_id, countries),
                      f"{item.code} confirmed for {', '.join(countries)}.")
 
     @Slot()
@@ -361,8 +352,8 @@ class ReviewQueueWidget(QWidget):
         if not comment:
             self._set_status(NO_COMMENT_TIP, error=True)
             return
-        self._decide(lambda db: review.send_back(db, self._login, item.series_id, comment),
-                     f"{item.code} sent back to the assessor.")
+        self._decide(Op(self.ctx, review.send_back, self._db, self._login, item.series_id,
+                        comment), f"{item.code} sent back to the assessor.")
 
     @Slot()
     def eliminate(self) -> None:
@@ -373,22 +364,26 @@ class ReviewQueueWidget(QWidget):
         if not reason:
             self._set_status(NO_REASON_TIP, error=True)
             return
-        self._decide(lambda db: review.eliminate(db, self._login, item.series_id, reason),
-                     f"{item.code} eliminated ({reason}).")
+        self._decide(Op(self.ctx, review.eliminate, self._db, self._login, item.series_id,
+                        reason), f"{item.code} eliminated ({reason}).")
 
-    def _decide(self, call: Callable[[Database], Changes], done_text: str) -> None:
+    def _decide(self, op: Op[Changes], done_text: str) -> None:
         if self._busy:
             return
         self._busy = True
         self._update_actions()
-        db = self._db
 
-        def done(changes: Any) -> None:
+        def done(_changes: Changes) -> None:
             self._busy = False
-            if self._stopped:
-                return
             self._set_status(done_text)
-            self.changesMade.emit(changes)
-            self.refresh()
+            self._update_actions()
+            if self._pending_refresh:  # the bus asked for the reload while we were busy
+                self._pending_refresh = False
+                self.refresh()
 
-        run_in_background(lambda _report: call(db), on_done=done, on_error=self._failed)
+        op.success(done).failure(self._failed).owned_by(self).run()
+
+
+def load_review(db: Database, sprint_id: int
+                ) -> tuple[list[ReviewItem], list[DisseminationEntry]]:
+    return review.review_queue(db, sprint_id), review.dissemination_list(db, sprint_id)

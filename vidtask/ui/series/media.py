@@ -7,26 +7,15 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
+from vidtask.domain import categories
 from vidtask.services.series_detail import MediaInfo
 from vidtask.ui.rows_model import Column, RowsModel
 
 VICTIM_IDENTIFIED_TEXT = QColor("#c0392b")
 
-# What category numbers mean per scheme (domain.md): never show a bare number.
-CATEGORY_LABELS: dict[str, dict[int, str]] = {
-    "US": {0: "non-pertinent", 1: "CAM", 2: "exploitive / age-difficult", 3: "CGI / animation",
-           4: "comparison"},
-    "DHS": {0: "uncategorised", 5: "non-pertinent"},
-}
-
-
 def category_label(code: int | None, scheme: str | None) -> str:
-    if code is None:
-        return "uncategorised"
-    key = (scheme or "").upper().removeprefix("VICS-")
-    label = CATEGORY_LABELS.get(key, {}).get(code)
-    shown = scheme or "no scheme"
-    return f"{code} {label} ({shown})" if label else f"{code} ({shown})"
+    """What category numbers mean per scheme (domain/categories.py): never a bare number."""
+    return categories.label(code, scheme)
 
 
 def _size(size: int | None) -> str:
