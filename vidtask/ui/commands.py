@@ -20,6 +20,8 @@ class Command(Enum):
     EXPORT_PACKETS = auto()
     EXPORT_REPORT = auto()
     CONNECT = auto()
+    SWITCH_PERSON = auto()
+    SIGN_OUT = auto()
     QUIT = auto()
     OPEN = auto()
     CLAIM = auto()
@@ -47,6 +49,8 @@ class Command(Enum):
     SHOW_REVIEW = auto()
     SHOW_DASHBOARD = auto()
     SHOW_DISSEMINATION = auto()
+    USER_GUIDE = auto()
+    ABOUT = auto()
 
 
 @runtime_checkable

@@ -8,8 +8,9 @@ action table sends it the menu entries and shortcuts it handles while it is show
 screens join with `add_screen(widget, title)`; series open as closable tabs (`open_series`).
 The window itself only wires: it holds no rules and writes nothing.
 
-Signals: ``connectRequested()`` — File ▸ Connect to database… (the application opens the
-sign-in dialog and replaces this window).
+Signals (the application answers each, replacing this window): ``connectRequested()`` — File ▸
+Connect to database…; ``switchPersonRequested()``, ``signOutRequested()`` — File ▸ Switch
+person…, Sign out.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from vidtask.ui import claims as claim_ops
 from vidtask.ui.commands import Command, Handler, Screen
 from vidtask.ui.context import AppContext
 from vidtask.ui.dashboard import DashboardWidget
+from vidtask.ui.help import HelpDialogs
 from vidtask.ui.live import POLL_INTERVAL_MS, LiveFeed
 from vidtask.ui.live_session import LiveSession
 from vidtask.ui.my_claims import MyClaimsPane
@@ -64,6 +66,8 @@ def replay_text(outcome: ReplayOutcome) -> str:
 
 class MainWindow(QMainWindow):
     connectRequested = Signal()
+    switchPersonRequested = Signal()
+    signOutRequested = Signal()
 
     def __init__(self, db: Database, me: ParticipantInfo, sprint: SprintInfo, *,
                  poll_ms: int = POLL_INTERVAL_MS, settings: QSettings | None = None,
@@ -108,6 +112,8 @@ class MainWindow(QMainWindow):
         self.dashboard.reportFailed.connect(ctx.notices.warning)
         self.add_screen(self.dashboard, "Dashboard")
         self.dialogs = CoordinatorDialogs(ctx, self, self.dashboard, self.current_row)
+        self.help = HelpDialogs(db, me, self)
+        self.status_bar.identity.show_person(db, me)
 
         self.action_table = ActionTable(self, ctx.may, self._window_commands())
         self.board_page.set_context_actions([a for a in (
@@ -182,6 +188,10 @@ class MainWindow(QMainWindow):
             Command.REFRESH: self.refresh_now,
             Command.EXPORT_REPORT: self.dialogs.export_report,
             Command.CONNECT: self.connectRequested.emit,
+            Command.SWITCH_PERSON: self.switchPersonRequested.emit,
+            Command.SIGN_OUT: self.signOutRequested.emit,
+            Command.ABOUT: self.help.about,
+            Command.USER_GUIDE: self.help.user_guide,
             Command.QUIT: self.close,
             Command.CLAIM_NEXT: self.board_page.claim_next,
             Command.RECORD_FEEDBACK: self.dialogs.record_feedback,

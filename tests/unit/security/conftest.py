@@ -8,6 +8,7 @@ in the per-session databases, which are dropped).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,6 +49,8 @@ def room_logins(postgres_url: str) -> Iterator[Logins]:
     owner = Database(postgres_url)
     initialise_roles(owner, None)
     suffix = make_url(postgres_url).database.removeprefix("vidtask_test_")  # type: ignore[union-attr]
+    # another test package may use this fixture too (tests/ui): its logins must not collide
+    suffix = f"{suffix}_{uuid.uuid4().hex[:4]}"
     names = {short: f"{short}_{suffix}" for short, _ in PEOPLE}
     with owner.engine.begin() as connection:
         for short, role in PEOPLE:

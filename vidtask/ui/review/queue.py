@@ -11,7 +11,7 @@ when a batch can change what it shows (`concerns_review`). Slots: refresh().
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
@@ -344,8 +344,8 @@ class ReviewQueueWidget(QWidget):
         countries = self.checked_countries()
         if item is None or not countries or not item.may_confirm(self._login):
             return
-        self._decide(lambda db: review.confirm_countries(db, self._login, item.series_id,
-                                                         countries),
+        self._decide(Op(self.ctx, review.confirm_countries, self._db, self._login,
+                        item.series_id, countries),
                      f"{item.code} confirmed for {', '.join(countries)}.")
 
     @Slot()
@@ -357,8 +357,8 @@ class ReviewQueueWidget(QWidget):
         if not comment:
             self._set_status(NO_COMMENT_TIP, error=True)
             return
-        self._decide(lambda db: review.send_back(db, self._login, item.series_id, comment),
-                     f"{item.code} sent back to the assessor.")
+        self._decide(Op(self.ctx, review.send_back, self._db, self._login, item.series_id,
+                        comment), f"{item.code} sent back to the assessor.")
 
     @Slot()
     def eliminate(self) -> None:
@@ -369,10 +369,10 @@ class ReviewQueueWidget(QWidget):
         if not reason:
             self._set_status(NO_REASON_TIP, error=True)
             return
-        self._decide(lambda db: review.eliminate(db, self._login, item.series_id, reason),
-                     f"{item.code} eliminated ({reason}).")
+        self._decide(Op(self.ctx, review.eliminate, self._db, self._login, item.series_id,
+                        reason), f"{item.code} eliminated ({reason}).")
 
-    def _decide(self, call: Callable[[Database], Changes], done_text: str) -> None:
+    def _decide(self, op: Op[Changes], done_text: str) -> None:
         if self._busy:
             return
         self._busy = True
@@ -386,7 +386,7 @@ class ReviewQueueWidget(QWidget):
                 self._pending_refresh = False
                 self.refresh()
 
-        Op(self.ctx, call, self._db).success(done).failure(self._failed).owned_by(self).run()
+        op.success(done).failure(self._failed).owned_by(self).run()
 
 
 def load_review(db: Database, sprint_id: int

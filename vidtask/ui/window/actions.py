@@ -47,6 +47,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     S(C.EXPORT_REPORT, "actExportReport", "&File", "Export sprint &report (PDF)…",
       "Ctrl+Shift+E", group=1),
     S(C.CONNECT, "actConnect", "&File", "&Connect to database…", "Ctrl+Shift+D", group=2),
+    S(C.SWITCH_PERSON, "actSwitchPerson", "&File", "S&witch person…", "Ctrl+Shift+P", group=2),
+    S(C.SIGN_OUT, "actSignOut", "&File", "Sign &out", "Ctrl+Shift+L", group=2),
     S(C.QUIT, "actQuit", "&File", "&Quit", "Ctrl+Q", group=3),
     S(C.OPEN, "actOpen", "&Series", "&Open selected series", "Ctrl+O"),
     S(C.CLAIM, "actClaim", "&Series", "&Claim", "Ctrl+K"),
@@ -80,6 +82,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     S(C.SHOW_DISSEMINATION, "actShowDissemination", "&View", "&Dissemination list", "Ctrl+4",
       Action.CONFIRM, 1),
     S(C.SHOW_DASHBOARD, "actShowDashboard", "&View", "Dashboard", "Ctrl+3", group=1),
+    S(C.USER_GUIDE, "actUserGuide", "&Help", "&User guide", "F1"),
+    S(C.ABOUT, "actAbout", "&Help", "&About vidtask", "Ctrl+F1"),
 )
 del S, C
 
