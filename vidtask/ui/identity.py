@@ -315,7 +315,7 @@ class IdentityDialog(QDialog):
         return str(value) if value else None
 
     def choose_other_database(self) -> None:
-        chosen = ask_for_database(self, self.db.backend, self.db.sqlite_path)
+        chosen = ask_for_database(self, url=self.db.url.render_as_string())
         if chosen is not None:
             self.result_connection = chosen
             self.reject()
