@@ -85,9 +85,12 @@ def remembered(db: Database, login: str | None, settings: QSettings
     me_signed_in = signed_in_as(db)
     if me_signed_in is not None and not me_signed_in.maintenance:
         try:
-            participants.get_participant(db, me_signed_in.login)
+            person = participants.get_participant(db, me_signed_in.login)
         except NotFound:
             raise NotAParticipant(me_signed_in.login) from None
+        if not person.active:
+            raise VidtaskError(f"Your database login {person.login} is deactivated in this "
+                               "sprint database; ask an administrator of the sprint.")
         login = me_signed_in.login
     if not login:
         return None
