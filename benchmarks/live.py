@@ -9,7 +9,13 @@ Prints, per backend:
 * claim round trip p50/p99 and claims per second with N concurrent client processes, through
   `claims.claim_series` (full service: permission, lease from the sprint, audit event, version
   stamp, NOTIFY) beside the same conditional UPDATE issued raw through psycopg / sqlite3
-  (target: service <= 2x raw).
+  (issue 19's target: 40 clients p50 <= 3x raw);
+* one client: claim and clue-save latency of the service beside the bare conditional UPDATE
+  (raw and service alternate in rounds in one process, so load falls on both alike; issue 19's
+  targets: PostgreSQL <= 2.5x raw, SQLite <= 1 ms a claim).
+
+`--parts propagation,crowd,single` picks the figures (all by default). The database is used by
+its owner (the maintenance login), as the raw baseline is.
 """
 
 from __future__ import annotations
@@ -238,6 +244,91 @@ def claim_round_trips(url: str, series_ids: list[int], clients: int, seconds: fl
     return times, sum(r[1] for r in results), seconds
 
 
+# --------------------------------------------------------------------------- one client
+
+def _raw_connection(db: Database) -> Any:
+    if db.is_postgresql:
+        import psycopg
+        return psycopg.connect(db.url.set(drivername="postgresql").render_as_string(
+            hide_password=False))
+    raw = sqlite3.connect(str(db.url.database), timeout=15, isolation_level=None)
+    raw.execute("PRAGMA busy_timeout=15000")
+    return raw
+
+
+def _raw_write(db: Database, raw: Any, sql: str, params: dict[str, Any]) -> int:
+    """One write transaction through the bare driver, as a desktop without vidtask would."""
+    if db.is_postgresql:
+        count = raw.execute(sql, params).rowcount
+        raw.commit()
+        return int(count)
+    raw.execute("BEGIN IMMEDIATE")
+    count = raw.execute(sql, params).rowcount
+    raw.execute("COMMIT")
+    return int(count)
+
+
+_PG_CLUE = ("UPDATE clues SET description = %(text)s, updated_at = now(), "
+            "version = version + 1 WHERE id = %(id)s AND version = %(version)s")
+_SQLITE_CLUE = _PG_CLUE.replace("%(text)s", ":text").replace("%(id)s", ":id").replace(
+    "%(version)s", ":version").replace("now()", _NOW)
+
+
+def one_client(url: str, series_ids: list[int], rounds: int, per_round: int
+               ) -> dict[str, list[float]]:
+    """Claim and clue-save latency of ONE client, service and raw driver alternating in
+    rounds in the same process (so the machine's load falls on both alike)."""
+    from sqlalchemy import select
+
+    from vidtask.db.models import Participant
+    from vidtask.services import claims, clues
+
+    db = Database(url, pool_size=1)
+    raw = _raw_connection(db)
+    login = "desk01"
+    with db.read() as session:
+        me = session.scalar(select(Participant.id).where(Participant.login == login))
+    own = series_ids[-1]
+    claims.claim_series(db, login, own)
+    clue_id, _ = clues.add_clue(db, login, own, clues.ClueInput(category="toy",
+                                                                 description="bench"))
+    version = 1
+    pg = db.is_postgresql
+    claim_sql, release_sql = (_PG_CLAIM, _PG_RELEASE) if pg else (_SQLITE_CLAIM,
+                                                                  _SQLITE_RELEASE)
+    times: dict[str, list[float]] = {"raw claim": [], "service claim": [], "raw clue save": [],
+                                     "service clue save": []}
+    targets = series_ids[:50]
+    for _round in range(rounds):
+        for n in range(per_round):  # raw claims
+            params = {"me": me, "id": targets[n % len(targets)]}
+            began = time.perf_counter()
+            _raw_write(db, raw, claim_sql, params)
+            times["raw claim"].append(time.perf_counter() - began)
+            _raw_write(db, raw, release_sql, params)
+        for n in range(per_round):  # service claims
+            series_id = targets[n % len(targets)]
+            began = time.perf_counter()
+            claims.claim_series(db, login, series_id)
+            times["service claim"].append(time.perf_counter() - began)
+            claims.release_claim(db, login, series_id)
+        for n in range(per_round):  # raw clue saves
+            began = time.perf_counter()
+            _raw_write(db, raw, _PG_CLUE if pg else _SQLITE_CLUE,
+                       {"text": f"raw {n}", "id": clue_id, "version": version})
+            times["raw clue save"].append(time.perf_counter() - began)
+            version += 1
+        for n in range(per_round):  # service clue saves
+            began = time.perf_counter()
+            version, _ = clues.edit_clue(db, login, clue_id, version, clues.ClueInput(
+                category="toy", description=f"service {n}"))
+            times["service clue save"].append(time.perf_counter() - began)
+    raw.close()
+    claims.release_claim(db, login, own)
+    db.dispose()
+    return times
+
+
 # --------------------------------------------------------------------------- main
 
 def main() -> None:
@@ -246,40 +337,49 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--parts", default="propagation,crowd,single",
+                        help="which figures: propagation, crowd (N clients), single (1 client)")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} at start")
     for backend in args.backend.split(","):
         with tempfile.TemporaryDirectory() as workdir:
             url, drop = make_database(backend, Path(workdir))
             try:
                 _sprint, ids = populate(url, args.clients)
-                delays = propagation(url, ids, args.samples)
-                target = 0.3 if backend == "postgresql" else 1.0
-                print(f"[{backend}] propagation A commit -> B changes_since: n={len(delays)} "
-                      f"p50 {statistics.median(delays) * 1000:.1f} ms, "
-                      f"p95 {percentile(delays, 0.95) * 1000:.1f} ms, "
-                      f"max {max(delays) * 1000:.1f} ms (target p95 <= {target * 1000:.0f} ms)")
-                figures = {}
-                for mode in ("raw", "service"):
-                    times, won, seconds = claim_round_trips(url, ids, args.clients,
-                                                            args.seconds, mode)
-                    figures[mode] = statistics.median(times), percentile(times, 0.99)
-                    driver = "psycopg" if backend == "postgresql" else "sqlite3"
-                    label = ("service claims.claim_series" if mode == "service" else
-                             f"raw conditional UPDATE ({driver})")
-                    print(f"[{backend}] {args.clients} clients, {label}: "
-                          f"{len(times)} attempts, p50 {figures[mode][0] * 1000:.1f} ms, "
-                          f"p99 {figures[mode][1] * 1000:.1f} ms, "
-                          f"{won / seconds:.0f} claims/s won")
-                service, raw = figures["service"], figures["raw"]
-                print(f"[{backend}] service / raw: p50 x{service[0] / raw[0]:.1f}, "
-                      f"p99 x{service[1] / raw[1]:.1f} (target <= x2)")
-                alone = {mode: statistics.median(claim_round_trips(url, ids, 1, 3.0, mode)[0])
-                         for mode in ("raw", "service")}
-                print(f"[{backend}] 1 client, uncontended: raw p50 {alone['raw'] * 1000:.2f} ms,"
-                      f" service p50 {alone['service'] * 1000:.2f} ms "
-                      f"(x{alone['service'] / alone['raw']:.1f}: the service's extra statements"
-                      " — actor, clock, row lock, lease, event, version counter, NOTIFY)")
+                if "propagation" in parts:
+                    delays = propagation(url, ids, args.samples)
+                    target = 0.3 if backend == "postgresql" else 1.0
+                    print(f"[{backend}] propagation A commit -> B changes_since: n={len(delays)} "
+                          f"p50 {statistics.median(delays) * 1000:.1f} ms, "
+                          f"p95 {percentile(delays, 0.95) * 1000:.1f} ms, "
+                          f"max {max(delays) * 1000:.1f} ms (target p95 <= {target * 1000:.0f} ms)")
+                if "crowd" in parts:
+                    figures = {}
+                    for mode in ("raw", "service"):
+                        times, won, seconds = claim_round_trips(url, ids, args.clients,
+                                                                args.seconds, mode)
+                        figures[mode] = statistics.median(times), percentile(times, 0.99)
+                        driver = "psycopg" if backend == "postgresql" else "sqlite3"
+                        label = ("service claims.claim_series" if mode == "service" else
+                                 f"raw conditional UPDATE ({driver})")
+                        print(f"[{backend}] {args.clients} clients, {label}: "
+                              f"{len(times)} attempts, p50 {figures[mode][0] * 1000:.1f} ms, "
+                              f"p99 {figures[mode][1] * 1000:.1f} ms, "
+                              f"{won / seconds:.0f} claims/s won")
+                    service, raw = figures["service"], figures["raw"]
+                    print(f"[{backend}] {args.clients} clients service / raw: "
+                          f"p50 x{service[0] / raw[0]:.1f}, p99 x{service[1] / raw[1]:.1f} "
+                          "(target p50 <= x3)")
+                if "single" in parts:
+                    alone = one_client(url, ids, rounds=6, per_round=100)
+                    p50 = {name: statistics.median(t) for name, t in alone.items()}
+                    for what in ("claim", "clue save"):
+                        service, raw = p50[f"service {what}"], p50[f"raw {what}"]
+                        print(f"[{backend}] 1 client, {what}: raw p50 {raw * 1000:.2f} ms, "
+                              f"service p50 {service * 1000:.2f} ms (x{service / raw:.1f}; "
+                              f"{len(alone[f'service {what}'])} each, raw and service "
+                              "alternating in rounds)")
             finally:
                 if drop is not None:
                     drop()

@@ -77,6 +77,22 @@ def _empty_postgres(db: Database) -> None:
         conn.execute(text("UPDATE change_counter SET version = 0"))
 
 
+def silent_event(db: Database, action: str = "test.silent") -> int:
+    """Commit one event that sends no NOTIFY (as the owner, straight into the table), the way
+    a change looks to a listener that missed its notification. Returns its version."""
+    with db.engine.begin() as conn:
+        if db.is_postgresql:  # a position of this transaction (migration 0008)
+            version = conn.execute(text(
+                "SELECT pg_current_xact_id()::text::bigint << 16")).scalar_one()
+        else:
+            version = conn.execute(text("UPDATE change_counter SET version = version + 1 "
+                                        "RETURNING version")).scalar_one()
+        conn.execute(text("INSERT INTO events (version, occurred_at, actor_login, action, "
+                          "entity_type) VALUES (:v, CURRENT_TIMESTAMP, 'system', :a, 'test')"),
+                     {"v": version, "a": action})
+    return int(version)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)

@@ -51,7 +51,10 @@ def test_a_change_by_a_reaches_bs_feed(db: Database) -> None:
     finally:
         follower.stop()
         writer.dispose()
-    assert order == list(range(start + 1, start + SAMPLES + 1))
+    # every change once, in order (dense versions on SQLite, positions on PostgreSQL)
+    assert order == sorted(committed) and len(order) == SAMPLES and order[0] > start
+    if not db.is_postgresql:
+        assert order == list(range(start + 1, start + SAMPLES + 1))
     delays = sorted(arrived[v] - committed[v] for v in committed)
     for delay in delays:
         source.record_latency(delay)

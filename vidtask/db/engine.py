@@ -168,7 +168,7 @@ class Database:
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
                                       "check_same_thread": False}
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=2, pool_pre_ping=True,
+            kwargs.update(pool_size=pool_size, max_overflow=2,
                           connect_args={"options": "-c timezone=UTC",
                                         "application_name": "vidtask",
                                         **{k: v for k, v in PG_KEEPALIVES.items()
@@ -176,6 +176,8 @@ class Database:
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.backend == "sqlite":
             _install_sqlite_hooks(self.engine)
+        else:
+            _install_ping_when_idle(self.engine)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
 
     @cached_property
@@ -256,6 +258,35 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+#: A pooled PostgreSQL connection idle for longer than this is pinged before use (a dead one is
+#: replaced); one used moments ago is not, which saves a round trip on every busy write.
+PING_AFTER_IDLE = 2.0
+_IDLE_SINCE = "vidtask_idle_since"
+
+
+def _install_ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's `pool_pre_ping`, but only after `PING_AFTER_IDLE` seconds of idleness."""
+    import time
+
+    from sqlalchemy.exc import DisconnectionError
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError(str(exc)) from exc
+        if not alive:
+            raise DisconnectionError("the database connection is gone")
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:

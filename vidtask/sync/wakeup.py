@@ -5,8 +5,8 @@ Three sources share one interface, `start(callback)` / `stop()` / `stats`:
 * `PgListenWakeup` — PostgreSQL LISTEN on a dedicated autocommit psycopg 3 connection in a
   worker thread. NOTIFY is sent by the writing transaction and delivered on commit (~1 ms on
   loopback). A listener that reconnects never receives what was sent while it was away, so it
-  wakes the client after every (re)connect and runs a slow safety poll of the committed
-  change counter. While it cannot listen it falls back to polling through the pool.
+  wakes the client after every (re)connect and runs a slow safety poll of the newest
+  committed version. While it cannot listen it falls back to polling through the pool.
   Anybody with a login can NOTIFY the channel with any payload, so a payload is only a hint:
   the version the safety poll compares against is always one read from the counter (a fake
   `pg_notify('vidtask_changes', '999999999999999999')` once disabled the safety poll).
@@ -141,10 +141,14 @@ class WakeupSource(ABC):
 
 
 def committed_version(db: Database) -> int:
-    """The committed change counter: cheap, and moves with every write transaction."""
+    """The newest committed version: cheap, and moves with every write transaction (SQLite:
+    the change counter; PostgreSQL: the newest final position, migration 0008)."""
     with db.read() as session:
-        return int(session.execute(
-            text("SELECT version FROM change_counter WHERE id = 1")).scalar_one())
+        return int(session.execute(text(_VERSION_SQL[db.is_postgresql])).scalar_one())
+
+
+_VERSION_SQL = {False: "SELECT version FROM change_counter WHERE id = 1",
+                True: "SELECT vidtask_feed_position()"}
 
 
 class PollingWakeup(WakeupSource):
@@ -328,7 +332,7 @@ class PgListenWakeup(WakeupSource):
 
     def _counter(self, connection: object) -> int:
         cursor = connection.execute(  # type: ignore[attr-defined]
-            "SELECT version FROM change_counter WHERE id = 1")
+            _VERSION_SQL[True])
         version = int(cursor.fetchone()[0])
         self._highest_seen = max(self._highest_seen, version)
         return version
