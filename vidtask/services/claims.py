@@ -62,7 +62,7 @@ _PG_EVENT = ("jsonb_build_object('action', %(action)s, 'entity_type', 'series', 
 
 _PG_CLAIM = f"""
 WITH prior AS (
-    SELECT s.id, s.code, s.claimed_by_id, s.claim_expires_at, p.login AS holder,
+    SELECT s.id, s.code, s.status, s.claimed_by_id, s.claim_expires_at, p.login AS holder,
            now() AS at, now() + make_interval(mins => t.lease_minutes) AS until
     FROM series s JOIN sprints t ON t.id = s.sprint_id
     LEFT JOIN participants p ON p.id = s.claimed_by_id
@@ -78,8 +78,8 @@ WITH prior AS (
     RETURNING s.id, prior.code, prior.until, prior.at, prior.claimed_by_id AS was_id,
               prior.holder AS was, prior.claim_expires_at AS was_until
 )
-SELECT taken.id, taken.code, taken.until, taken.at, taken.was, taken.was_until,
-       vidtask_append_events(CASE
+SELECT prior.id, prior.code, taken.until, taken.at, taken.was, taken.was_until,
+       CASE WHEN taken.id IS NOT NULL THEN vidtask_append_events(CASE
          WHEN taken.was_id IS NOT NULL AND taken.was_id <> %(me)s THEN jsonb_build_array(
            {_PG_EVENT.replace('%(action)s', "'claim.expired'").format(
                row='taken', before="jsonb_build_object('holder', taken.was, "
@@ -90,8 +90,9 @@ SELECT taken.id, taken.code, taken.until, taken.at, taken.was, taken.was_until,
          ELSE jsonb_build_array(
            {_PG_EVENT.replace('%(action)s', "'claim.taken'").format(
                row='taken', before="NULL", after="jsonb_build_object('holder', %(login)s::text, "
-                                                 "'expires_at', taken.until)")}) END)
-FROM taken
+                                                 "'expires_at', taken.until)")}) END) END,
+       prior.status, prior.holder, prior.claim_expires_at
+FROM prior LEFT JOIN taken ON true
 """
 
 #: claim-next: the first free series by priority that nobody else is locking right now.
@@ -179,7 +180,9 @@ def _pg_write(tx: WriteTx, sql: str, params: dict[str, object]) -> tuple[Any, ..
     row = cursor.fetchone()
     if row is None:
         return None
-    series_id, _code, until, at, was, was_until, last = row
+    series_id, _code, until, at, was, was_until, last = row[:7]
+    if until is None and sql in (_PG_CLAIM, _PG_NEXT):  # lost: the row says why
+        return tuple(row)
     if sql is _PG_RELEASE:
         events = [tx.pending("claim.released", "series", series_id, series_id=series_id,
                              before={"holder": tx.actor_login})]
@@ -210,15 +213,13 @@ def _sqlite_take(tx: WriteTx, cursor: Any, prior: tuple[Any, ...]) -> ClaimResul
     return ClaimResult(series_id, code, until, Changes())
 
 
-def _claim_refusal(tx: WriteTx, series_id: int) -> ClaimConflict:
-    """Why a claim was not won (a read after the fact: only the loser pays for it)."""
-    series = load_series(tx.session, series_id)
-    if series.status not in CLAIMABLE_STATUSES:
-        return ClaimConflict(series.code, None, None,
-                             f"Series {series.code} is {SeriesStatus(series.status).label}"
-                             " and cannot be claimed.")
-    return ClaimConflict(series.code, _holder_login(tx, series.claimed_by_id),
-                         series.claim_expires_at)
+def _conflict(code: str, status: str, holder: str | None, expires_at: datetime | None
+              ) -> ClaimConflict:
+    """Why a claim was not won, from the row the claim statement read (no second query)."""
+    if status not in CLAIMABLE_STATUSES:
+        return ClaimConflict(code, None, None, f"Series {code} is {SeriesStatus(status).label}"
+                                               " and cannot be claimed.")
+    return ClaimConflict(code, holder, expires_at)
 
 
 @retry_busy
@@ -229,15 +230,20 @@ def claim_series(db: Database, actor: str, series_id: int) -> ClaimResult:
         assert tx.actor is not None
         if db.is_postgresql:
             row = _pg_write(tx, _PG_CLAIM, _pg_params(tx, id=series_id))
-            result = None if row is None else ClaimResult(row[0], row[1], row[2], Changes())
+            if row is None:
+                raise NotFound("series", series_id)
+            if row[2] is None:
+                raise _conflict(row[1], *row[7:])
+            result = ClaimResult(row[0], row[1], row[2], Changes())
         else:
             cursor = tx.cursor()
             prior = cursor.execute(_SQLITE_PRIOR + "WHERE s.id = ?", (series_id,)).fetchone()
             if prior is None:
                 raise NotFound("series", series_id)
-            result = _sqlite_take(tx, cursor, prior)
-        if result is None:
-            raise _claim_refusal(tx, series_id)
+            taken = _sqlite_take(tx, cursor, prior)
+            if taken is None:
+                raise _conflict(prior[1], prior[2], prior[5], _sqlite_datetime(prior[4]))
+            result = taken
     return ClaimResult(result.series_id, result.code, result.expires_at, tx.changes)
 
 
@@ -253,7 +259,8 @@ def claim_next(db: Database, actor: str, sprint_id: int) -> ClaimResult | None:
             assert tx.actor is not None
             if db.is_postgresql:
                 row = _pg_write(tx, _PG_NEXT, _pg_params(tx, sprint=sprint_id))
-                result = None if row is None else ClaimResult(row[0], row[1], row[2], Changes())
+                result = (None if row is None or row[2] is None
+                          else ClaimResult(row[0], row[1], row[2], Changes()))
                 if result is None and not _free_series_left(tx, sprint_id):
                     return None
             else:

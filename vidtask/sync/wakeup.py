@@ -279,6 +279,7 @@ class PgListenWakeup(WakeupSource):
         self.channels = channels
         self._backoff = backoff or Backoff()
         self._highest_seen = 0
+        self._unconfirmed = False
         #: Server process id of the listening connection (for tests and diagnostics).
         self.backend_pid: int | None = None
 
@@ -345,6 +346,9 @@ class PgListenWakeup(WakeupSource):
                 self._on_notify(notify.channel, notify.payload)
                 if self._stop.is_set():
                     return
+            if self._unconfirmed:  # what the notifications announced, read from the database
+                self._unconfirmed = False
+                self._counter(connection)
             if time.monotonic() >= next_safety:
                 next_safety = time.monotonic() + self.safety_poll
                 before = self._highest_seen
@@ -362,7 +366,9 @@ class PgListenWakeup(WakeupSource):
             version: int | None = int(payload)
         except ValueError:
             version = None
-        # Never raise `_highest_seen` from a payload: only the counter confirms a version.
+        # Never raise `_highest_seen` from a payload: only the counter confirms a version
+        # (read once after each burst of notifications, see `_listen`).
+        self._unconfirmed = True
         self._fire(Wake("notify", version))
 
 

@@ -6,6 +6,7 @@ test is about what the app then shows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -329,6 +330,32 @@ def test_a_session_that_switched_its_timeouts_off_is_ended(room: Room) -> None:
         locker.close()
     clues.add_clue(room.db("bert"), room.login("bert"), room.series_ids[1],
                    clues.ClueInput(category="toy", description="after the lock"))
+
+
+def test_a_session_that_appended_and_keeps_its_transaction_is_ended(room: Room) -> None:
+    """Appending and then running (or idling) forever holds every feed back: the watchdog
+    ends it, and the events committed meanwhile reach the readers."""
+    since = current_version(room.owner)
+    locker = _hold_lock_open(room, "anna", [
+        "SET idle_in_transaction_session_timeout = 0", "SET statement_timeout = 0",
+        "SELECT vidtask_append_events('[{\"action\": \"test.held\", \"entity_type\": "
+        "\"test\"}]')"])
+    sleeping = threading.Thread(target=lambda: _quietly(locker, "SELECT pg_sleep(60)"))
+    try:
+        sleeping.start()
+        claims.claim_series(room.db("bert"), room.login("bert"), room.series_ids[0])
+        assert changes_since(room.owner, since) == []  # committed, held back by anna
+        time.sleep(1.2)
+        assert scalar(room.owner, "SELECT vidtask_end_stalled_sessions('1 second')") == 1
+        sleeping.join(10)
+    finally:
+        locker.close()
+    assert [e.action for e in changes_since(room.owner, since)] == ["claim.taken"]
+
+
+def _quietly(connection: psycopg.Connection, sql: str) -> None:
+    with contextlib.suppress(psycopg.Error):  # ended from outside: the point of the test
+        connection.execute(sql)
 
 
 def test_a_write_blocked_by_a_held_lock_is_retried_once_then_says_so(room: Room) -> None:

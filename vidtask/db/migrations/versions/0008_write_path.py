@@ -173,6 +173,44 @@ def feed_functions(s: str) -> list[str]:
     ]
 
 
+def helper_functions(s: str) -> list[str]:
+    """0003's who-am-I helpers, unchanged in meaning, in PL/pgSQL: a LANGUAGE sql function
+    that cannot be inlined (SECURITY DEFINER, SET search_path) is planned again at every call;
+    measured 0.2 ms a call for vidtask_is_maintenance (its pg_roles view), which made it half of
+    an event append. PL/pgSQL keeps each plan for the session."""
+    path = _path(s)
+    return [
+        f"""CREATE OR REPLACE FUNCTION {s}.vidtask_is_maintenance() RETURNS boolean
+        LANGUAGE plpgsql STABLE SECURITY DEFINER {path} AS $$
+        BEGIN
+          RETURN coalesce((SELECT r.rolsuper OR r.oid = c.relowner
+                           FROM pg_catalog.pg_roles r, pg_catalog.pg_class c
+                           WHERE r.rolname = session_user
+                             AND c.oid = '{s}.events'::pg_catalog.regclass), false);
+        END $$""",
+        f"""CREATE OR REPLACE FUNCTION {s}.vidtask_participant_id() RETURNS integer
+        LANGUAGE plpgsql STABLE SECURITY DEFINER {path} AS $$
+        BEGIN
+          RETURN (SELECT p.id FROM {s}.participants p WHERE p.login = session_user AND p.active);
+        END $$""",
+        f"""CREATE OR REPLACE FUNCTION {s}.vidtask_is_lead() RETURNS boolean
+        LANGUAGE plpgsql STABLE SECURITY DEFINER {path} AS $$
+        BEGIN
+          RETURN {s}.vidtask_is_maintenance() OR EXISTS (
+            SELECT 1 FROM {s}.participants p
+            WHERE p.login = session_user AND p.active AND p.role IN ('coordinator', 'admin'));
+        END $$""",
+        f"""CREATE OR REPLACE FUNCTION {s}.vidtask_holds_series(target bigint) RETURNS boolean
+        LANGUAGE plpgsql STABLE SECURITY DEFINER {path} AS $$
+        BEGIN
+          RETURN EXISTS (
+            SELECT 1 FROM {s}.series x JOIN {s}.participants p ON p.id = x.claimed_by_id
+            WHERE x.id = target AND p.login = session_user AND p.active
+              AND x.claim_expires_at > pg_catalog.now());
+        END $$""",
+    ]
+
+
 def events_stamp_function(s: str) -> str:
     """The events trigger, lighter: rows come from `vidtask_append_events` (which checks and
     stamps them) or from the maintenance login; anybody else's INSERT is refused."""
@@ -191,6 +229,23 @@ def events_stamp_function(s: str) -> str:
     END $$"""
 
 
+def watchdog_function(s: str) -> str:
+    """0003's `vidtask_end_stalled_sessions`, which also ends a personal login's session that
+    has appended events and keeps its transaction open past the limit: it holds every other
+    desktop's feed back (not their writes)."""
+    rules = _rules_0003()
+    # state_change: when it went idle, or began the statement it still runs — never the
+    # moment an import appends its events just before COMMIT.
+    appending = (f"OR (a.state_change < now() - stalled AND EXISTS ("
+                 "SELECT 1 FROM pg_catalog.pg_locks l WHERE l.pid = a.pid "
+                 f"AND l.locktype = 'advisory' AND l.classid = {APPEND_LOCK >> 32} "
+                 "AND l.granted))\n               OR a.xact_start < now() - interval")
+    function = rules.watchdog_function(s)
+    marker = "OR a.xact_start < now() - interval"
+    assert function.count(marker) == 1
+    return function.replace(marker, appending)
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
@@ -200,8 +255,11 @@ def upgrade() -> None:
     op.execute(f"CREATE UNLOGGED TABLE IF NOT EXISTS {s}.vidtask_position_probe "
                "(x smallint)")
     op.execute(f"REVOKE ALL ON {s}.vidtask_position_probe FROM PUBLIC")
+    for statement in helper_functions(s):
+        op.execute(statement)
     op.execute(append_function(s))
     op.execute(events_stamp_function(s))
+    op.execute(watchdog_function(s))
     for statement in feed_functions(s):
         op.execute(statement)
 
@@ -225,8 +283,11 @@ def downgrade() -> None:
                  "vidtask_feed_horizon()"):
         op.execute(f"DROP FUNCTION IF EXISTS {s}.{name}")
     rules = _rules_0003()
+    for statement in rules.helper_functions(s):
+        op.execute(statement)
     op.execute(rules.append_function(s))
     op.execute(next(f for f in rules.trigger_functions(s) if "vidtask_events_stamp()" in f))
+    op.execute(rules.watchdog_function(s))
     # The counter continues above every position handed out, so versions keep increasing.
     op.execute(f"UPDATE {s}.change_counter SET version = greatest(version, "
                f"(SELECT coalesce(max(version), 0) FROM {s}.events)) WHERE id = 1")
