@@ -25,7 +25,9 @@ from vidtask.db.models import (
     Series,
     Tip,
 )
+from vidtask.domain.appeals import USEFUL_TIPS
 from vidtask.domain.countries_basic import country_label
+from vidtask.domain.enums import AppealStatus
 from vidtask.interchange.packet_content import (
     AuditStep,
     PacketAppeal,
@@ -38,6 +40,8 @@ from vidtask.interchange.packet_content import (
 from vidtask.services.handling import may_export
 
 AUDIT_ACTIONS = ("claim.taken", "assessment.ranked", "series.proposed")
+#: Tips counted as "verified" in the packet's appeal section: found relevant, or more.
+USEFUL = [s.value for s in USEFUL_TIPS]
 
 
 def series_for_country(session: Session, sprint_id: int, country: str,
@@ -97,19 +101,17 @@ def read_packet_series(session: Session, rows: Sequence[Series], country: str, *
                              .order_by(Event.version)):
         if e.series_id is not None:
             events[e.series_id].append(e)
-    clue_ids = [c.id for group in clues.values() for c in group]
     appeals: dict[int, list[PacketAppeal]] = defaultdict(list)
-    if clue_ids:
-        tips = {oid: (total, verified) for oid, total, verified in session.execute(
-            select(Tip.appeal_object_id, func.count(),
-                   func.count().filter(Tip.status.in_(("verified", "passed_on"))))
-            .group_by(Tip.appeal_object_id))}
-        clue_series = {c.id: c.series_id for group in clues.values() for c in group}
-        for obj in session.scalars(select(AppealObject).where(AppealObject.clue_id.in_(clue_ids))
-                                   .order_by(AppealObject.object_code)):
-            total, verified = tips.get(obj.id, (0, 0))
-            appeals[clue_series[obj.clue_id]].append(PacketAppeal(
-                obj.object_code, obj.object_type, obj.question, obj.status, total, verified))
+    tips = {oid: (total, useful) for oid, total, useful in session.execute(
+        select(Tip.appeal_object_id, func.count(), func.count().filter(Tip.status.in_(USEFUL)))
+        .join(AppealObject, AppealObject.id == Tip.appeal_object_id)
+        .where(AppealObject.series_id.in_(ids)).group_by(Tip.appeal_object_id))}
+    for obj in session.scalars(select(AppealObject).where(  # drafts were never public
+            AppealObject.series_id.in_(ids), AppealObject.status != AppealStatus.DRAFT)
+            .order_by(AppealObject.public_id)):
+        total, useful = tips.get(obj.id, (0, 0))
+        appeals[obj.series_id].append(PacketAppeal(
+            obj.public_id, obj.object_type, obj.question, obj.status, total, useful))
 
     person_ids: set[int] = set()
     for s in rows:
