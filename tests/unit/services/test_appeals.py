@@ -123,3 +123,16 @@ def test_a_draft_on_a_released_series_stays_with_its_series(world: World) -> Non
     claims.release_claim(world.db, "anna", world.series_ids[0])
     info = appeals.get_appeal(world.db, public)
     assert (info.series_code, info.status) == ("S-001", "draft")
+
+
+def test_the_database_itself_refuses_self_approval_on_both_backends(world: World) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    public = draft(world, "cora")
+    for sql in ("UPDATE appeal_objects SET status = 'approved', approved_by_id = created_by_id",
+                "UPDATE appeal_objects SET status = 'published'",  # nobody approved it
+                "UPDATE appeal_objects SET outcome = 'identified'"):  # no country
+        with pytest.raises(IntegrityError), world.db.engine.begin() as connection:
+            connection.execute(text(sql + " WHERE public_id = :p"), {"p": public})
+    assert appeals.get_appeal(world.db, public).status == "draft"
