@@ -120,12 +120,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.iped:  # IPED's HashDBTool reads only …/2.0.xml/Default/$metadata#Media
         shape, region = "Media", "Default"
     notes = VicsWriteNotes()
-    try:
-        with open(args.out, "wb") as out:
-            count = export_vics(db, ids, out, shape=shape, region=region,
-                                upper=args.hash_case == "upper", notes=notes)
-    except OSError as exc:
-        raise CliError(f"cannot write {args.out}: {exc.strerror}") from None
+    from pathlib import Path
+
+    from vidtask.interchange.atomic_files import staged_file
+
+    # staged: a refused or failed export leaves an existing --out file as it was
+    with staged_file(Path(args.out).expanduser()) as staged:
+        count = export_vics(db, ids, staged.stream, shape=shape, region=region,
+                            upper=args.hash_case == "upper", notes=notes)
     print(f"Wrote {count:,} media records of {len(ids)} series to {args.out} (VICS 2.0 #{shape}).")
     if notes.untranslated:
         print(f"  {notes.untranslated:,} categories have no equivalent in this region and were "

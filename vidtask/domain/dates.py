@@ -5,7 +5,8 @@ one date format. The locale comes from `set_user_locale()` (the desktop sets it 
 `QLocale.system()` at start) or else the environment (`LC_ALL`, `LC_TIME`, `LANG`); the C/POSIX
 locale, which names no real convention, reads as British English ("1 Dec 2026, 17:05").
 Moments are shown in the machine's local time zone unless `utc=True` (documents that cross
-borders state UTC explicitly).
+borders state UTC explicitly). A document whose bytes must not depend on who made it (a packet)
+passes `locale=` explicitly.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def _aware(moment: datetime, utc: bool) -> datetime:
     return moment.astimezone(UTC) if utc else moment.astimezone()
 
 
-def format_date(day: date | datetime | None, *, utc: bool = False) -> str:
+def format_date(day: date | datetime | None, *, utc: bool = False,
+                locale: str | None = None) -> str:
     """'1 Dec 2026' (en_GB), '01.12.2026' (de_DE); '' for None."""
     if day is None:
         return ""
@@ -61,30 +63,33 @@ def format_date(day: date | datetime | None, *, utc: bool = False) -> str:
 
     if isinstance(day, datetime):
         day = _aware(day, utc).date()
-    return babel_date(day, "medium", locale=user_locale())
+    return babel_date(day, "medium", locale=locale or user_locale())
 
 
-def format_time(moment: datetime | None, *, utc: bool = False) -> str:
+def format_time(moment: datetime | None, *, utc: bool = False, locale: str | None = None) -> str:
     """'17:05' (en_GB), '5:05 PM' (en_US); with ' UTC' appended when `utc`."""
     if moment is None:
         return ""
-    text = _time_only(_aware(moment, utc))
+    text = _time_only(_aware(moment, utc), locale)
     return f"{text} UTC" if utc else text
 
 
-def format_datetime(moment: datetime | None, *, utc: bool = False) -> str:
+def format_datetime(moment: datetime | None, *, utc: bool = False,
+                    locale: str | None = None) -> str:
     """'1 Dec 2026, 17:05' in the user's locale; ' UTC' appended when `utc`."""
     if moment is None:
         return ""
     from babel import Locale
 
+    chosen = locale or user_locale()
     shown = _aware(moment, utc)
-    pattern = str(Locale.parse(user_locale()).datetime_formats.get("medium", "{1}, {0}"))
-    text = pattern.replace("{1}", format_date(shown, utc=utc)).replace("{0}", _time_only(shown))
+    pattern = str(Locale.parse(chosen).datetime_formats.get("medium", "{1}, {0}"))
+    text = pattern.replace("{1}", format_date(shown, utc=utc, locale=chosen)).replace(
+        "{0}", _time_only(shown, chosen))
     return f"{text} UTC" if utc else text
 
 
-def _time_only(moment: datetime) -> str:
+def _time_only(moment: datetime, locale: str | None = None) -> str:
     from babel.dates import format_time as babel_time
 
-    return babel_time(moment, "short", locale=user_locale())
+    return babel_time(moment, "short", locale=locale or user_locale())

@@ -65,6 +65,21 @@ STRUCTURED_KIND: dict[str, str] = {
     StructuredKind.DRIVING_SIDE: "Driving side",
 }
 
+#: Everyday names of the IEC socket letters (IEC "World Plugs"), for "Socket: type F (Schuko)".
+SOCKET_NAME: dict[str, str] = {
+    "A": "North American, two flat pins", "B": "North American, earthed",
+    "C": "Europlug", "D": "old British, three round pins", "E": "French, earth pin",
+    "F": "Schuko", "G": "British", "H": "Israeli", "I": "Australian", "J": "Swiss",
+    "K": "Danish", "L": "Italian", "M": "South African", "N": "Brazilian", "O": "Thai",
+}
+
+DRIVING_SIDE: dict[str, str] = {"left": "left-hand traffic", "right": "right-hand traffic"}
+
+#: A clue's effect on one country, as the narrowing model computes it.
+CLUE_EFFECT: dict[str, str] = {
+    "supports": "supports", "excludes": "excludes", "neutral": "neutral",
+}
+
 CONFIDENCE: dict[str, str] = {
     ClueConfidence.LOW: "low confidence",
     ClueConfidence.MEDIUM: "medium confidence",
@@ -165,6 +180,42 @@ def clue_category(code: str) -> str:
 
 def structured_kind(code: str | None) -> str:
     return _lookup(STRUCTURED_KIND, code)
+
+
+def clue_value(kind: str | None, value: str | None) -> str:
+    """A structured clue value in words: 'Language of visible text: German (de)',
+    'Socket: type F (Schuko)', 'Currency: Brazilian real (BRL)'; '' for a free clue."""
+    if not kind or kind == StructuredKind.NONE or not value or not value.strip():
+        return ""
+    from vidtask.domain import countries
+
+    text = value.strip()
+    if kind == StructuredKind.LANGUAGE:
+        words = f"{countries.language_name(text)} ({text})"
+    elif kind == StructuredKind.SCRIPT:
+        words = f"{countries.script_name(text)} ({text.title()})"
+    elif kind == StructuredKind.CURRENCY:
+        words = f"{_unit_words(countries.currency_name(text))} ({text.upper()})"
+    elif kind == StructuredKind.SOCKET:
+        letter = text.upper()
+        name = SOCKET_NAME.get(letter)
+        words = f"type {letter} ({name})" if name else f"type {letter}"
+    elif kind == StructuredKind.DRIVING_SIDE:
+        words = DRIVING_SIDE.get(text.lower(), text)
+    else:
+        words = text
+    return f"{structured_kind(kind)}: {words}"
+
+
+def _unit_words(name: str) -> str:
+    """CLDR's 'Brazilian Real' as English writes it: 'Brazilian real' (not 'US Dollar')."""
+    first, *rest = name.split(" ")
+    return " ".join([first, *(w.lower() if w[:1].isupper() and w[1:].islower() else w
+                              for w in rest)])
+
+
+def clue_effect(code: str) -> str:
+    return _lookup(CLUE_EFFECT, code)
 
 
 def confidence(code: str) -> str:

@@ -50,16 +50,28 @@ class PacketCandidate:
 
 @dataclass(frozen=True, slots=True)
 class PacketClue:
+    """One clue as the recipient reads it: its value in words and its effect on their country."""
+
     reference: str  # "CL-<id>": quotable in feedback and questions
-    category: str
+    category: str  # stored code ("tv_radio")
+    category_words: str  # "TV or radio"
     description: str
+    kind: str  # structured kind code ("language", "none" …)
+    value: str | None  # structured value as recorded ("de", "F", "BRL")
+    value_words: str  # "Language of visible text: German (de)"; "" for a free clue
     confidence: str
-    supports: tuple[str, ...]
+    supports: tuple[str, ...]  # countries the clue names explicitly
     excludes: tuple[str, ...]
+    effect: str  # for the recipient country: "supports" | "excludes" | "neutral"
+    effect_reasons: tuple[str, ...]  # the narrowing model's sentences for that country
     evidence_md5: str | None
     evidence_time: str
     evidence_region: str
     handling: str
+
+
+#: Clue effects in the order packets list them.
+EFFECTS = ("supports", "excludes", "neutral")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +113,7 @@ class PacketSeries:
     in_icse: bool
     media: tuple[PacketMedia, ...]
     candidates: tuple[PacketCandidate, ...]
-    supporting_clues: tuple[PacketClue, ...]
-    excluding_clues: tuple[PacketClue, ...]
-    context_clues: tuple[PacketClue, ...]
+    clues: tuple[PacketClue, ...]  # every clue released: supporting, excluding, then neutral
     withheld_clues: int  # H2 clues left out (no override)
     appeals: tuple[PacketAppeal, ...]
     audit: tuple[AuditStep, ...]
@@ -118,8 +128,11 @@ class PacketSeries:
 
     @property
     def excluded_countries(self) -> tuple[str, ...]:
-        return tuple(sorted({c for clue in (*self.supporting_clues, *self.excluding_clues,
-                                            *self.context_clues) for c in clue.excludes}))
+        """Countries some clue excludes by name (structured values exclude many more)."""
+        return tuple(sorted({c for clue in self.clues for c in clue.excludes}))
+
+    def clues_with(self, effect: str) -> tuple[PacketClue, ...]:
+        return tuple(c for c in self.clues if c.effect == effect)
 
 
 @dataclass(frozen=True, slots=True)

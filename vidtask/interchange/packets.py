@@ -30,7 +30,7 @@ from typing import BinaryIO
 
 from vidtask.interchange import packet_signing
 from vidtask.interchange.packet_content import PacketContent
-from vidtask.interchange.packet_document import document_bytes, packet_document
+from vidtask.interchange.packet_document import PacketDocument
 from vidtask.interchange.packet_hashes import icse_csv, vics_media_json
 from vidtask.interchange.packet_report import render_report
 
@@ -89,10 +89,12 @@ Renderer = Callable[[PacketContent], bytes]
 
 
 def packet_files(content: PacketContent, private_key_pem: str, *,
-                 report_pdf: bytes | None = None) -> dict[str, bytes]:
-    """Every file of the packet, the manifest and its signature; the document is built once.
+                 report_pdf: bytes | None = None,
+                 document: PacketDocument | None = None) -> dict[str, bytes]:
+    """Every file of the packet, the manifest and its signature.
 
-    `report_pdf` is the already rendered report (rendered elsewhere, e.g. in a process pool).
+    `report_pdf` is the already rendered report (rendered elsewhere, e.g. in a process pool);
+    `document` the packet.json sections already built for the digests.
     """
     key = content.header.signing_key
     public_raw = packet_signing.public_key_of(private_key_pem)
@@ -100,7 +102,7 @@ def packet_files(content: PacketContent, private_key_pem: str, *,
         raise ValueError("the packet header names another signing key than the one signing it")
     files = {
         "report.pdf": report_pdf if report_pdf is not None else render_report(content),
-        "packet.json": document_bytes(packet_document(content)),
+        "packet.json": (document or PacketDocument(content.series)).json_bytes(content.header),
         "hashes.vics.json": vics_media_json(content.series),
         "hashes.icse.csv": icse_csv(content.series),
         PUBLIC_KEY: packet_signing.public_pem(public_raw),
@@ -124,7 +126,9 @@ def zip_bytes(files: dict[str, bytes], moment: datetime | None = None) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # the PDF's streams are compressed already: deflating it again costs, saves nothing
+            info.compress_type = (zipfile.ZIP_STORED if name.endswith(".pdf")
+                                  else zipfile.ZIP_DEFLATED)
             info.create_system = 3
             info.external_attr = 0o100644 << 16
             archive.writestr(info, files[name], compresslevel=6)
@@ -132,9 +136,10 @@ def zip_bytes(files: dict[str, bytes], moment: datetime | None = None) -> bytes:
 
 
 def build_packet(content: PacketContent, private_key_pem: str, *,
-                 report_pdf: bytes | None = None) -> bytes:
-    return zip_bytes(packet_files(content, private_key_pem, report_pdf=report_pdf),
-                     content.header.generated_at)
+                 report_pdf: bytes | None = None,
+                 document: PacketDocument | None = None) -> bytes:
+    return zip_bytes(packet_files(content, private_key_pem, report_pdf=report_pdf,
+                                  document=document), content.header.generated_at)
 
 
 # ---------------------------------------------------------------- verification

@@ -1,10 +1,11 @@
 """The end-of-sprint summary as a PDF for the press office and the participating agencies.
 
 Takes plain figures (built by `vidtask.services.report`) and lays them out with reportlab: headline
-numbers, a burn-up and a per-country chart, per-country and per-agency tables. It is given nothing
-operational (no series identifiers, no clues, no victim details), so it cannot print any.
-DejaVu Sans is embedded so that every country and agency name prints in its own script.
-Output is byte-identical for identical figures (`invariant=1`).
+numbers, a burn-up chart, the countries (a chart of the first 15, a table of any others: nothing
+is shown twice) and the agencies. It is given nothing operational (no series identifiers, no
+clues, no victim details), so it cannot print any. Every page says "page N of M" and the date
+the figures were taken. DejaVu Sans is embedded so that every country and agency name prints in
+its own script. Output is byte-identical for identical figures (`invariant=1`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -27,6 +28,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
+    CondPageBreak,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -35,7 +37,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from vidtask.domain.dates import format_date
 from vidtask.domain.resources import resource_path
+from vidtask.interchange.pdf_pages import counting_canvas
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -64,6 +68,7 @@ class SprintReportData:
     starts_on: date
     ends_on: date
     issuing_unit: str
+    organiser: str
     generated_on: date
     headline: tuple[tuple[str, int], ...]
     series_total: int
@@ -262,25 +267,26 @@ def _country_chart(countries: tuple[tuple[str, int], ...], width: float) -> Draw
     return drawing
 
 
-def render_sprint_report(data: SprintReportData, out: Path | BinaryIO) -> None:
+def render_sprint_report(data: SprintReportData, out: Path | IO[bytes]) -> None:
     """Write the summary PDF to a path or a binary file object."""
     register_fonts()
     styles = _styles()
     target: Any = str(out) if isinstance(out, Path) else out
     doc = SimpleDocTemplate(target, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-                            topMargin=16 * mm, bottomMargin=16 * mm,
+                            topMargin=16 * mm, bottomMargin=18 * mm,
                             title=f"Sprint summary — {data.sprint_name}",
                             author=data.issuing_unit or "vidtask", subject="Sprint summary",
                             creator="vidtask", invariant=1)
     width = doc.width
+    issued = " · ".join(_escape(x) for x in (data.organiser, data.issuing_unit) if x)
+    people = (f"{data.participants_total} {'person' if data.participants_total == 1 else 'people'}"
+              f" from {len(data.agencies)} "
+              f"{'agency' if len(data.agencies) == 1 else 'agencies'} recorded work in it.")
     story: list[Any] = [
         Paragraph(f"Sprint summary — {_escape(data.sprint_name)}", styles["title"]),
-        Paragraph(f"{data.starts_on:%d %B %Y} – {data.ends_on:%d %B %Y}"
-                  + (f" · {_escape(data.issuing_unit)}" if data.issuing_unit else ""),
-                  styles["sub"]),
-        Paragraph(f"Figures as of {data.generated_on:%d %B %Y}. "
-                  f"{data.participants_total} people from {len(data.agencies)} agencies "
-                  "took part.", styles["sub"]),
+        Paragraph(f"{format_date(data.starts_on)} – {format_date(data.ends_on)}"
+                  + (f" · {issued}" if issued else ""), styles["sub"]),
+        Paragraph(f"Figures as of {format_date(data.generated_on)}. {people}", styles["sub"]),
         Spacer(1, 6 * mm),
         Paragraph("Headline figures", styles["h2"]),
         _headline_table(data),
@@ -292,30 +298,49 @@ def render_sprint_report(data: SprintReportData, out: Path | BinaryIO) -> None:
                                 styles["note"])]),
     ]
     if data.countries:
-        story += [
-            KeepTogether([Paragraph("Series with a confirmed likely country" + (
-                f" (top {COUNTRIES_CHARTED})" if len(data.countries) > COUNTRIES_CHARTED
-                else ""), styles["h2"]),
-                          _country_chart(data.countries, width)]),
-            KeepTogether([
-                Paragraph(f"All {len(data.countries)} countries with a confirmed series",
+        charted = data.countries[:COUNTRIES_CHARTED]
+        rest = data.countries[COUNTRIES_CHARTED:]
+        count = len(data.countries)
+        title = (f"Series with a confirmed likely country: {count} "
+                 f"{'country' if count == 1 else 'countries'}"
+                 + (f", the first {COUNTRIES_CHARTED} charted" if rest else ""))
+        story.append(KeepTogether([Paragraph(title, styles["h2"]),
+                                   _country_chart(charted, width)]))
+        if rest:
+            story.append(KeepTogether([
+                Paragraph(f"The other {len(rest)} countries with a confirmed series",
                           styles["h2"]),
-                _country_table(data.countries, width)]),
-        ]
+                _country_table(rest, width)]))
     if data.agencies:
-        story += [
-            Paragraph("Participating agencies", styles["h2"]),
-            _table([["Agency", "Country", "People", "Series proposed", "Clues recorded"],
-                    *[[Paragraph(_escape(a.agency), styles["cell"]),
-                       Paragraph(_escape(a.country), styles["cell"]), f"{a.participants:,}",
-                       f"{a.series_assessed:,}", f"{a.clues_recorded:,}"]
-                      for a in data.agencies]],
-                   [width - 122 * mm, 38 * mm, 18 * mm, 32 * mm, 30 * mm], numeric_from=2),
-        ]
+        heading = Paragraph("Participating agencies", styles["h2"])
+        table = _table([["Agency", "Country", "People", "Series proposed", "Clues recorded"],
+                        *[[Paragraph(_escape(a.agency), styles["cell"]),
+                           Paragraph(_escape(a.country), styles["cell"]), f"{a.participants:,}",
+                           f"{a.series_assessed:,}", f"{a.clues_recorded:,}"]
+                          for a in data.agencies]],
+                       [width - 122 * mm, 38 * mm, 18 * mm, 32 * mm, 30 * mm], numeric_from=2)
+        # the heading never ends a page: it needs room for itself and a few rows below it
+        story += [CondPageBreak(40 * mm), heading, table]
     story += [Spacer(1, 5 * mm),
               Paragraph("This summary holds aggregate figures only: no case identifiers, no "
-                        "investigative details and nothing about any victim.", styles["note"])]
-    doc.build(story)
+                        "investigative details and nothing about any victim. People and "
+                        "agencies count those who recorded at least one action in the sprint; "
+                        "media count the series somebody worked on.", styles["note"])]
+    stamp = f"{_plain(data.sprint_name)} · generated {format_date(data.generated_on)}"
+
+    def footer(canvas: Any, number: int, total: int) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(colors.HexColor("#666666"))
+        canvas.drawString(18 * mm, 9 * mm, stamp[:110])
+        canvas.drawRightString(A4[0] - 18 * mm, 9 * mm, f"page {number} of {total}")
+        canvas.restoreState()
+
+    doc.build(story, canvasmaker=counting_canvas(footer))
+
+
+def _plain(text: str) -> str:
+    return "".join(ch for ch in text if ch >= " " and ch != "\x7f")
 
 
 def _escape(text: str) -> str:

@@ -3,6 +3,11 @@
 Leakage rule (domain.md §5): a packet names only series confirmed for its country, and only
 people who worked on those series. Comments and series links are left out (they may name other
 series); each series' own assessment may name other countries, and that stays.
+
+Hash annexes come from an allow-list of media columns (`ANNEX_COLUMNS`): hashes, category with
+its scheme, the identified/distributed flags, size and MIME type. Nothing a source file brought
+along (`media.extra`: agency, investigation name, file paths, unknown keys) is even read.
+Each clue's effect on the recipient country is the narrowing model's (`domain.narrowing`).
 """
 
 from __future__ import annotations
@@ -25,10 +30,13 @@ from vidtask.db.models import (
     Series,
     Tip,
 )
+from vidtask.domain import wording
 from vidtask.domain.appeals import USEFUL_TIPS
 from vidtask.domain.countries_basic import country_label
 from vidtask.domain.enums import AppealStatus
+from vidtask.domain.narrowing import InvalidClue
 from vidtask.interchange.packet_content import (
+    EFFECTS,
     AuditStep,
     PacketAppeal,
     PacketCandidate,
@@ -38,8 +46,13 @@ from vidtask.interchange.packet_content import (
     PacketSeries,
 )
 from vidtask.services.handling import may_export
+from vidtask.services.narrowing import clue_effect
 
 AUDIT_ACTIONS = ("claim.taken", "assessment.ranked", "series.proposed")
+#: The only media columns a packet's hash annex is built from (never `Media.extra`).
+ANNEX_COLUMNS = (Media.md5, Media.sha1, Media.sha256, Media.size_bytes, Media.mime_type,
+                 Media.category_code, Media.category_scheme, Media.victim_identified,
+                 Media.offender_identified, Media.is_distributed)
 #: Tips counted as "verified" in the packet's appeal section: found relevant, or more.
 USEFUL = [s.value for s in USEFUL_TIPS]
 
@@ -80,11 +93,10 @@ def read_packet_series(session: Session, rows: Sequence[Series], country: str, *
     if not ids:
         return (), []
     media: dict[int, list[PacketMedia]] = defaultdict(list)
-    for m in session.scalars(select(Media).where(Media.series_id.in_(ids))
-                             .order_by(Media.series_id, Media.md5)):
-        media[m.series_id].append(PacketMedia(
-            m.md5, m.sha1, m.sha256, m.size_bytes, m.mime_type, m.category_code,
-            m.category_scheme, m.victim_identified, m.offender_identified, m.is_distributed))
+    for series_id, *fields in session.execute(
+            select(Media.series_id, *ANNEX_COLUMNS).where(Media.series_id.in_(ids))
+            .order_by(Media.series_id, Media.md5)):
+        media[series_id].append(PacketMedia(*fields))
     candidates: dict[int, list[CountryAssessment]] = defaultdict(list)
     for a in session.scalars(select(CountryAssessment).where(
             CountryAssessment.series_id.in_(ids)).order_by(CountryAssessment.series_id,
@@ -129,7 +141,8 @@ def read_packet_series(session: Session, rows: Sequence[Series], country: str, *
         kept = [c for c in clues[s.id] if may_export(c.handling, include_h2)]
         included_h2 += [OverriddenClue(s.id, c.id, c.handling) for c in kept
                         if not may_export(c.handling, False)]
-        packet_clues = [(c, _clue(c)) for c in kept]
+        packet_clues = sorted((_clue(c, country) for c in kept),
+                              key=lambda p: (EFFECTS.index(p.effect), int(p.reference[3:])))
         sections.append(PacketSeries(
             code=s.code, alias=s.alias, icse_id=s.icse_id, ncmec_name=s.ncmec_name,
             vics_name=s.vics_name, priority=s.priority, handling=s.handling,
@@ -139,9 +152,7 @@ def read_packet_series(session: Session, rows: Sequence[Series], country: str, *
             candidates=tuple(PacketCandidate(a.rank, a.country, country_label(a.country),
                                              a.confidence, a.rationale, a.confirmed)
                              for a in candidates[s.id]),
-            supporting_clues=tuple(p for c, p in packet_clues if c.supports),
-            excluding_clues=tuple(p for c, p in packet_clues if not c.supports and c.excludes),
-            context_clues=tuple(p for c, p in packet_clues if not c.supports and not c.excludes),
+            clues=tuple(packet_clues),
             withheld_clues=len(clues[s.id]) - len(kept),
             appeals=tuple(appeals[s.id]),
             audit=_audit(s, country, candidates=candidates[s.id], clues=clues[s.id],
@@ -149,10 +160,53 @@ def read_packet_series(session: Session, rows: Sequence[Series], country: str, *
     return tuple(sections), included_h2
 
 
-def _clue(c: Clue) -> PacketClue:
-    return PacketClue(f"CL-{c.id}", c.category, c.description, c.confidence,
-                      tuple(c.supports or ()), tuple(c.excludes or ()), c.evidence_md5,
-                      c.evidence_time, c.evidence_region, c.handling)
+def _clue(c: Clue, country: str) -> PacketClue:
+    effect, reasons = clue_effect_for(c, country)
+    return PacketClue(
+        reference=f"CL-{c.id}", category=c.category,
+        category_words=wording.clue_category(c.category), description=c.description,
+        kind=c.kind, value=c.value, value_words=wording.clue_value(c.kind, c.value),
+        confidence=c.confidence, supports=tuple(c.supports or ()),
+        excludes=tuple(c.excludes or ()), effect=effect, effect_reasons=reasons,
+        evidence_md5=c.evidence_md5, evidence_time=c.evidence_time,
+        evidence_region=c.evidence_region, handling=c.handling)
+
+
+def clue_effect_for(c: Clue, country: str) -> tuple[str, tuple[str, ...]]:
+    """("supports" | "excludes" | "neutral", the model's reasons) of one clue for `country`.
+
+    The narrowing model's own `clue_effect`, the one the workspace and review rank with: the
+    clue's structured value and its explicit supports/excludes, scaled by its confidence. A
+    value no reference table knows (a typo) counts for nothing, and the reasons say so.
+    """
+    try:
+        effect = clue_effect(c, country)
+    except InvalidClue as exc:
+        note = (f"its value is not counted ({exc.reason})",)
+        try:
+            effect = clue_effect(_without_value(c), country)
+        except InvalidClue:
+            return "neutral", note
+        return effect.stance, tuple(r.explanation for r in effect.reasons) + note
+    return effect.stance, tuple(r.explanation for r in effect.reasons)
+
+
+@dataclass(frozen=True, slots=True)
+class _FreeClue:
+    """A clue read as if it had no structured value (its value matches no country)."""
+
+    id: int
+    category: str
+    description: str
+    confidence: str
+    supports: Sequence[str] | None
+    excludes: Sequence[str] | None
+    kind: str = "none"
+    value: str | None = None
+
+
+def _without_value(c: Clue) -> _FreeClue:
+    return _FreeClue(c.id, c.category, c.description, c.confidence, c.supports, c.excludes)
 
 
 def _audit(s: Series, country: str, *, candidates: list[CountryAssessment], clues: list[Clue],

@@ -2,19 +2,27 @@
 
 Only aggregates leave this module: headline counts equal to `sprint_stats` (so equal to
 `vidtask stats --json`), the burn-up, countries and agencies. No series codes, clues or victims.
+What the press may quote must not overstate: the people counted are those who recorded at least
+one action in the sprint (setting it up does not count), and the media counted are those of the
+series somebody worked on (claimed, or recorded a clue, assessment or decision on).
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from vidtask.db.engine import Database
+from vidtask.db.models import Event, Media, Series
 from vidtask.domain.countries_basic import country_label
+from vidtask.interchange.atomic_files import staged_file
 from vidtask.interchange.sprint_report import AgencyLine, SprintReportData, render_sprint_report
 from vidtask.services.common import load_sprint
-from vidtask.services.dashboard import SprintDashboard, sprint_dashboard
+from vidtask.services.dashboard import SprintDashboard, agency_activity, sprint_dashboard
 from vidtask.services.stats import SprintStats
 
 #: Headline label for each `SprintStats` field, in the order the report prints them.
@@ -27,15 +35,44 @@ HEADLINE_FIELDS: tuple[tuple[str, str], ...] = (
     ("notified", "Notified to countries"),
     ("eliminated", "Closed without a country"),
     ("clues_total", "Location clues recorded"),
-    ("media_total", "Media records reviewed"),
     ("victims_identified", "Victims identified"),
     ("victims_safeguarded", "Victims safeguarded"),
     ("offenders_identified", "Offenders identified"),
 )
+MEDIA_WORKED_LABEL = "Media records in the series worked on"
+#: Events that set a sprint up rather than work it: they make nobody a participant.
+SETUP_ACTIONS = ("sprint.created", "sprint.edited", "sprint.signing_key_replaced",
+                 "participant.added", "roles.initialised", "series.created",
+                 "series.media_imported", "intake.imported")
+#: Events that mean somebody worked on the series itself.
+CASEWORK_ACTIONS = ("claim.taken", "clue.added", "clue.edited", "assessment.ranked",
+                    "series.proposed", "series.confirmed", "series.sent_back",
+                    "series.eliminated", "comment.added")
 
 
-def headline_figures(stats: SprintStats) -> tuple[tuple[str, int], ...]:
-    return tuple((label, int(getattr(stats, name))) for name, label in HEADLINE_FIELDS)
+def headline_figures(stats: SprintStats, media_worked: int) -> tuple[tuple[str, int], ...]:
+    figures = [(label, int(getattr(stats, name))) for name, label in HEADLINE_FIELDS]
+    figures.insert(8, (MEDIA_WORKED_LABEL, media_worked))
+    return tuple(figures)
+
+
+def _in_sprint(sprint_id: int) -> Any:
+    return (Event.sprint_id == sprint_id) | Event.series_id.in_(
+        select(Series.id).where(Series.sprint_id == sprint_id))
+
+
+def _participants_who_acted(session: Session, sprint_id: int) -> set[str]:
+    return set(session.scalars(select(Event.actor_login).distinct().where(
+        Event.actor_id.is_not(None), Event.action.not_in(SETUP_ACTIONS),
+        _in_sprint(sprint_id))))
+
+
+def _media_of_worked_series(session: Session, sprint_id: int) -> int:
+    worked = select(Event.series_id).distinct().where(
+        Event.action.in_(CASEWORK_ACTIONS), Event.series_id.in_(
+            select(Series.id).where(Series.sprint_id == sprint_id)))
+    return int(session.scalar(select(func.count()).select_from(Media).where(
+        Media.series_id.in_(worked))) or 0)
 
 
 def report_data(db: Database, sprint_id: int, *, dashboard: SprintDashboard | None = None
@@ -45,8 +82,12 @@ def report_data(db: Database, sprint_id: int, *, dashboard: SprintDashboard | No
     with db.read() as session:
         sprint = load_sprint(session, sprint_id)
         starts_on, ends_on, unit = sprint.starts_on, sprint.ends_on, sprint.issuing_unit
+        organiser = sprint.organiser
+        acted = _participants_who_acted(session, sprint_id)
+        media_worked = _media_of_worked_series(session, sprint_id)
+    people = tuple(p for p in board.participants if p.login in acted)
     countries_of: dict[str, set[str]] = {}
-    for person in board.participants:
+    for person in people:
         if person.country:
             countries_of.setdefault(person.agency or "(no agency)", set()).add(person.country)
     agencies = tuple(
@@ -55,21 +96,27 @@ def report_data(db: Database, sprint_id: int, *, dashboard: SprintDashboard | No
                                                                                      ()))),
                    participants=a.people, series_assessed=a.proposals_total,
                    clues_recorded=a.clues_total)
-        for a in sorted(board.agencies, key=lambda a: a.agency.casefold()))
+        for a in sorted(agency_activity(people), key=lambda a: a.agency.casefold()))
     return SprintReportData(
         sprint_name=board.stats.sprint, starts_on=starts_on, ends_on=ends_on,
-        issuing_unit=unit, generated_on=board.as_of.date(),
-        headline=headline_figures(board.stats), series_total=board.stats.series_total,
+        issuing_unit=unit, organiser=organiser, generated_on=board.as_of.date(),
+        headline=headline_figures(board.stats, media_worked),
+        series_total=board.stats.series_total,
         burn_up=tuple((d.day, d.assessed, d.confirmed) for d in board.burn_up.days),
         countries=tuple((country_label(code), count)
                         for code, count in board.stats.confirmed_per_country.items()),
-        agencies=agencies, participants_total=len(board.participants))
+        agencies=agencies, participants_total=len(people))
 
 
 def export_sprint_report(db: Database, sprint_id: int, out: Path | BinaryIO, *,
                          dashboard: SprintDashboard | None = None) -> None:
-    """Write the press-office PDF for a sprint to `out`."""
-    render_sprint_report(report_data(db, sprint_id, dashboard=dashboard), out)
+    """Write the press-office PDF for a sprint to `out` (a path appears whole or not at all)."""
+    data = report_data(db, sprint_id, dashboard=dashboard)
+    if not isinstance(out, Path):
+        render_sprint_report(data, out)
+        return
+    with staged_file(out) as staged:
+        render_sprint_report(data, staged.stream)
 
 
 def default_report_name(sprint_name: str, on: date) -> str:

@@ -34,7 +34,7 @@ class LiveWakeup(QObject):
     connectionStateChanged = Signal(str)
 
     # Emitted from worker threads only; queued onto the GUI thread.
-    _woke_from_worker = Signal(object)
+    _woke_from_worker = Signal(Wake)
     _state_from_worker = Signal(str)
 
     def __init__(self, source: WakeupSource, monitor: ConnectionMonitor | None = None,
@@ -69,7 +69,7 @@ class LiveWakeup(QObject):
     def _state_changed(self, _old: ConnectionState, new: ConnectionState) -> None:
         self._state_from_worker.emit(new.value)
 
-    @Slot(object)
+    @Slot(Wake)
     def _on_wake(self, wake: Wake) -> None:
         if wake.reason == "presence":
             self.presenceChanged.emit(wake.client_id or "")

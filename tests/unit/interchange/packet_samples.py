@@ -11,6 +11,7 @@ from vidtask.interchange import packet_signing
 from vidtask.interchange.packet_content import (
     ContactBlock,
     PacketCandidate,
+    PacketClue,
     PacketContent,
     PacketHeader,
     PacketMedia,
@@ -28,8 +29,11 @@ def sample_content(private_pem: str, *, country: str = "DE") -> PacketContent:
         media=(PacketMedia("0" * 32, None, None, 1000, "image/jpeg", 1, "VICS-US", None, None,
                            None),),
         candidates=(PacketCandidate(1, country, "Germany", 70, "reason", True),),
-        supporting_clues=(), excluding_clues=(), context_clues=(), withheld_clues=0,
-        appeals=(), audit=())
+        clues=(PacketClue("CL-1", "text", "Text and language", "German labels", "language", "de",
+                          "Language of visible text: German (de)", "medium", (), (),
+                          "supports", ("German (de) is an official or national language in DE",),
+                          None, "", "", "H0"),),
+        withheld_clues=0, appeals=(), audit=())
     header = PacketHeader(
         packet_code="T-DE-S1V1", packet_version=1, sprint="Test",
         sprint_starts_on=date(2026, 6, 1), sprint_ends_on=date(2026, 6, 12), country=country,

@@ -216,7 +216,7 @@ def test_pdf_names_every_series_country_and_handling_code(world: World, tmp_path
             assert code in text
         assert result.country_name in text and "H1" in text
         assert "Not for use in court without permission of the originator" in text
-        assert doc["schema_version"] == "1.1" and doc["header"]["handling"] == "H1"
+        assert doc["schema_version"] == "2.0" and doc["header"]["handling"] == "H1"
     # The series confirmed for both countries appears in both packets.
     assert "S-002" in results[0].series_codes and "S-002" in results[1].series_codes
 
@@ -299,3 +299,84 @@ def test_hash_annex_reads_back_with_the_intake_readers(world: World, tmp_path: P
     assert {r.series_names for r in icse} == {("S-001",)}
     # the world's categories are VICS-US, so the file is written in the US region
     assert {(r.category_code, r.category_scheme) for r in vics} == {(1, "VICS-US")}
+
+
+def test_every_clue_says_what_it_means_for_the_recipient(world: World, tmp_path: Path) -> None:
+    series_id = world.series_ids[0]
+    claims.claim_series(world.db, "anna", series_id)
+    for category, description, kind, value, supports in (
+            ("text", "Labels on the shelf", "language", "de", ()),
+            ("currency", "A coin on the floor", "currency", "CHF", ()),
+            ("product", "Crisps sold in Austria only", "none", None, ("AT",)),
+            ("furniture", "Flat-pack shelf sold in 40 countries", "none", None, ())):
+        clues.add_clue(world.db, "anna", series_id, clues.ClueInput(
+            category, description, kind=kind, value=value, supports=supports))
+    assessments.set_candidates(world.db, "anna", series_id, [CandidateInput("DE", 60),
+                                                             CandidateInput("AT", 40)])
+    assessments.propose(world.db, "anna", series_id)
+    review.confirm_countries(world.db, "cora", series_id, ["DE", "AT"])
+    results = {r.country: r for r in export_country_packets(world.db, "cora", world.sprint_id,
+                                                            tmp_path)}
+    effects = {}
+    for country, result in results.items():
+        assert result.path is not None
+        document = json.loads(zipfile.ZipFile(result.path).read("packet.json"))
+        effects[country] = {c["description"]: (c["effect"], c["value_words"])
+                            for c in document["series"][0]["clues"]}
+    assert effects["DE"] == {
+        "Labels on the shelf": ("supports", "Language of visible text: German (de)"),
+        "A coin on the floor": ("excludes", "Currency: Swiss franc (CHF)"),
+        "Crisps sold in Austria only": ("neutral", ""),
+        "Flat-pack shelf sold in 40 countries": ("neutral", "")}
+    assert effects["AT"]["Crisps sold in Austria only"] == ("supports", "")
+    assert results["DE"].path is not None
+    pdf = zipfile.ZipFile(results["DE"].path).read("report.pdf")
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() or ""
+                                        for p in PdfReader(io.BytesIO(pdf)).pages))
+    pointing_away = text.index("Clues pointing away from Germany")
+    assert text.index("Clues pointing to Germany") < text.index("Labels on the shelf") \
+        < pointing_away < text.index("Currency: Swiss franc (CHF)")
+    assert "Swiss franc" in text.split("Clues pointing away from Germany")[1]
+    assert "Clues that say nothing about Germany either way" in text
+
+
+def test_a_failed_commit_leaves_no_packet_on_disk(world: World, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    confirm(world, world.series_ids[0])
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def cut(self: Session) -> None:
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(Session, "commit", cut)
+    with pytest.raises(OperationalError):
+        export_country_packets(world.db, "cora", world.sprint_id, out)
+    monkeypatch.undo()
+    assert list(out.iterdir()) == []  # neither a ZIP nor a temporary file
+    assert get_series_detail(world.db, world.series_ids[0]).status == "confirmed"
+    [entry] = dissemination_list(world.db, world.sprint_id)
+    assert entry.sent == ()
+    # the next export works and writes the packet
+    [result] = export_country_packets(world.db, "cora", world.sprint_id, out)
+    assert result.outcome == "new" and [p.name for p in out.iterdir()] == [result.path.name]
+
+
+def test_a_refused_vics_export_leaves_the_existing_file_untouched(
+        world: World, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    create_series(world.db, "admin", world.sprint_id, [NewSeries(code="S-UK", media=[
+        {"md5": "f" * 32, "category_code": 1, "category_scheme": "VICS-UK"}])])
+    out = tmp_path / "export.json"
+    out.write_text("yesterday's export")
+    # mixed category schemes (VICS-US and VICS-UK) are refused in one sentence
+    assert main(["export", "vics", "--out", str(out), "--database", db_url]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "several VICS regions" in err
+    assert out.read_text() == "yesterday's export"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert main(["export", "vics", "--out", str(out), "--series", "S-001",
+                 "--database", db_url]) == 0
+    assert json.loads(out.read_text())["value"]

@@ -3,7 +3,7 @@
 The ranking suggests; the human decides: candidates are picked from the suggestions (or any
 country), ordered, given a confidence and a rationale, saved, then proposed for confirmation.
 
-Signals: ``saveRequested(list)`` and ``proposeRequested(list)`` carry CandidateInput lists;
+Signals: ``saveRequested()`` and ``proposeRequested()`` (the ranking is `candidates()`);
 ``changed()`` when the user edits the ranking.
 """
 
@@ -136,8 +136,8 @@ class CandidateRow(QWidget):
 
 
 class AssessmentPanel(QGroupBox):
-    saveRequested = Signal(list)
-    proposeRequested = Signal(list)
+    saveRequested = Signal()
+    proposeRequested = Signal()
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -190,8 +190,8 @@ class AssessmentPanel(QGroupBox):
         name_widget(self.propose_button, "proposeButton", "Propose for confirmation (Ctrl+P)")
         self.propose_button.setToolTip("Saves the ranking and hands the series to the "
                                        "coordinators; your claim ends (Ctrl+P)")
-        self.save_button.clicked.connect(lambda: self.saveRequested.emit(self.candidates()))
-        self.propose_button.clicked.connect(lambda: self.proposeRequested.emit(self.candidates()))
+        self.save_button.clicked.connect(self.saveRequested)
+        self.propose_button.clicked.connect(self.proposeRequested)
 
         suggested = QLabel("<b>Suggested by the clues</b> (live; the ranking suggests, you decide)")
         suggested.setWordWrap(True)
