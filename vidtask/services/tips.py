@@ -527,9 +527,9 @@ def list_tips(db: Database, sprint_id: int, *, appeal: str | None = None,
         if with_contacts and rows:
             ids = [r[0] for r in rows]
             for start in range(0, len(ids), 5000):
-                contacts.update(session.execute(select(TipContact.tip_id, TipContact.contact)
-                                                .where(TipContact.tip_id.in_(
-                                                    ids[start:start + 5000]))).tuples())
+                contacts.update((tip_id, contact) for tip_id, contact in session.execute(
+                    select(TipContact.tip_id, TipContact.contact)
+                    .where(TipContact.tip_id.in_(ids[start:start + 5000]))))
         return [TipListing(*r, contact=contacts.get(r[0])) for r in rows]  # type: ignore[misc]
 
 
