@@ -18,6 +18,8 @@ from vidtask.domain.errors import InvalidInput
 
 #: Public IDs as Europol prints them ("G19"): letters, digits and hyphens, upper-case.
 PUBLIC_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_ASCII_SPACES = {c: " " for c in range(128) if not chr(c).isalnum()}
 #: The prefix of IDs vidtask proposes when none is given (T1, T2 …).
 DEFAULT_ID_PREFIX = "T"
 
@@ -86,8 +88,10 @@ def normalised_text(text: str) -> str:
     """What two tips must share to be the same tip: letters and digits, case and accents of
     compatibility forms folded, punctuation and spacing ignored ("Sold at LIDL!" = "sold at
     lidl")."""
+    if text.isascii():  # most tips: NFKC changes nothing, casefold is lower()
+        return " ".join(text.lower().translate(_ASCII_SPACES).split())
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in folded).split())
+    return " ".join(_NOT_ALNUM.sub(" ", folded).split())
 
 
 def text_key(text: str) -> str:
@@ -101,7 +105,12 @@ def tip_fingerprint(public: str, received_at: datetime, text: str, suggested: st
     Never includes the contact: this column is readable by everyone, and a hash of a phone
     number is quickly reversed by trying them all.
     """
-    moment = received_at.astimezone(UTC).replace(microsecond=0).isoformat()
+    utc = received_at if received_at.tzinfo is UTC else received_at.astimezone(UTC)
+    return fingerprint_at(public, utc.replace(microsecond=0).isoformat(), text, suggested)
+
+
+def fingerprint_at(public: str, moment: str, text: str, suggested: str) -> str:
+    """`tip_fingerprint` with the moment given as `datetime.isoformat()` of UTC, to the second."""
     data = "\x1f".join((public, moment, text.strip(), suggested.strip().casefold()))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 

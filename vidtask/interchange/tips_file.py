@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from vidtask.domain.errors import VidtaskError
 
@@ -90,7 +90,9 @@ def _csv_rows(stream: IO[bytes], name: str) -> Iterator[TipRow | RowProblem]:
         raise TipsFileError(name, f"the header row has no {', '.join(missing)} column "
                             f"(it needs {', '.join(REQUIRED)}; suggested_country and contact "
                             "are optional)")
-    at = {c: columns.index(c) for c in KNOWN if c in columns}
+    # where each known column is; -1: absent (optional columns), read as ""
+    at = [columns.index(c) if c in columns else -1 for c in KNOWN]
+    width = len(columns)
     while True:
         try:
             values = next(reader)
@@ -101,14 +103,16 @@ def _csv_rows(stream: IO[bytes], name: str) -> Iterator[TipRow | RowProblem]:
         except csv.Error as exc:
             yield RowProblem(f"line {reader.line_num}", f"cannot be read as CSV ({exc})")
             continue
-        if not any(v.strip() for v in values):
-            continue  # blank line
-        where = f"line {reader.line_num}"
-        if len(values) > len(columns):
-            yield RowProblem(where, f"has {len(values)} fields, the header {len(columns)}")
-            continue
-        row = {c: values[i] if i < len(values) else "" for c, i in at.items()}
-        yield _row(where, row)
+        if len(values) != width:
+            if not any(v.strip() for v in values):
+                continue  # blank line
+            if len(values) > width:
+                yield RowProblem(f"line {reader.line_num}",
+                                 f"has {len(values)} fields, the header {width}")
+                continue
+            values = values + [""] * (width - len(values))
+        yield _row(f"line {reader.line_num}",
+                   *[values[i].strip() if i >= 0 else "" for i in at])
 
 
 def _json_rows(stream: IO[bytes], name: str) -> Iterator[TipRow | RowProblem]:
@@ -124,39 +128,45 @@ def _json_rows(stream: IO[bytes], name: str) -> Iterator[TipRow | RowProblem]:
                 yield RowProblem(where, "is not an object with public_id, received_at, text")
                 continue
             row = {key.lower(): value for key, value in item.items() if isinstance(key, str)}
-            yield _row(where, {k: row.get(k) for k in KNOWN if k in row})
+            texts = []
+            for column in KNOWN:
+                value = row.get(column)
+                if value is None:
+                    value = ""
+                elif not isinstance(value, str):
+                    if column == "suggested_country" or isinstance(value, dict | list | bool):
+                        texts = [column]
+                        break
+                    value = str(value)
+                texts.append(value.strip())
+            if len(texts) == 1:
+                yield RowProblem(where, f"{texts[0]} is not text")
+                continue
+            yield _row(where, *texts)
     except ijson.JSONError as exc:
         raise TipsFileError(name, f"its JSON breaks after record {number} ({exc})") from None
     if number == 0 and not guarded.saw_list:
         raise TipsFileError(name, "the JSON is not a list of tips")
 
 
-def _row(where: str, row: dict[str, Any]) -> TipRow | RowProblem:
-    for column in REQUIRED:
-        value = row.get(column)
-        if value is None or (isinstance(value, str) and not value.strip()):
+def _row(where: str, public: str, received_at: str, text: str, suggested: str,  # noqa: PLR0917
+         contact: str) -> TipRow | RowProblem:
+    """One row's values (stripped text, in KNOWN order) as a TipRow, or its one problem."""
+    for column, value in (("public_id", public), ("received_at", received_at),
+                          ("text", text)):
+        if not value:
             return RowProblem(where, f"{column} is empty")
-    values: dict[str, str] = {}
-    for column in KNOWN:
-        value = row.get(column)
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            if column == "suggested_country" or isinstance(value, dict | list | bool):
-                return RowProblem(where, f"{column} is not text")
-            value = str(value)
-        if "\x00" in value:
-            return RowProblem(where, f"{column} holds a NUL character")
-        limit = LIMITS.get(column)
-        if limit is not None and len(value.strip()) > limit:
-            return RowProblem(where, f"{column} is longer than {limit:,} characters")
-        values[column] = value.strip()
-    received = parse_moment(values["received_at"])
+    for column, value in (("public_id", public), ("text", text),
+                          ("suggested_country", suggested), ("contact", contact)):
+        if len(value) > LIMITS[column]:
+            return RowProblem(where, f"{column} is longer than {LIMITS[column]:,} characters")
+    if "\x00" in text or "\x00" in suggested or "\x00" in contact or "\x00" in public:
+        return RowProblem(where, "a value holds a NUL character")
+    received = parse_moment(received_at)
     if received is None:
-        return RowProblem(where, f"received_at {values['received_at'][:40]!r} is not an ISO "
+        return RowProblem(where, f"received_at {received_at[:40]!r} is not an ISO "
                           "8601 date and time (e.g. 2026-06-03T14:05:00+02:00)")
-    return TipRow(where, values["public_id"].upper(), received, values["text"],
-                  values["suggested_country"], values["contact"])
+    return TipRow(where, public.upper(), received, text, suggested, contact)
 
 
 def parse_moment(text: str) -> datetime | None:

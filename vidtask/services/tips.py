@@ -13,8 +13,11 @@ every participant): only coordinators read them (`tip_detail`; on PostgreSQL row
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain
@@ -31,9 +34,9 @@ from vidtask.domain.appeals import (
     TIP_CHANNELS,
     check_tip_step,
     checked_text,
+    fingerprint_at,
     suggested_country,
     text_key,
-    tip_fingerprint,
     tip_reference,
 )
 from vidtask.domain.changes import Changes
@@ -47,14 +50,15 @@ from vidtask.services.clues import ClueInput, add_clue_in, clean_clue
 from vidtask.services.tx import WriteTx, write_tx
 
 MAX_LISTED_PROBLEMS = 100
-TICK_ROWS = 2000  # rows between progress reports and cancel checks
+QUEUE_BATCHES = 4  # prepared batches waiting between the reading and the writing thread
+SQLITE_CACHE_KIB = 64 * 1024  # SQLite page cache while importing (as media intake does)
 #: Tips can be sent about what the public has seen: published objects, and withdrawn ones
 #: (a tip arriving after withdrawal is still a tip).
 OPEN_FOR_TIPS = (AppealStatus.PUBLISHED.value, AppealStatus.WITHDRAWN.value)
 TIP_COLUMNS = ("appeal_object_id", "received_at", "channel", "source", "text", "text_key",
                "fingerprint", "suggested_place", "suggested_country", "status",
                "recorded_by_id")
-ROWS_PER_INSERT = 500  # 11 columns: 5,500 parameters a statement (SQLite allows 32,766)
+ROWS_PER_INSERT = 2000  # 11 columns: 22,000 parameters a statement (SQLite allows 32,766)
 #: Words of an object type that say which clue category a tip about it belongs to.
 CATEGORY_WORDS = {
     "wallpaper": ClueCategory.WALLPAPER, "flyer": ClueCategory.SHOP_FLYER,
@@ -125,7 +129,17 @@ class TipSink:
         self._rows: list[tuple[Any, ...]] = []
         self._contacts: list[tuple[str, str]] = []  # (fingerprint, contact)
         self._statements: dict[int, str] = {}
+        self._old_cache: int | None = None
         self.written = 0
+        if not postgres:  # the random fingerprint index stays in memory while importing
+            self._old_cache = int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
+            connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+
+    def close(self) -> None:
+        """Put the connection's page cache back (it is pooled; nothing else should feel it)."""
+        if self._old_cache is not None:
+            self._conn.exec_driver_sql(f"PRAGMA cache_size={self._old_cache}")
+            self._old_cache = None
 
     def add(self, row: tuple[Any, ...], contact: str) -> None:
         self._rows.append(row)
@@ -154,12 +168,78 @@ class TipSink:
                 f"WHERE fingerprint = {mark}", [(c, f) for f, c in contacts])
 
 
-def _stored_moment(moment: datetime, postgres: bool) -> Any:
-    """What UtcDateTime would bind: aware on PostgreSQL, SQLAlchemy's naive text on SQLite."""
-    if postgres:
-        return moment
-    utc = moment.astimezone(UTC)
-    return f"{utc:%Y-%m-%d %H:%M:%S}.{utc.microsecond:06d}"
+#: A tip as the reading thread prepares it (no database needed): where, public ID,
+#: fingerprint, text key, received_at as bound, text, suggestion, country read, contact.
+Prepared = tuple[str, str, str, str, Any, str, str, str | None, str]
+
+
+def prepare_tip(item: TipRow, postgres: bool) -> Prepared:
+    moment = item.received_at
+    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    naive = utc.replace(tzinfo=None)
+    stored = utc if postgres else naive.isoformat(" ", "microseconds")  # as UtcDateTime binds
+    second = naive.replace(microsecond=0).isoformat() + "+00:00"
+    return (item.where, item.public_id,
+            fingerprint_at(item.public_id, second, item.text, item.suggested),
+            text_key(item.text), stored, item.text, item.suggested,
+            suggested_country(item.suggested), item.contact)
+
+
+class _ReadAhead:
+    """Reads and prepares the file's rows on a worker thread while the caller's thread writes
+    (SQLite and psycopg release the GIL while they work); batches wait in a small bounded
+    queue, so memory stays flat. What the reader raises is raised on the caller's thread."""
+
+    def __init__(self, path: Path, postgres: bool) -> None:
+        self._path, self._postgres = path, postgres
+        self._queue: queue.Queue[list[Prepared | str] | BaseException | None] = \
+            queue.Queue(QUEUE_BATCHES)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._work, name="tips-read", daemon=True)
+
+    def __enter__(self) -> _ReadAhead:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        while self._thread.is_alive():  # unblock a worker waiting on a full queue
+            with contextlib.suppress(queue.Empty):
+                self._queue.get(timeout=0.05)
+        self._thread.join()
+
+    def __iter__(self) -> Iterator[list[Prepared | str]]:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def _put(self, item: list[Prepared | str] | BaseException | None) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _work(self) -> None:
+        try:
+            batch: list[Prepared | str] = []
+            for item in read_tips(self._path):
+                batch.append(item.line if isinstance(item, RowProblem)
+                             else prepare_tip(item, self._postgres))
+                if len(batch) >= ROWS_PER_INSERT and not self._put(batch):
+                    return
+                if len(batch) >= ROWS_PER_INSERT:
+                    batch = []
+            if self._put(batch):
+                self._put(None)
+        except BaseException as exc:  # handed to the caller's thread
+            self._put(exc)
 
 
 def import_tips(db: Database, actor: str, path: Path | str, *,
@@ -169,48 +249,19 @@ def import_tips(db: Database, actor: str, path: Path | str, *,
     if not path.is_file():
         raise InvalidInput("tips file", f"{path} does not exist or is not a file")
     report = TipsImport(path.name)
-    with write_tx(db, actor, Action.IMPORT_TIPS) as tx:
-        assert tx.actor is not None or not db.is_postgresql
+    with write_tx(db, actor, Action.IMPORT_TIPS) as tx, \
+            _ReadAhead(path, db.is_postgresql) as batches:
         recorder = tx.actor.id if tx.actor else None
         objects = {public: (oid, status) for oid, public, status in tx.session.execute(
             select(AppealObject.id, AppealObject.public_id, AppealObject.status))}
-        known: dict[int, _ObjectTips] = {}
-        added: Counter[str] = Counter()
-        connection = tx.session.connection()
-        sink = TipSink(connection, db.is_postgresql)
+        sink = TipSink(tx.session.connection(), db.is_postgresql)
         source = path.name[:240]
-        for item in read_tips(path):
-            report.rows += 1
-            if report.rows % TICK_ROWS == 0 and progress is not None:
-                progress.check("The import was cancelled; nothing was imported.")
-                progress.report(report.rows, 0, f"{report.rows:,} rows read")
-            if isinstance(item, RowProblem):
-                _problem(report, item.line)
-                continue
-            found = objects.get(item.public_id)
-            if found is None:
-                _problem(report, f"{item.where}: no appeal object {item.public_id} exists")
-                continue
-            object_id, status = found
-            if status not in OPEN_FOR_TIPS:
-                _problem(report, f"{item.where}: {item.public_id} was never published")
-                continue
-            tips = known.get(object_id)
-            if tips is None:
-                tips = known[object_id] = _ObjectTips(object_id, item.public_id, tx.session)
-            row = _tip_row(item, tips, recorder, f"{source} {item.where}",
-                           postgres=db.is_postgresql)
-            if row is None:
-                report.already += 1
-                continue
-            if row[9] == TipStatus.DUPLICATE:
-                report.duplicates += 1
-            sink.add(row, item.contact)
-            report.added += 1
-            report.contacts += bool(item.contact)
-            added[item.public_id] += 1
-        sink.flush()
-        report.per_object = dict(sorted(added.items()))
+        try:
+            _import_batches(batches, report, sink, objects=objects, session=tx.session,
+                            recorder=recorder, source=source, progress=progress)
+        finally:
+            sink.close()
+        report.per_object = dict(sorted(report.per_object.items()))
         tx.emit("tips.imported", "tips", None, after={
             "file": path.name, "rows": report.rows, "added": report.added,
             "duplicates": report.duplicates, "already": report.already,
@@ -219,24 +270,68 @@ def import_tips(db: Database, actor: str, path: Path | str, *,
     return report
 
 
+def _import_batches(batches: _ReadAhead, report: TipsImport, sink: TipSink, *,
+                    objects: dict[str, tuple[int, str]], session: Session,
+                    recorder: int | None, source: str, progress: Progress | None) -> None:
+    known: dict[int, _ObjectTips] = {}
+    added = report.per_object
+    for batch in batches:
+        if progress is not None:
+            progress.check("The import was cancelled; nothing was imported.")
+            progress.report(report.rows, 0, f"{report.rows:,} rows read")
+        for item in batch:
+            report.rows += 1
+            if isinstance(item, str):
+                _problem(report, item)
+                continue
+            where, public = item[0], item[1]
+            found = objects.get(public)
+            if found is None:
+                _problem(report, f"{where}: no appeal object {public} exists")
+                continue
+            object_id, status = found
+            if status not in OPEN_FOR_TIPS:
+                _problem(report, f"{where}: {public} was never published")
+                continue
+            tips = known.get(object_id)
+            if tips is None:
+                tips = known[object_id] = _ObjectTips(object_id, public, session)
+            row = _admit(item, tips, recorder, f"{source} {where}")
+            if row is None:
+                report.already += 1
+                continue
+            if row[9] == TipStatus.DUPLICATE:
+                report.duplicates += 1
+            contact = item[8]
+            sink.add(row, contact)
+            report.added += 1
+            report.contacts += bool(contact)
+            added[public] = added.get(public, 0) + 1
+    sink.flush()
+
+
 def _problem(report: TipsImport, line: str) -> None:
     report.malformed += 1
     if len(report.problems) < MAX_LISTED_PROBLEMS:
         report.problems.append(line)
 
 
-def _tip_row(item: TipRow, tips: _ObjectTips, recorder: int | None, source: str, *,
-             postgres: bool, channel: str = "web form") -> tuple[Any, ...] | None:
-    fingerprint = tip_fingerprint(item.public_id, item.received_at, item.text, item.suggested)
+def _admit(item: Prepared, tips: _ObjectTips, recorder: int | None, source: str,
+           channel: str = "web form") -> tuple[Any, ...] | None:
+    """The row to insert for a prepared tip, or None if this submission is known already."""
+    _where, _public, fingerprint, key, moment, text, suggested, country, _contact = item
     if fingerprint in tips.fingerprints:
         return None
     tips.fingerprints.add(fingerprint)
-    key = text_key(item.text)
     status = TipStatus.DUPLICATE if key in tips.groups else TipStatus.NEW
     tips.groups.add(key)
-    return (tips.object_id, _stored_moment(item.received_at, postgres), channel, source,
-            item.text, key, fingerprint, item.suggested, suggested_country(item.suggested),
-            status.value, recorder)
+    return (tips.object_id, moment, channel, source, text, key, fingerprint, suggested,
+            country, status.value, recorder)
+
+
+def _tip_row(item: TipRow, tips: _ObjectTips, recorder: int | None, source: str, *,
+             postgres: bool, channel: str = "web form") -> tuple[Any, ...] | None:
+    return _admit(prepare_tip(item, postgres), tips, recorder, source, channel)
 
 
 # ------------------------------------------------------------------ one tip by hand

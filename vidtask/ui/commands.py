@@ -47,6 +47,21 @@ class Command(Enum):
     SHOW_REVIEW = auto()
     SHOW_DASHBOARD = auto()
     SHOW_DISSEMINATION = auto()
+    SHOW_APPEALS = auto()
+    SHOW_TIPS = auto()
+    NEW_APPEAL = auto()
+    APPROVE_APPEAL = auto()
+    PUBLISH_APPEALS = auto()
+    WITHDRAW_APPEAL = auto()
+    IMPORT_TIPS = auto()
+    RECORD_TIP = auto()
+    MAKE_CLUE = auto()
+    TRIAGE_RELEVANT = auto()
+    TRIAGE_NOT_RELEVANT = auto()
+    TRIAGE_DUPLICATE = auto()
+    TRIAGE_DEVELOPED = auto()
+    TRIAGE_DISSEMINATED = auto()
+    TRIAGE_NEW = auto()
 
 
 @runtime_checkable

@@ -80,6 +80,31 @@ ACTIONS: tuple[ActionSpec, ...] = (
     S(C.SHOW_DISSEMINATION, "actShowDissemination", "&View", "&Dissemination list", "Ctrl+4",
       Action.CONFIRM, 1),
     S(C.SHOW_DASHBOARD, "actShowDashboard", "&View", "Dashboard", "Ctrl+3", group=1),
+    S(C.SHOW_APPEALS, "actShowAppeals", "&View", "Trace an &Object", "Ctrl+5", group=1),
+    S(C.SHOW_TIPS, "actShowTips", "&View", "&Tip inbox", "Ctrl+6", group=1),
+    # Trace an Object: the appeals screen's steps, then the tip inbox's
+    S(C.NEW_APPEAL, "actNewAppeal", "&Appeals", "&New appeal object…", "Ctrl+Shift+N",
+      Action.DRAFT_APPEAL),
+    S(C.APPROVE_APPEAL, "actApproveAppeal", "&Appeals", "&Approve (four-eyes)", "Ctrl+Shift+A",
+      Action.APPROVE_APPEAL),
+    S(C.PUBLISH_APPEALS, "actPublishAppeals", "&Appeals", "&Publish the public pages…",
+      "Ctrl+Shift+P", Action.PUBLISH_APPEALS),
+    S(C.WITHDRAW_APPEAL, "actWithdrawAppeal", "&Appeals", "&Withdraw…", "Ctrl+Shift+W",
+      Action.PUBLISH_APPEALS),
+    S(C.IMPORT_TIPS, "actImportTips", "&Appeals", "&Import tips…", "Ctrl+Shift+T",
+      Action.IMPORT_TIPS, 1),
+    S(C.RECORD_TIP, "actRecordTip", "&Appeals", "&Record a tip…", "Ctrl+T", Action.RECORD_TIP,
+      1),
+    S(C.MAKE_CLUE, "actMakeClue", "&Appeals", "Make a &clue from the tip", "Ctrl+L", group=1),
+    # keyboard triage: plain keys, only while the tip inbox shows (a text field keeps its keys)
+    S(C.TRIAGE_RELEVANT, "actTipRelevant", "&Appeals", "Tip is relevant", "R", group=2),
+    S(C.TRIAGE_NOT_RELEVANT, "actTipNotRelevant", "&Appeals", "Tip is not relevant", "N",
+      group=2),
+    S(C.TRIAGE_DUPLICATE, "actTipDuplicate", "&Appeals", "Tip is a duplicate", "D", group=2),
+    S(C.TRIAGE_DEVELOPED, "actTipDeveloped", "&Appeals", "Tip is developed", "V", group=2),
+    S(C.TRIAGE_DISSEMINATED, "actTipDisseminated", "&Appeals", "Tip is disseminated", "S",
+      group=2),
+    S(C.TRIAGE_NEW, "actTipNew", "&Appeals", "Tip back to new", "U", group=2),
 )
 del S, C
 
