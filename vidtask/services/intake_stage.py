@@ -18,6 +18,7 @@ import os
 import sqlite3
 import tempfile
 import uuid
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from sqlalchemy.pool import Pool
 
 from vidtask.services.intake_sink import INSERT_COLUMNS, SQLITE_CACHE_KIB
 
-STAGE_ROWS = 5000  # rows per executemany into the scratch file
+STAGE_ROWS = 1900  # rows per multi-row INSERT into the scratch file (17 columns)
 _ATTACHED = "vidtask_stage_alias"
 _CACHE = "vidtask_stage_cache"
 
@@ -46,15 +47,23 @@ class ScratchSink:
         columns = ", ".join(INSERT_COLUMNS)
         self._db.execute(f"CREATE TABLE stage ({columns})")
         self._db.execute("BEGIN")
-        self._insert = (f"INSERT INTO stage ({columns}) VALUES "
-                        f"({', '.join('?' * len(INSERT_COLUMNS))})")
+        # multi-row INSERTs, as MediaSink does: one sqlite3_step (one release of the GIL the
+        # parse thread is waiting for) per few thousand rows instead of one per row
+        limit = self._db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        self._batch = max(1, min(STAGE_ROWS, limit // len(INSERT_COLUMNS)))
+        one = "(" + ", ".join("?" * len(INSERT_COLUMNS)) + ")"
+        self._statement = f"INSERT INTO stage ({columns}) VALUES " + ", ".join(
+            [one] * self._batch)
+        self._one = f"INSERT INTO stage ({columns}) VALUES {one}"
         self._rows: list[tuple[Any, ...]] = []
         self.written = 0
 
     def add(self, row: tuple[Any, ...]) -> None:
         self._rows.append(row)
-        if len(self._rows) >= STAGE_ROWS:
-            self._flush()
+        if len(self._rows) >= self._batch:
+            rows, self._rows = self._rows, []
+            self._db.execute(self._statement, tuple(chain.from_iterable(rows)))
+            self.written += len(rows)
 
     def pause(self) -> None:
         self._flush()
@@ -88,7 +97,7 @@ class ScratchSink:
     def _flush(self) -> None:
         if self._rows:
             rows, self._rows = self._rows, []
-            self._db.executemany(self._insert, rows)
+            self._db.executemany(self._one, rows)  # the last, short batch
             self.written += len(rows)
 
 
