@@ -241,3 +241,69 @@ def test_people_are_grouped_by_role_and_searchable(qtbot: QtBot, world: World,
     assert dialog.people.visible_logins() == ["dmytro"]
     assert dialog.people.current_login() == "dmytro"
     assert participants.get_participant(world.db, "dmytro").role.value == "specialist"
+
+
+# ---------------------------------------------------------------- another database at first start
+
+def test_the_first_start_dialog_opens_or_makes_another_database(
+        qtbot: QtBot, world: World, qsettings: QSettings, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    made = tmp_path / "new.sqlite3"
+    monkeypatch.setattr("vidtask.ui.identity.ask_for_database",
+                        lambda *a, **k: app.Connection(f"sqlite:///{made}", None, made))
+    dialog = IdentityDialog(world.db, qsettings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert str(world.db.describe()) in dialog.findChild(QLabel, "databaseInUse").text()
+    dialog.findChild(QPushButton, "otherDatabaseButton").click()
+    assert dialog.result_connection == app.Connection(f"sqlite:///{made}", None, made)
+    assert not dialog.isVisible() and dialog.result_identity is None
+
+
+def test_start_opens_the_database_the_first_start_dialog_chose(
+        qtbot: QtBot, db_url: str, qsettings: QSettings, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite files")
+    made = tmp_path / "made" / "other.sqlite3"
+    made.parent.mkdir()
+    urls: list[str] = []
+    real = app.open_main_window
+
+    def first_start(db: app.Database, identity: str | None, settings: QSettings
+                    ) -> app.MainWindow | None:
+        urls.append(str(db.url))
+        if len(urls) == 1:  # the person chose New database file… in the dialog
+            from vidtask.services.setup import create_database
+
+            other, _ = create_database(f"sqlite:///{made}")
+            other.dispose()
+            raise app.OtherDatabase(app.Connection(f"sqlite:///{made}", None, made))
+        return real(db, "anna", settings)
+
+    monkeypatch.setattr(app, "open_main_window", first_start)
+    from vidtask.services import participants
+
+    def seeded(url: str, *, create: bool = False) -> app.Database:
+        db = app.Database(url, create=create)
+        app.upgrade(db)
+        if participants.is_empty(db):
+            participants.add_participant(db, None, "anna", "Anna")
+            from datetime import date
+
+            from vidtask.services.sprints import create_sprint
+
+            create_sprint(db, "anna", "New sprint", date(2026, 6, 1), date(2026, 6, 12))
+        return db
+
+    monkeypatch.setattr(app, "open_database", seeded)
+    window = app.start(db_url, None, settings=qsettings, ask=pytest.fail)
+    assert window is not None
+    qtbot.addWidget(window)
+    try:
+        assert urls[1] == f"sqlite+pysqlite:///{made}"
+        assert window.ctx.sprint.name == "New sprint"
+        notice = window.findChild(QLabel, "noticeText").text()
+        assert notice == f"Created a new database at {made}."
+    finally:
+        window.shutdown()

@@ -13,6 +13,7 @@ Signals: none beyond QDialog's accepted/rejected.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -44,6 +45,25 @@ def _named(widget: W, name: str, accessible: str) -> W:
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
     return widget
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """What the dialog chose: the URL to open (with the password), the PostgreSQL login signed in
+    with, the SQLite file it made (New database file…)."""
+
+    url: str
+    user: str | None
+    created: Path | None
+
+
+def ask_for_database(parent: QWidget | None = None, backend: str = "sqlite",
+                     sqlite_path: Path | None = None) -> Connection | None:
+    """Run the dialog; None when cancelled."""
+    dialog = SignInDialog(parent, backend=backend, sqlite_path=sqlite_path)
+    if dialog.exec() != SignInDialog.DialogCode.Accepted or not dialog.database_url():
+        return None
+    return dialog.connection()
 
 
 #: SQLite files the file dialogs offer.
@@ -243,6 +263,13 @@ class SignInDialog(QDialog):
 
     def details(self) -> SignIn | None:
         return self._details
+
+    def connection(self) -> Connection | None:
+        """What was chosen, once accepted."""
+        if not self._url:
+            return None
+        return Connection(self._url, self._details.user if self._details else None,
+                          self._created)
 
     def database_url(self) -> str:
         """The URL to open (with the password); empty until the dialog was accepted."""
