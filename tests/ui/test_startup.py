@@ -49,7 +49,7 @@ def test_a_missing_file_asks_what_now_and_creates_nothing_until_retry_finds_it(
 
     qsettings.setValue(SPRINT_KEY, "Test sprint")
     window = app.start(f"sqlite:///{typo}", "anna", settings=qsettings, ask=ask,
-                       connect=lambda: pytest.fail("not asked"))
+                       connect=pytest.fail)
     assert window is not None
     qtbot.addWidget(window)
     try:
@@ -66,7 +66,7 @@ def test_connect_to_another_database_from_the_error(qtbot: QtBot, world: World, 
     qsettings.setValue(SPRINT_KEY, "Test sprint")
     window = app.start("postgresql://nobody@127.0.0.1:1/none", "bert", settings=qsettings,
                        ask=lambda sentence: Choice.CONNECT,
-                       connect=lambda: app.Connection(db_url, None, None))
+                       connect=lambda _failed: app.Connection(db_url, None, None))
     assert window is not None
     qtbot.addWidget(window)
     try:
@@ -307,3 +307,25 @@ def test_start_opens_the_database_the_first_start_dialog_chose(
         assert notice == f"Created a new database at {made}."
     finally:
         window.shutdown()
+
+
+def test_a_server_asking_for_a_password_opens_its_sign_in_filled_in(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("vidtask.services.credentials.remembered_sign_in", lambda path=None: None)
+    shown: list[SignInDialog] = []
+
+    def exec_(dialog: SignInDialog) -> int:
+        shown.append(dialog)
+        return 0
+
+    monkeypatch.setattr(SignInDialog, "exec", exec_)
+    from vidtask.ui.signin import ask_for_database
+
+    assert ask_for_database(url="postgresql://kim.meyer@db.vidtf.example:6432/vidtf10") is None
+    dialog = shown[0]
+    assert dialog.findChild(QTabWidget, "connectPages").currentIndex() == 1
+    assert (dialog.host.text(), dialog.port.value(), dialog.database.text(),
+            dialog.user.text()) == ("db.vidtf.example", 6432, "vidtf10", "kim.meyer")
+    assert ask_for_database(url=f"sqlite:///{tmp_path}/x.sqlite3") is None
+    assert shown[1].findChild(QTabWidget, "connectPages").currentIndex() == 0
+    assert shown[1].sqlite_path.text() == f"{tmp_path}/x.sqlite3"

@@ -109,6 +109,16 @@ class ReviewClue:
 
 
 @dataclass(frozen=True, slots=True)
+class RankingWarning:
+    """A ranked country at odds with the series' own clues."""
+
+    kind: str  # "excluded" (the clues rule it out) | "unsupported" (no clue supports it)
+    country: str
+    place: int  # its rank in the proposal, from 1
+    message: str  # one sentence
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewItem:
     """One proposed series as a coordinator reviews it."""
 
@@ -124,7 +134,7 @@ class ReviewItem:
     clues_against: tuple[ClueInfo, ...]
     assessors: tuple[str, ...]  # logins of everyone who ranked or proposed: they may not confirm
     clues: tuple[ReviewClue, ...] = ()  # every clue, in recording order
-    warnings: tuple[str, ...] = ()  # the ranking against the clues, one sentence each
+    warnings: tuple[RankingWarning, ...] = ()  # the ranking against the clues
 
     def may_confirm(self, login: str) -> bool:
         """Four-eyes rule as the queue shows it (the service enforces it again)."""
@@ -168,21 +178,26 @@ def _review_clue(clue: ClueInfo, candidates: Sequence[CandidateInfo]) -> ReviewC
 
 
 def ranking_warnings(clues: Sequence[ClueInfo], candidates: Sequence[CandidateInfo]
-                     ) -> tuple[str, ...]:
+                     ) -> tuple[RankingWarning, ...]:
     """Each ranked country the series' own clues exclude, or that no clue supports."""
     if not clues or not candidates:
         return ()
     try:
         ranking = rank_clues(clues)
     except InvalidClue as exc:
-        return (f"The clues cannot be ranked: clue {exc.clue_id}: {exc.reason}.",)
+        return (RankingWarning("excluded", "", 0, f"The clues cannot be ranked: clue "
+                                                  f"{exc.clue_id}: {exc.reason}."),)
     chosen = [(c.country, c.confidence) for c in candidates]
-    found = [w.message for w in ranking.contradictions(chosen) if w.kind == "excluded"]
+    places = {c.country: place for place, c in enumerate(candidates, start=1)}
+    found = [RankingWarning("excluded", w.country, places.get(w.country, 0), w.message)
+             for w in ranking.contradictions(chosen) if w.kind == "excluded"]
     for place, candidate in enumerate(candidates, start=1):
         ranked = ranking.candidate(candidate.country)
         if ranked is None or not ranked.supporting:
             name = country_label(candidate.country)
-            found.append(f"{name} is ranked {_ordinal(place)} but no clue supports it.")
+            found.append(RankingWarning("unsupported", candidate.country, place,
+                                        f"{name} is ranked {_ordinal(place)} but no clue "
+                                        "supports it."))
     return tuple(found)
 
 

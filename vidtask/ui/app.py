@@ -208,9 +208,12 @@ def ask_what_now(sentence: str) -> Choice:
 def start(url: str, identity: str | None, *, create: bool = False,
           settings: QSettings | None = None,
           ask: Callable[[str], Choice] = ask_what_now,
-          connect: Callable[[], Connection | None] = ask_for_database) -> MainWindow | None:
+          connect: Callable[[str], Connection | None] = lambda url: ask_for_database(url=url)
+          ) -> MainWindow | None:
     """Open the database and its window. Each failure is one sentence with Retry / Connect to
-    another database… / Quit (`ask`); None when the person quits or cancels."""
+    another database… / Quit (`ask`); None when the person quits or cancels. `connect(url)`
+    asks for another database, starting from the one that failed (a PostgreSQL server that
+    wants a password opens its sign-in filled in)."""
     made: Path | None = None  # a SQLite file the connect dialog made: said in the window
 
     def take(chosen: Connection) -> None:
@@ -223,7 +226,7 @@ def start(url: str, identity: str | None, *, create: bool = False,
             db = open_database(url, create=create)
         except Exception as exc:
             if wants_password(url, exc):
-                chosen = connect()
+                chosen = connect(url)
                 if chosen is None:
                     return None
                 take(chosen)
@@ -250,14 +253,14 @@ def start(url: str, identity: str | None, *, create: bool = False,
         if choice is Choice.QUIT:
             return None
         if choice is Choice.CONNECT:
-            chosen = connect()
+            chosen = connect(url)
             if chosen is not None:
                 take(chosen)
 
 
 def switch_database(window: MainWindow) -> MainWindow | None:
     """File ▸ Connect to database…: sign in, then a new window replaces this one."""
-    chosen = ask_for_database(window, window.ctx.db.backend, window.ctx.db.sqlite_path)
+    chosen = ask_for_database(window, url=window.ctx.db.url.render_as_string())
     if chosen is None:
         return None
     try:

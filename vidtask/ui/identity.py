@@ -85,9 +85,12 @@ def remembered(db: Database, login: str | None, settings: QSettings
     me_signed_in = signed_in_as(db)
     if me_signed_in is not None and not me_signed_in.maintenance:
         try:
-            participants.get_participant(db, me_signed_in.login)
+            person = participants.get_participant(db, me_signed_in.login)
         except NotFound:
             raise NotAParticipant(me_signed_in.login) from None
+        if not person.active:
+            raise VidtaskError(f"Your database login {person.login} is deactivated in this "
+                               "sprint database; ask an administrator of the sprint.")
         login = me_signed_in.login
     if not login:
         return None
@@ -315,7 +318,7 @@ class IdentityDialog(QDialog):
         return str(value) if value else None
 
     def choose_other_database(self) -> None:
-        chosen = ask_for_database(self, self.db.backend, self.db.sqlite_path)
+        chosen = ask_for_database(self, url=self.db.url.render_as_string())
         if chosen is not None:
             self.result_connection = chosen
             self.reject()

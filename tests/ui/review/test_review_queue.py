@@ -229,10 +229,13 @@ def test_the_pane_shows_every_clue_in_words_and_warns_when_the_ranking_contradic
     assert "points to UA · points away from FR" in detail
     assert "says nothing about UA · says nothing about FR" in detail
     assert "TV or radio" in detail and "tv_radio" not in detail
+    # the model's contradictions (France ruled out), and a lower rank nothing supports
+    note = child(widget, QLabel, "reviewContradictions")
+    qtbot.waitUntil(note.isVisible, timeout=10_000)
+    assert "France is ranked 2nd but the clues rule it out" in note.text()
     warning = child(widget, QLabel, "reviewWarnings")
     assert warning.isVisible()
-    assert "France is ranked 2nd but the clues rule it out" in warning.text()
-    assert "France is ranked 2nd but no clue supports it" in warning.text()
+    assert warning.text() == "⚠ France is ranked 2nd but no clue supports it."
     assert "⚠ 2" in queue(widget).index(0, 5).data()
 
 

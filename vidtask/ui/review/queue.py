@@ -49,6 +49,7 @@ from vidtask.ui.context import AppContext
 from vidtask.ui.decisions import ask, countries_in_words
 from vidtask.ui.naming import named
 from vidtask.ui.operations import ChangeBatch, Op, sentence
+from vidtask.ui.review.contradictions import ContradictionNote
 from vidtask.ui.review.models import DisseminationModel, ReviewQueueModel
 
 # events after which the queue or the dissemination list may look different; claims only
@@ -103,14 +104,6 @@ def _clue_lines(clues: Iterable[ReviewClue]) -> str:
     return "<table cellspacing='0' cellpadding='3' width='100%'>" + "".join(rows) + "</table>"
 
 
-def warnings_html(item: ReviewItem) -> str:
-    if not item.warnings:
-        return ""
-    lines = "".join(f"<li>{html.escape(w)}</li>" for w in item.warnings)
-    return (f"<p style='color:#8a3b00'><b>The ranking and the clues disagree:</b></p>"
-            f"<ul>{lines}</ul>")
-
-
 def detail_html(item: ReviewItem) -> str:
     """The detail pane's text; every value from the database is escaped."""
     candidates = "".join(
@@ -123,7 +116,6 @@ def detail_html(item: ReviewItem) -> str:
         f"<h3>{html.escape(series_title(item))}</h3>"
         f"<p>Priority {item.priority} · handling {html.escape(item.handling)} · proposed by "
         f"{html.escape(item.proposed_by or '—')} on {html.escape(proposed)}</p>"
-        f"{warnings_html(item)}"
         "<h4>Candidates</h4><table cellspacing='0' cellpadding='3' width='100%'>"
         "<tr><th align='left'>#</th><th align='left'>Country</th><th align='right'>Conf.</th>"
         "<th align='left'>Rationale</th><th align='left'>By</th></tr>"
@@ -161,6 +153,7 @@ class ReviewQueueWidget(QWidget):
 
         self.detail = named(QTextBrowser(), "reviewDetail", "Selected series: evidence")
         self.detail.setOpenLinks(False)
+        self.contradictions = ContradictionNote(ctx)
         self.countries = named(QListWidget(), "confirmCountries",
                                "Candidate countries to confirm")
         self.countries.setMaximumHeight(96)
@@ -211,6 +204,7 @@ class ReviewQueueWidget(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.detail, 1)
+        right_layout.addWidget(self.contradictions)
         right_layout.addWidget(self.warnings)
         right_layout.addLayout(actions)
         right_layout.addWidget(self.status)
@@ -315,6 +309,8 @@ class ReviewQueueWidget(QWidget):
         changed = (item.series_id if item else None) != self._selected_id
         self._selected_id = item.series_id if item else None
         self._show_warnings(item)
+        self.contradictions.show_for(item.series_id if item else None, [
+            (c.country, c.confidence) for c in item.candidates] if item else [])
         if item is None:
             self.detail.setHtml("<p><i>Nothing proposed is waiting for review.</i></p>")
             self.countries.clear()
@@ -338,11 +334,15 @@ class ReviewQueueWidget(QWidget):
         self._update_actions()
 
     def _show_warnings(self, item: ReviewItem | None) -> None:
-        if item is None or not item.warnings:
+        """What the contradiction note above does not say: a lower-ranked country that no
+        clue supports (the note names the first choice only)."""
+        extra = [w.message for w in item.warnings if w.kind == "unsupported" and w.place > 1] \
+            if item is not None else []
+        if not extra:
             self.warnings.hide()
             self.warnings.clear()
             return
-        self.warnings.setText("⚠ " + " ".join(item.warnings))
+        self.warnings.setText("⚠ " + " ".join(extra))
         self.warnings.show()
 
     def checked_countries(self) -> list[str]:
@@ -388,7 +388,8 @@ class ReviewQueueWidget(QWidget):
         countries = self.checked_countries()
         if item is None or not countries or not item.may_confirm(self._login):
             return
-        warned = (" Mind the warning: " + " ".join(item.warnings)) if item.warnings else ""
+        warned = (" Mind the warning: " + " ".join(w.message for w in item.warnings)
+                  if item.warnings else "")
         if not ask(self, "Confirm the likely country",
                         f"Confirm {series_title(item)} for {countries_in_words(countries)}? "
                         "It goes into the next packet for "
