@@ -113,3 +113,11 @@ def test_the_maintenance_login_adds_people_without_as(capsys: pytest.CaptureFixt
     code, _, err = run(capsys, url_of(room, "cora"), "participant", "add", "yan.y",
                        "--name", "Yan")
     assert code == 1 and "may not" in err
+
+
+def test_db_info_says_who_you_are_signed_in_as(capsys: pytest.CaptureFixture[str],
+                                               room: Room) -> None:
+    code, out, _ = run(capsys, url_of(room, "cora"), "db", "info")
+    assert code == 0 and f"signed in as     {room.login('cora')} (coordinator)" in out
+    _, out, _ = run(capsys, owner_url(room), "db", "info")
+    assert "(the maintenance login: table owner or superuser)" in out

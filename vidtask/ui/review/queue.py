@@ -43,6 +43,7 @@ from vidtask.ui.commands import Command, Handler
 from vidtask.ui.context import AppContext
 from vidtask.ui.naming import named
 from vidtask.ui.operations import ChangeBatch, Op, sentence
+from vidtask.ui.review.contradictions import ContradictionNote
 from vidtask.ui.review.models import DisseminationModel, ReviewQueueModel
 
 # events after which the queue or the dissemination list may look different; claims only
@@ -130,6 +131,7 @@ class ReviewQueueWidget(QWidget):
 
         self.detail = named(QTextBrowser(), "reviewDetail", "Selected series: evidence")
         self.detail.setOpenLinks(False)
+        self.contradictions = ContradictionNote(ctx)
         self.countries = named(QListWidget(), "confirmCountries",
                                "Candidate countries to confirm")
         self.countries.setMaximumHeight(96)
@@ -176,6 +178,7 @@ class ReviewQueueWidget(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.detail, 1)
+        right_layout.addWidget(self.contradictions)
         right_layout.addLayout(actions)
         right_layout.addWidget(self.status)
         splitter = QSplitter()
@@ -274,6 +277,8 @@ class ReviewQueueWidget(QWidget):
     def _show(self, item: ReviewItem | None) -> None:
         changed = (item.series_id if item else None) != self._selected_id
         self._selected_id = item.series_id if item else None
+        self.contradictions.show_for(item.series_id if item else None, [
+            (c.country, c.confidence) for c in item.candidates] if item else [])
         if item is None:
             self.detail.setHtml("<p><i>Nothing proposed is waiting for review.</i></p>")
             self.countries.clear()
