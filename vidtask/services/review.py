@@ -21,14 +21,16 @@ from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import country_label, normalize_country_code
 from vidtask.domain.enums import SeriesStatus
 from vidtask.domain.errors import InvalidInput, InvalidTransition, PermissionDenied
+from vidtask.domain.limits import checked
 from vidtask.domain.narrowing import InvalidClue
 from vidtask.domain.permissions import Action
 from vidtask.services.common import load_series
 from vidtask.services.narrowing import clue_effect, rank_clues
 from vidtask.services.series_detail import CandidateInfo, ClueInfo, candidates_of, clues_of
-from vidtask.services.tx import write_tx
+from vidtask.services.tx import retry_busy, write_tx
 
 
+@retry_busy
 def confirm_countries(db: Database, actor: str, series_id: int, countries: Sequence[str]
                       ) -> Changes:
     """Confirm one or more of the proposed candidates; the series becomes `confirmed`."""
@@ -60,10 +62,12 @@ def confirm_countries(db: Database, actor: str, series_id: int, countries: Seque
     return tx.changes
 
 
+@retry_busy
 def send_back(db: Database, actor: str, series_id: int, comment: str) -> Changes:
     """Return a proposed series for more work, with the reason as a comment."""
     if not comment.strip():
         raise InvalidInput("comment", "say what needs more work")
+    checked("comments", "body", comment.strip())
     with write_tx(db, actor, Action.SEND_BACK) as tx:
         assert tx.actor is not None
         series = load_series(tx.session, series_id, for_update=True)
@@ -78,10 +82,12 @@ def send_back(db: Database, actor: str, series_id: int, comment: str) -> Changes
     return tx.changes
 
 
+@retry_busy
 def eliminate(db: Database, actor: str, series_id: int, reason: str) -> Changes:
     """Close a series without a country ("too widespread", "already identified")."""
     if not reason.strip():
         raise InvalidInput("reason", "say why the series is eliminated")
+    checked("series", "outcome_reason", reason.strip())
     with write_tx(db, actor, Action.ELIMINATE) as tx:
         series = load_series(tx.session, series_id, for_update=True)
         if series.status in {SeriesStatus.NOTIFIED, SeriesStatus.ELIMINATED}:
