@@ -49,7 +49,7 @@ def test_a_missing_file_asks_what_now_and_creates_nothing_until_retry_finds_it(
 
     qsettings.setValue(SPRINT_KEY, "Test sprint")
     window = app.start(f"sqlite:///{typo}", "anna", settings=qsettings, ask=ask,
-                       connect=lambda: pytest.fail("not asked"))
+                       connect=pytest.fail)
     assert window is not None
     qtbot.addWidget(window)
     try:
@@ -66,7 +66,7 @@ def test_connect_to_another_database_from_the_error(qtbot: QtBot, world: World, 
     qsettings.setValue(SPRINT_KEY, "Test sprint")
     window = app.start("postgresql://nobody@127.0.0.1:1/none", "bert", settings=qsettings,
                        ask=lambda sentence: Choice.CONNECT,
-                       connect=lambda: app.Connection(db_url, None, None))
+                       connect=lambda _failed: app.Connection(db_url, None, None))
     assert window is not None
     qtbot.addWidget(window)
     try:
@@ -241,3 +241,91 @@ def test_people_are_grouped_by_role_and_searchable(qtbot: QtBot, world: World,
     assert dialog.people.visible_logins() == ["dmytro"]
     assert dialog.people.current_login() == "dmytro"
     assert participants.get_participant(world.db, "dmytro").role.value == "specialist"
+
+
+# ---------------------------------------------------------------- another database at first start
+
+def test_the_first_start_dialog_opens_or_makes_another_database(
+        qtbot: QtBot, world: World, qsettings: QSettings, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    made = tmp_path / "new.sqlite3"
+    monkeypatch.setattr("vidtask.ui.identity.ask_for_database",
+                        lambda *a, **k: app.Connection(f"sqlite:///{made}", None, made))
+    dialog = IdentityDialog(world.db, qsettings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert str(world.db.describe()) in dialog.findChild(QLabel, "databaseInUse").text()
+    dialog.findChild(QPushButton, "otherDatabaseButton").click()
+    assert dialog.result_connection == app.Connection(f"sqlite:///{made}", None, made)
+    assert not dialog.isVisible() and dialog.result_identity is None
+
+
+def test_start_opens_the_database_the_first_start_dialog_chose(
+        qtbot: QtBot, db_url: str, qsettings: QSettings, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite files")
+    made = tmp_path / "made" / "other.sqlite3"
+    made.parent.mkdir()
+    urls: list[str] = []
+    real = app.open_main_window
+
+    def first_start(db: app.Database, identity: str | None, settings: QSettings
+                    ) -> app.MainWindow | None:
+        urls.append(str(db.url))
+        if len(urls) == 1:  # the person chose New database file… in the dialog
+            from vidtask.services.setup import create_database
+
+            other, _ = create_database(f"sqlite:///{made}")
+            other.dispose()
+            raise app.OtherDatabase(app.Connection(f"sqlite:///{made}", None, made))
+        return real(db, "anna", settings)
+
+    monkeypatch.setattr(app, "open_main_window", first_start)
+    from vidtask.services import participants
+
+    def seeded(url: str, *, create: bool = False) -> app.Database:
+        db = app.Database(url, create=create)
+        app.upgrade(db)
+        if participants.is_empty(db):
+            participants.add_participant(db, None, "anna", "Anna")
+            from datetime import date
+
+            from vidtask.services.sprints import create_sprint
+
+            create_sprint(db, "anna", "New sprint", date(2026, 6, 1), date(2026, 6, 12))
+        return db
+
+    monkeypatch.setattr(app, "open_database", seeded)
+    window = app.start(db_url, None, settings=qsettings, ask=pytest.fail)
+    assert window is not None
+    qtbot.addWidget(window)
+    try:
+        assert urls[1] == f"sqlite+pysqlite:///{made}"
+        assert window.ctx.sprint.name == "New sprint"
+        notice = window.findChild(QLabel, "noticeText").text()
+        assert notice == f"Created a new database at {made}."
+    finally:
+        window.shutdown()
+
+
+def test_a_server_asking_for_a_password_opens_its_sign_in_filled_in(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("vidtask.services.credentials.remembered_sign_in", lambda path=None: None)
+    shown: list[SignInDialog] = []
+
+    def exec_(dialog: SignInDialog) -> int:
+        shown.append(dialog)
+        return 0
+
+    monkeypatch.setattr(SignInDialog, "exec", exec_)
+    from vidtask.ui.signin import ask_for_database
+
+    assert ask_for_database(url="postgresql://kim.meyer@db.vidtf.example:6432/vidtf10") is None
+    dialog = shown[0]
+    assert dialog.findChild(QTabWidget, "connectPages").currentIndex() == 1
+    assert (dialog.host.text(), dialog.port.value(), dialog.database.text(),
+            dialog.user.text()) == ("db.vidtf.example", 6432, "vidtf10", "kim.meyer")
+    assert ask_for_database(url=f"sqlite:///{tmp_path}/x.sqlite3") is None
+    assert shown[1].findChild(QTabWidget, "connectPages").currentIndex() == 0
+    assert shown[1].sqlite_path.text() == f"{tmp_path}/x.sqlite3"

@@ -687,6 +687,7 @@ def _run(db: Database, actor: str, sprint_id: int, stream: IO[bytes], *, fmt: st
     try:
         if db.is_postgresql:
             with write_tx(db, actor, Action.IMPORT_SERIES) as tx:
+                tx.allow_long_statements()  # one COPY for the whole file outlasts 30 s at 1M
                 intake = _Intake(tx, tx.session, sprint_id, report=report,
                                  default_series=default_series, fmt=fmt)
                 try:

@@ -13,12 +13,11 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 from sqlalchemy.engine import make_url
 
 from vidtask.config import resolve_settings
@@ -34,7 +33,7 @@ from vidtask.ui.identity import (
 )
 from vidtask.ui.main_window import MainWindow
 from vidtask.ui.operations.errors import install_handlers, setup_logging
-from vidtask.ui.signin import SignInDialog
+from vidtask.ui.signin import Connection, ask_for_database
 from vidtask.ui.startup import Choice, StartupErrorDialog, startup_sentence
 from vidtask.ui.switch_person import LOGIN_DECIDES, SwitchPersonDialog
 
@@ -86,7 +85,10 @@ def open_main_window(db: Database, identity: str | None,
     note = ""
     if chosen is None:
         dialog = IdentityDialog(db, settings)
-        if dialog.exec() != IdentityDialog.DialogCode.Accepted or not dialog.result_identity:
+        accepted = dialog.exec() == IdentityDialog.DialogCode.Accepted
+        if dialog.result_connection is not None:  # "Open or make another database…"
+            raise OtherDatabase(dialog.result_connection)
+        if not accepted or not dialog.result_identity:
             return None
         chosen, note = dialog.result_identity, dialog.result_note
     window = _adopt(MainWindow(db, *chosen, settings=settings))
@@ -95,6 +97,14 @@ def open_main_window(db: Database, identity: str | None,
     if note:
         window.ctx.notices.info(note)
     return window
+
+
+class OtherDatabase(Exception):
+    """The first-start dialog asked for another database (`start` opens it instead)."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection.url)
+        self.connection = connection
 
 
 def _adopt(window: MainWindow) -> MainWindow:
@@ -189,28 +199,6 @@ def open_database(url: str, *, create: bool = False) -> Database:
     return db
 
 
-@dataclass(frozen=True, slots=True)
-class Connection:
-    """What File ▸ Connect to database… (or the start-up error's Connect…) chose."""
-
-    url: str
-    user: str | None  # PostgreSQL: the login signed in with
-    created: Path | None  # SQLite: the file the dialog made
-
-
-def ask_for_database(parent: QWidget | None = None, current: Database | None = None
-                     ) -> Connection | None:
-    """The connect dialog (SQLite file or PostgreSQL server); None when cancelled."""
-    backend = current.backend if current is not None else "sqlite"
-    dialog = SignInDialog(parent, backend=backend,
-                          sqlite_path=current.sqlite_path if current is not None else None)
-    if dialog.exec() != SignInDialog.DialogCode.Accepted or not dialog.database_url():
-        return None
-    details = dialog.details()
-    return Connection(dialog.database_url(), details.user if details else None,
-                      dialog.created_file())
-
-
 def ask_what_now(sentence: str) -> Choice:
     dialog = StartupErrorDialog(sentence)
     dialog.exec()
@@ -220,43 +208,59 @@ def ask_what_now(sentence: str) -> Choice:
 def start(url: str, identity: str | None, *, create: bool = False,
           settings: QSettings | None = None,
           ask: Callable[[str], Choice] = ask_what_now,
-          connect: Callable[[], Connection | None] = ask_for_database) -> MainWindow | None:
+          connect: Callable[[str], Connection | None] = lambda url: ask_for_database(url=url)
+          ) -> MainWindow | None:
     """Open the database and its window. Each failure is one sentence with Retry / Connect to
-    another database… / Quit (`ask`); None when the person quits or cancels."""
+    another database… / Quit (`ask`); None when the person quits or cancels. `connect(url)`
+    asks for another database, starting from the one that failed (a PostgreSQL server that
+    wants a password opens its sign-in filled in)."""
+    made: Path | None = None  # a SQLite file the connect dialog made: said in the window
+
+    def take(chosen: Connection) -> None:
+        nonlocal url, identity, create, made
+        url, identity, create = chosen.url, chosen.user or identity, False
+        made = chosen.created
+
     while True:
         try:
             db = open_database(url, create=create)
         except Exception as exc:
             if wants_password(url, exc):
-                chosen = connect()
+                chosen = connect(url)
                 if chosen is None:
                     return None
-                url, identity, create = chosen.url, chosen.user or identity, False
+                take(chosen)
                 continue
             problem: BaseException = exc
         else:
             try:
                 window = open_main_window(db, identity, settings)
+            except OtherDatabase as other:
+                db.dispose()
+                take(other.connection)
+                continue
             except Exception as exc:  # a login that is nobody here, a read-only data folder…
                 db.dispose()
                 problem = exc
             else:
                 if window is None:
                     db.dispose()
+                elif made is not None:
+                    window.ctx.notices.info(f"Created a new database at {made}.")
                 return window
         logger.warning("cannot open %s", url, exc_info=problem)
         choice = ask(startup_sentence(problem, url))
         if choice is Choice.QUIT:
             return None
         if choice is Choice.CONNECT:
-            chosen = connect()
+            chosen = connect(url)
             if chosen is not None:
-                url, identity, create = chosen.url, chosen.user or identity, False
+                take(chosen)
 
 
 def switch_database(window: MainWindow) -> MainWindow | None:
     """File ▸ Connect to database…: sign in, then a new window replaces this one."""
-    chosen = ask_for_database(window, window.ctx.db)
+    chosen = ask_for_database(window, url=window.ctx.db.url.render_as_string())
     if chosen is None:
         return None
     try:
@@ -266,6 +270,9 @@ def switch_database(window: MainWindow) -> MainWindow | None:
         return None
     try:
         new = open_main_window(db, chosen.user or window.ctx.login, window.settings)
+    except OtherDatabase:
+        db.dispose()
+        return None
     except Exception as exc:
         db.dispose()
         window.ctx.notices.warning(startup_sentence(exc, chosen.url))

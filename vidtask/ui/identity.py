@@ -42,6 +42,7 @@ from vidtask.services.sprints import SprintInfo
 from vidtask.ui.common import name_widget
 from vidtask.ui.operations import Op, OpRunner, Progress, sentence
 from vidtask.ui.people_picker import PeoplePicker
+from vidtask.ui.signin import Connection, ask_for_database
 
 SPRINT_KEY = "identity/sprint"
 
@@ -84,9 +85,12 @@ def remembered(db: Database, login: str | None, settings: QSettings
     me_signed_in = signed_in_as(db)
     if me_signed_in is not None and not me_signed_in.maintenance:
         try:
-            participants.get_participant(db, me_signed_in.login)
+            person = participants.get_participant(db, me_signed_in.login)
         except NotFound:
             raise NotAParticipant(me_signed_in.login) from None
+        if not person.active:
+            raise VidtaskError(f"Your database login {person.login} is deactivated in this "
+                               "sprint database; ask an administrator of the sprint.")
         login = me_signed_in.login
     if not login:
         return None
@@ -144,11 +148,24 @@ class IdentityDialog(QDialog):
         self.result_identity: tuple[ParticipantInfo, SprintInfo] | None = None
         #: Said to the person once the window opens ("…so you are its administrator").
         self.result_note = ""
+        #: Open or make another database… chose one: the caller opens it instead.
+        self.result_connection: Connection | None = None
         self.signed_in = signed_in_as(db)
 
         intro = QLabel("<b>Welcome to vidtask.</b> Choose the sprint you work on and who you "
                        "are. vidtask remembers this for next time.")
         intro.setWordWrap(True)
+        made = f"vidtask made a new, empty database at {db.sqlite_path}. " if db.created else ""
+        self.database_label = QLabel(f"{made}Database: {db.describe()}.")
+        name_widget(self.database_label, "databaseInUse", "The database in use")
+        self.database_label.setWordWrap(True)
+        self.other_database = QPushButton("Open or make &another database…")
+        name_widget(self.other_database, "otherDatabaseButton",
+                    "Open a database file, make a new one, or sign in to a server")
+        self.other_database.clicked.connect(self.choose_other_database)
+        database_row = QHBoxLayout()
+        database_row.addWidget(self.database_label, 1)
+        database_row.addWidget(self.other_database)
 
         self.sprint_combo = QComboBox()
         name_widget(self.sprint_combo, "sprintCombo", "Sprint")
@@ -219,6 +236,7 @@ class IdentityDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addLayout(database_row)
         layout.addWidget(sprint_box)
         layout.addWidget(person_box)
         layout.addWidget(self.error)
@@ -298,6 +316,12 @@ class IdentityDialog(QDialog):
 
         value = read_config_file().get("identity")
         return str(value) if value else None
+
+    def choose_other_database(self) -> None:
+        chosen = ask_for_database(self, url=self.db.url.render_as_string())
+        if chosen is not None:
+            self.result_connection = chosen
+            self.reject()
 
     def load_demo(self) -> None:
         self.demo_button.setEnabled(False)

@@ -13,6 +13,7 @@ Signals: none beyond QDialog's accepted/rejected.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -46,6 +47,50 @@ def _named(widget: W, name: str, accessible: str) -> W:
     return widget
 
 
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """What the dialog chose: the URL to open (with the password), the PostgreSQL login signed in
+    with, the SQLite file it made (New database file…)."""
+
+    url: str
+    user: str | None
+    created: Path | None
+
+
+def ask_for_database(parent: QWidget | None = None, backend: str = "sqlite",
+                     sqlite_path: Path | None = None, url: str | None = None
+                     ) -> Connection | None:
+    """Run the dialog (on `url`'s kind of database, its parts filled in); None when cancelled."""
+    if url is not None:
+        backend, sqlite_path, known = _parts_of(url, sqlite_path)
+    else:
+        known = None
+    dialog = SignInDialog(parent, backend=backend, sqlite_path=sqlite_path, server=known)
+    if dialog.exec() != SignInDialog.DialogCode.Accepted or not dialog.database_url():
+        return None
+    return dialog.connection()
+
+
+def _parts_of(url: str, sqlite_path: Path | None) -> tuple[str, Path | None, SignIn | None]:
+    """The backend, SQLite file and PostgreSQL server details a URL names (no password)."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(url)
+    except Exception:
+        return "sqlite", sqlite_path, None
+    if parsed.drivername.startswith("sqlite"):
+        return "sqlite", Path(parsed.database) if parsed.database else sqlite_path, None
+    try:
+        sslmode = str(parsed.query.get("sslmode", "prefer"))
+        known = credentials.clean_sign_in(parsed.host or "localhost", parsed.port or
+                                          credentials.DEFAULT_PORT, parsed.database or "",
+                                          parsed.username or "", sslmode)
+    except VidtaskError:
+        known = None
+    return "postgresql", sqlite_path, known
+
+
 #: SQLite files the file dialogs offer.
 SQLITE_FILTER = "vidtask databases (*.sqlite3 *.sqlite *.db);;All files (*)"
 SQLITE_PAGE, POSTGRESQL_PAGE = 0, 1
@@ -54,7 +99,8 @@ SQLITE_PAGE, POSTGRESQL_PAGE = 0, 1
 class SignInDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, *, config_path: Path | None = None,
                  check: Callable[[str], None] | None = credentials.check_connection,
-                 backend: str = "postgresql", sqlite_path: Path | None = None) -> None:
+                 backend: str = "postgresql", sqlite_path: Path | None = None,
+                 server: SignIn | None = None) -> None:
         super().__init__(parent)
         self._config_path = config_path
         self._check = check
@@ -145,7 +191,7 @@ class SignInDialog(QDialog):
         layout.addWidget(self.pages)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self._prefill()
+        self._prefill(server)
         self._update_ok_text()
         self.resize(520, 380)
 
@@ -227,8 +273,8 @@ class SignInDialog(QDialog):
         edit.setPlaceholderText(placeholder)
         return edit
 
-    def _prefill(self) -> None:
-        known = credentials.remembered_sign_in(self._config_path)
+    def _prefill(self, server: SignIn | None = None) -> None:
+        known = server or credentials.remembered_sign_in(self._config_path)
         if known is None:
             return
         self.host.setText(known.host)
@@ -243,6 +289,13 @@ class SignInDialog(QDialog):
 
     def details(self) -> SignIn | None:
         return self._details
+
+    def connection(self) -> Connection | None:
+        """What was chosen, once accepted."""
+        if not self._url:
+            return None
+        return Connection(self._url, self._details.user if self._details else None,
+                          self._created)
 
     def database_url(self) -> str:
         """The URL to open (with the password); empty until the dialog was accepted."""

@@ -201,6 +201,10 @@ class OpRunner(QObject):
         """Calls started and not yet delivered."""
         return len(self._running)
 
+    def in_flight(self) -> frozenset[int]:
+        """Tokens of the calls started and not yet delivered (compare two moments)."""
+        return frozenset(id(call) for call in self._running)
+
     def start(self, op: Op[Any]) -> None:
         if self._closed:
             return
