@@ -19,6 +19,7 @@ class Command(Enum):
     IMPORT = auto()
     EXPORT_PACKETS = auto()
     EXPORT_REPORT = auto()
+    SPRINT_SETTINGS = auto()
     CONNECT = auto()
     SWITCH_PERSON = auto()
     SIGN_OUT = auto()

@@ -203,6 +203,7 @@ class MainWindow(QMainWindow):
             Command.SHOW_DASHBOARD: lambda: self.tabs.setCurrentWidget(self.dashboard),
             Command.IMPORT: self.dialogs.open_import,
             Command.EXPORT_PACKETS: self.dialogs.open_export,
+            Command.SPRINT_SETTINGS: self.dialogs.open_sprint_settings,
         }
         if self.review is not None:
             review = self.review

@@ -46,6 +46,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
       Action.EXPORT_PACKETS, 1),
     S(C.EXPORT_REPORT, "actExportReport", "&File", "Export sprint &report (PDF)…",
       "Ctrl+Shift+E", group=1),
+    S(C.SPRINT_SETTINGS, "actSprintSettings", "&File", "Sprint &settings…", "Ctrl+Shift+G",
+      Action.EDIT_SPRINT, 1),
     S(C.CONNECT, "actConnect", "&File", "&Connect to database…", "Ctrl+Shift+D", group=2),
     S(C.SWITCH_PERSON, "actSwitchPerson", "&File", "S&witch person…", "Ctrl+Shift+P", group=2),
     S(C.SIGN_OUT, "actSignOut", "&File", "Sign &out", "Ctrl+Shift+L", group=2),
