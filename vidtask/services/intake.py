@@ -741,8 +741,8 @@ def _refuse_empty(intake: _Intake, records: int, issues: list[ImportIssue]) -> N
                         f"imported (the first: {first}). Nothing was imported.")
 
 
-NO_SERIES = ("This file names no series: give --series NAME (in the Import window: "
-             "'Series for records without one'). Nothing was imported.")
+NO_SERIES = ("This file names no series: give --series NAME (in the Import window: the "
+             "'Series' field). Nothing was imported.")
 
 
 def _pump(intake: _Intake, reader: Any, counted: _Counting, *, strict: bool,
