@@ -6,8 +6,12 @@ raw driver inserting the same rows (``sqlite3.executemany`` / psycopg ``COPY``, 
 ``read_vics`` untimed; only the driver calls are timed; on SQLite with the same page cache
 ``import_vics`` sets while it imports, so the ratio compares like with like). Each measurement
 runs in its own process so its peak RSS (VmHWM) is its own.
+With ``--lock-probe`` (SQLite): while ``import_vics`` runs, another process writes one row every
+50 ms (BEGIN IMMEDIATE … COMMIT, as a desktop's save) and reports its slowest write: how long the
+import kept everyone else waiting, beside the same probe on an idle database.
 Usage: python benchmarks/intake.py [--records 1000000] [--file PATH] [--messy] [--shape Cases]
        [--db sqlite,postgresql] [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
+       [--lock-probe]
 """
 
 from __future__ import annotations
@@ -98,18 +102,61 @@ def _prepare(url: str) -> tuple[object, int]:
     return db, sprint.id
 
 
-def _measure_db(path: str, mode: str, backend: str, url: str) -> dict[str, float]:
+def _measure_db(path: str, mode: str, backend: str, url: str,
+                probe: bool = False) -> dict[str, float]:
     from vidtask.services.intake import import_vics
 
     db, sprint_id = _prepare(url)
     if mode == "import":
+        prober = _start_probe(url) if probe else None
         start = time.perf_counter()
         with open(path, "rb") as stream:
             report = import_vics(db, "bench", sprint_id, stream)  # type: ignore[arg-type]
         seconds = time.perf_counter() - start
-        return {"records": report.new, "seconds": seconds, "peak_rss_mib": _peak_rss_mib(),
-                "issues": report.issue_count}
+        result = {"records": report.new, "seconds": seconds, "peak_rss_mib": _peak_rss_mib(),
+                  "issues": report.issue_count}
+        if prober is not None:
+            result.update(_stop_probe(prober))
+        return result
     return _raw_insert(db, sprint_id, path, backend)
+
+
+def _start_probe(url: str) -> subprocess.Popen[str]:
+    prober = subprocess.Popen([sys.executable, __file__, "--measure", "probe", "--url", url],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert prober.stdout is not None
+    prober.stdout.readline()  # "ready": the probe table exists and the first write is done
+    return prober
+
+
+def _stop_probe(prober: subprocess.Popen[str]) -> dict[str, float]:
+    out, _ = prober.communicate("stop\n", timeout=120)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _probe(url: str) -> None:
+    """Another desktop: one small write transaction every 50 ms until told to stop."""
+    import select
+    import sqlite3
+
+    path = url.removeprefix("sqlite:///")
+    conn = sqlite3.connect(path, isolation_level=None, timeout=120)
+    conn.execute("PRAGMA busy_timeout=120000")
+    conn.execute("CREATE TABLE IF NOT EXISTS bench_probe (at REAL)")
+    worst = total = 0.0
+    writes = 0
+    print("ready", flush=True)
+    while True:
+        started = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO bench_probe VALUES (?)", (started,))
+        conn.execute("COMMIT")
+        took = time.perf_counter() - started
+        worst, total, writes = max(worst, took), total + took, writes + 1
+        if select.select([sys.stdin], [], [], 0.05)[0]:
+            break
+    print(json.dumps({"probe_writes": writes, "probe_worst_s": worst,
+                      "probe_mean_s": total / writes}), flush=True)
 
 
 def _raw_insert(db: object, sprint_id: int, path: str, backend: str) -> dict[str, float]:
@@ -153,7 +200,7 @@ def _raw_insert(db: object, sprint_id: int, path: str, backend: str) -> dict[str
                 if key in seen:
                     continue
                 seen.add(key)
-                batch.append((ids[name], *prepare_record(record, 0)[5]))
+                batch.append((ids[name], *prepare_record(record, 0)[2], None))
                 count += 1
             if len(batch) >= 5000:
                 timed += insert(batch)
@@ -178,13 +225,19 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="server where a scratch database is created and dropped")
     parser.add_argument("--skip-parse", action="store_true", help="only the database runs")
-    parser.add_argument("--measure", choices=["read_vics", "baseline", "import", "raw"],
+    parser.add_argument("--lock-probe", action="store_true",
+                        help="SQLite: another process's write latency during the import")
+    parser.add_argument("--measure", choices=["read_vics", "baseline", "import", "raw", "probe"],
                         help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure == "probe":
+        _probe(args.url)
+        return
     if args.measure in ("import", "raw"):
-        print(json.dumps(_measure_db(args.file, args.measure, args.backend, args.url)))
+        print(json.dumps(_measure_db(args.file, args.measure, args.backend, args.url,
+                                     probe=args.lock_probe)))
         return
     if args.measure:
         print(json.dumps(_measure(args.file, args.measure)))
@@ -204,9 +257,11 @@ def main() -> None:
             for mode in ("import", "raw"):
                 url, dropper = _fresh_database(backend, tmp, args.pg_url)
                 try:
+                    probe = ["--lock-probe"] if (args.lock_probe and backend == "sqlite"
+                                                 and mode == "import") else []
                     result = json.loads(subprocess.run(
                         [sys.executable, __file__, "--file", str(path), "--measure", mode,
-                         "--backend", backend, "--url", url],
+                         "--backend", backend, "--url", url, *probe],
                         check=True, capture_output=True, text=True).stdout)
                 finally:
                     if callable(dropper):
@@ -215,6 +270,10 @@ def main() -> None:
                 label = f"{backend} {'import_vics' if mode == 'import' else 'raw driver'}"
                 print(f"{label:24} {result['records']:>10,} rows  {result['seconds']:6.1f} s  "
                       f"{rate:>9,.0f} rows/s  peak RSS {result['peak_rss_mib']:6.0f} MiB")
+                if "probe_worst_s" in result:
+                    print(f"{'  other writer':24} {result['probe_writes']:>10,} writes "
+                          f"worst {result['probe_worst_s']:6.2f} s  mean "
+                          f"{result['probe_mean_s'] * 1000:6.1f} ms  (the write lock's hold)")
         for mode in () if args.skip_parse else ("read_vics", "baseline"):
             result = json.loads(
                 subprocess.run(

@@ -74,8 +74,33 @@ def write_config_value(key: str, value: str, path: Path | None = None) -> None:
     data = {k: str(v) for k, v in read_config_file(path).items()}
     data[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f"{k} = {_toml_string(v)}" for k, v in sorted(data.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _write_config(path, data)
+
+
+def remove_config_value(key: str, path: Path | None = None) -> None:
+    """Drop one key (nothing happens when it is not there)."""
+    path = path or config_file()
+    data = {k: str(v) for k, v in read_config_file(path).items()}
+    if data.pop(key, None) is None:
+        return
+    _write_config(path, data)
+
+
+def _write_config(path: Path, data: dict[str, str]) -> None:
+    """Temp file in the same folder, fsync, rename: a crash leaves the old file or the new."""
+    import tempfile
+
+    text = "".join(f"{k} = {_toml_string(v)}\n" for k, v in sorted(data.items()))
+    handle, temp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def _toml_string(value: str) -> str:

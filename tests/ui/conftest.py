@@ -24,6 +24,9 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
 from tests.ui.find import board
+
+# PostgreSQL rooms of personal logins, for the windows' who-is-who tests (one definition here)
+from tests.unit.security.conftest import pg_only, room, room_logins  # noqa: F401
 from vidtask.db.engine import Database
 from vidtask.services.participants import get_participant
 from vidtask.services.sprints import find_sprint
@@ -32,6 +35,29 @@ from vidtask.ui.main_window import MainWindow
 from vidtask.ui.operations import running_calls
 
 pytestmark = pytest.mark.gui
+
+
+class Decisions:
+    """Answers the screens' "are you sure?" boxes (a modal box would block a test) and keeps
+    every question asked; set `answer = False` to press Cancel."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str, str]] = []  # (title, question, action button)
+        self.answer = True
+
+    def __call__(self, _parent: object, title: str, question: str, action: str) -> bool:
+        self.asked.append((title, question, action))
+        return self.answer
+
+
+@pytest.fixture(autouse=True)
+def decisions() -> Iterator[Decisions]:
+    from vidtask.ui import decisions as module
+
+    recorder = Decisions()
+    module.answer_with(recorder)
+    yield recorder
+    module.answer_with(None)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QGroupBox, QLabel, QLineEdit, QPushButton, QTreeWidget
 from pytest import MonkeyPatch
 from pytestqt.qtbot import QtBot
 
@@ -24,16 +25,23 @@ def test_first_start_creates_the_first_person_and_a_sprint(
         settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
         dialog = IdentityDialog(db, settings)
         qtbot.addWidget(dialog)
-        assert not dialog.person_combo.isEnabled() and dialog.new_login.isEnabled()
-        qtbot.keyClicks(dialog.sprint_name, "VIDTF 10")
-        qtbot.keyClicks(dialog.new_login, "ines.kask")
-        qtbot.keyClicks(dialog.new_name, "Ines Kask")
-        dialog.start_button.click()
+        dialog.show()
+        assert not dialog.findChild(QTreeWidget, "participantList").isVisible()
+        note = dialog.findChild(QLabel, "personNote").text()
+        assert "first person in this database, and so its administrator" in note
+        start = dialog.findChild(QPushButton, "startButton")
+        assert start.text() == "Start as administrator"  # never silently an admin
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "newSprintName"), "VIDTF 10")
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "newLogin"), "ines.kask")
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "newDisplayName"), "Ines Kask")
+        start.click()
         assert dialog.result() == IdentityDialog.DialogCode.Accepted
         assert dialog.result_identity is not None
         me, sprint = dialog.result_identity
         assert (me.login, me.role.value, sprint.name) == ("ines.kask", "admin", "VIDTF 10")
-        assert read_config_file()["identity"] == "ines.kask"
+        assert "you are its administrator" in dialog.result_note
+        if not db.is_postgresql:  # PostgreSQL: the login is who you are, nothing remembered
+            assert read_config_file()["identity"] == "ines.kask"
         again = remembered(db, "ines.kask", settings)
         assert again is not None and again[1].name == "VIDTF 10"
     finally:
@@ -50,16 +58,29 @@ def test_first_start_loads_the_demo_and_picks_a_person(
         settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
         dialog = IdentityDialog(db, settings)
         qtbot.addWidget(dialog)
+        dialog.show()
         dialog.sprint_name.clear()
-        qtbot.mouseClick(dialog.demo_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: dialog.person_combo.count() > 10, timeout=60_000)
+        qtbot.mouseClick(dialog.findChild(QPushButton, "loadDemoButton"),
+                         Qt.MouseButton.LeftButton)
+        people = dialog.findChild(QTreeWidget, "participantList")
+        qtbot.waitUntil(lambda: people.topLevelItemCount() == 3, timeout=60_000)
         assert dialog.sprint_combo.currentData() == demo.DEMO_SPRINT_NAME
-        dialog.person_combo.setCurrentIndex(3)
-        login = dialog.person_combo.currentData()
-        dialog.start_button.click()
+        assert not dialog.findChild(QGroupBox, "newPersonBox").isVisible()
+        groups = [people.topLevelItem(i).text(0) for i in range(3)]
+        assert groups[0] == "Administrator (1)" and groups[1].startswith("Coordinators (")
+        assert groups[2].startswith("Specialists (")
+        specialist = people.topLevelItem(2).child(0)
+        assert specialist.text(1) == "specialist" and specialist.text(2)  # full role, agency
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "participantSearch"),
+                        specialist.text(0).split()[-1])
+        login = dialog.people.current_login()
+        assert login is not None and login in dialog.people.visible_logins()
+        dialog.findChild(QPushButton, "startButton").click()
         assert dialog.result_identity is not None
         assert dialog.result_identity[0].login == login
         assert settings.value("identity/sprint") == demo.DEMO_SPRINT_NAME
+        note = dialog.findChild(QLabel, "personNote").text()
+        assert "vidtask " not in note and "administrator" in note  # no CLI command
     finally:
         db.dispose()
 

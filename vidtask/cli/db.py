@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vidtask.cli.context import CommonOptions, Subparsers, open_database, print_json
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from vidtask.db.engine import Database
 
 #: The top-level command words `register` adds (main.py builds only those a command needs).
 COMMANDS = ("db",)
@@ -64,6 +69,8 @@ def cmd_db_info(args: argparse.Namespace) -> int:
             for name, model in (("sprints", Sprint), ("participants", Participant),
                                 ("series", Series), ("events", Event)):
                 info[name] = session.scalar(select(func.count()).select_from(model))
+            if db.is_postgresql:
+                info["signed_in_as"] = _who(db, session)
     if args.json:
         print_json(info)
     else:
@@ -73,6 +80,21 @@ def cmd_db_info(args: argparse.Namespace) -> int:
         if current != head:
             print("run `vidtask db upgrade` (the app also upgrades at start).")
     return 0
+
+
+def _who(db: Database, session: Session) -> str:
+    """PostgreSQL: the login, and what it is in the sprint."""
+    from sqlalchemy import select
+
+    from vidtask.db.models import Participant
+    from vidtask.db.roles import signed_in
+
+    me = signed_in(db, session)
+    assert me is not None
+    if me.maintenance:
+        return f"{me.login} (the maintenance login: table owner or superuser)"
+    role = session.scalar(select(Participant.role).where(Participant.login == me.login))
+    return f"{me.login} ({role})" if role else f"{me.login} (not a participant yet)"
 
 
 def register(commands: Subparsers, common: CommonOptions) -> None:

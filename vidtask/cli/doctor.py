@@ -36,10 +36,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def register(commands: Subparsers, common: CommonOptions) -> None:
     doctor = common.add(
         commands, "doctor", cmd_doctor,
-        "check that this computer can run vidtask: the Qt platform plugin and the system "
-        "libraries it needs (each missing one named, with the package to install), the "
-        "database (reachable, at the newest schema, who you are signed in as), the password "
-        "keyring and fonts. Exit code 1 when something stops vidtask working. Creates nothing")
+        "check this computer can run vidtask: the Qt platform plugin and every system "
+        "library it lacks (with the package to install), the database, keyring and fonts; "
+        "the fix for each problem; exit code 1 when something stops vidtask working; "
+        "creates nothing")
     doctor.add_argument("--json", action="store_true")
     doctor.add_argument("--no-qt-start", action="store_true",
                         help="only read the plugin's libraries; do not start Qt in a child "

@@ -36,6 +36,14 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 NETWORK_FS_TYPES = frozenset({"nfs", "nfs4", "cifs", "smbfs", "smb3", "9p", "fuse.sshfs", "afs"})
 
 
+#: libpq TCP settings of every pooled connection: a dead network or server is noticed in
+#: ~15 s (keepalives while idle; tcp_user_timeout while data waits unacknowledged) instead of
+#: the system's two hours. The server side (per-login timeouts, server keepalives) is set by
+#: `vidtask db init-roles` / `user add` (vidtask.db.roles.LOGIN_SETTINGS).
+PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
+                 "keepalives_count": 3, "tcp_user_timeout": 15_000, "connect_timeout": 10}
+
+
 class DatabaseUrlError(VidtaskError):
     """The URL names no usable database; `str()` is the one sentence to show."""
 
@@ -162,7 +170,9 @@ class Database:
         else:
             kwargs.update(pool_size=pool_size, max_overflow=2, pool_pre_ping=True,
                           connect_args={"options": "-c timezone=UTC",
-                                        "application_name": "vidtask"})
+                                        "application_name": "vidtask",
+                                        **{k: v for k, v in PG_KEEPALIVES.items()
+                                           if k not in self.url.query}})
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.backend == "sqlite":
             _install_sqlite_hooks(self.engine)
@@ -221,6 +231,10 @@ class Database:
         session = self._read_sessions()
         try:
             yield session
+        except OverflowError as exc:  # SQLite: an id beyond 64 bits (`clue edit 2**63`)
+            from vidtask.domain.errors import InvalidInput
+
+            raise InvalidInput("number", "is too large for the database") from exc
         finally:
             session.rollback()
             session.close()

@@ -77,9 +77,22 @@ def upgrade(db: Database, revision: str = "head") -> None:
     else:
         # A write connection: BEGIN IMMEDIATE makes a second starting client wait, not fail.
         with db.engine.execution_options(vidtask_write=True).connect() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-            connection.commit()
+            # Batch migrations copy tables; with foreign keys on, dropping the old copy of a
+            # parent table would cascade to its children. The pragma only works outside a
+            # transaction, so it goes to the driver before SQLAlchemy begins one.
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    connection.rollback()
+                    raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
+                connection.commit()
+            finally:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def is_current(db: Database) -> bool:

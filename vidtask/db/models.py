@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from vidtask.db.types import JsonDoc, UtcDateTime
-from vidtask.domain.appeals import APPEAL_TEXT_LIMITS
+from vidtask.domain.limits import limits_of
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -36,6 +36,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def length_checks(table: str) -> tuple[CheckConstraint, ...]:
+    """CHECK constraints for the text limits of `table` (vidtask.domain.limits; migration 0003)."""
+    return tuple(CheckConstraint(limit.condition, name=limit.constraint)
+                 for limit in limits_of(table))
 
 
 class Base(DeclarativeBase):
@@ -67,6 +73,7 @@ class Sprint(Base):
     #: base64 of the raw Ed25519 public key that signs the sprint's packets (readable by all)
     signing_public_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
     created_at: Mapped[datetime]
+    __table_args__ = length_checks("sprints")
 
 
 class SprintSigningKey(Base):
@@ -96,6 +103,7 @@ class Participant(Base):
     created_at: Mapped[datetime]
     __table_args__ = (
         CheckConstraint("role IN ('specialist','coordinator','admin')", name="role"),
+        *length_checks("participants"),
     )
 
 
@@ -141,6 +149,7 @@ class Series(Base):
             name="status",
         ),
         CheckConstraint("handling IN ('H0','H1','H2','H3')", name="handling"),
+        *length_checks("series"),
     )
 
 
@@ -192,7 +201,6 @@ class Media(Base):
     __table_args__ = (
         UniqueConstraint("series_id", "md5", name="uq_media_series_md5"),
         Index("ix_media_md5", "md5"),
-        Index("ix_media_sha1", "sha1"),
         Index("uq_media_series_sha1_without_md5", "series_id", "sha1", unique=True,
               sqlite_where=text("md5 IS NULL"), postgresql_where=text("md5 IS NULL")),
         CheckConstraint("md5 IS NOT NULL OR sha1 IS NOT NULL", name="a_hash"),
@@ -208,7 +216,8 @@ class SeriesLink(Base):
     series_b_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
-    __table_args__ = (UniqueConstraint("series_a_id", "series_b_id", name="uq_series_links_pair"),)
+    __table_args__ = (UniqueConstraint("series_a_id", "series_b_id", name="uq_series_links_pair"),
+                      *length_checks("series_links"))
 
 
 class Clue(Base):
@@ -238,6 +247,7 @@ class Clue(Base):
     __table_args__ = (
         CheckConstraint("confidence IN ('low','medium','high')", name="confidence"),
         CheckConstraint("handling IN ('H0','H1','H2','H3')", name="handling"),
+        *length_checks("clues"),
     )
 
 
@@ -266,6 +276,7 @@ class CountryAssessment(Base):
         UniqueConstraint("series_id", "country", name="uq_country_assessments_series_country"),
         CheckConstraint("confidence BETWEEN 0 AND 100", name="confidence"),
         Index("ix_country_assessments_country", "country"),
+        *length_checks("country_assessments"),
     )
 
 
@@ -278,6 +289,7 @@ class Comment(Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     author: Mapped[Participant] = relationship()
+    __table_args__ = length_checks("comments")
 
 
 class Event(Base):
@@ -288,6 +300,9 @@ class Event(Base):
     occurred_at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     actor_login: Mapped[str] = mapped_column(String(63))
+    #: The database login that really wrote the event (`session_user`, set by the database on
+    #: PostgreSQL): the maintenance login acting `--as bruno` shows here. NULL on SQLite.
+    db_login: Mapped[str | None] = mapped_column(String(63))
     action: Mapped[str] = mapped_column(String(50))
     entity_type: Mapped[str] = mapped_column(String(30))
     entity_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -332,11 +347,7 @@ class CountryFeedback(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
     created_at: Mapped[datetime]
-
-
-def _length_checks(table: str) -> tuple[CheckConstraint, ...]:
-    return tuple(CheckConstraint(f"length({column}) <= {chars}", name=f"{column}_length")
-                 for name, column, chars, _field in APPEAL_TEXT_LIMITS if name == table)
+    __table_args__ = length_checks("country_feedback")
 
 
 class AppealObject(Base):
@@ -389,7 +400,7 @@ class AppealObject(Base):
                         name="four_eyes"),
         CheckConstraint("status NOT IN ('approved','published') OR approved_by_id IS NOT NULL",
                         name="approved_before_public"),
-        *_length_checks("appeal_objects"),
+        *length_checks("appeal_objects"),
     )
 
 
@@ -423,7 +434,7 @@ class Tip(Base):
         Index("ix_tips_object_status", "appeal_object_id", "status"),
         CheckConstraint("status IN ('new','relevant','not_relevant','duplicate','developed',"
                         "'disseminated')", name="status"),
-        *_length_checks("tips"),
+        *length_checks("tips"),
     )
 
 
@@ -434,7 +445,7 @@ class TipContact(Base):
     tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id", ondelete="CASCADE"),
                                         primary_key=True)
     contact: Mapped[str] = mapped_column(Text)
-    __table_args__ = _length_checks("tip_contacts")
+    __table_args__ = length_checks("tip_contacts")
 
 
 class Presence(Base):

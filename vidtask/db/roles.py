@@ -5,6 +5,14 @@ that is a member of one group. Row-level rules (whose clue, whose claim, who con
 migration 0002_security and key on `session_user`, so they never name these cluster-wide roles.
 Run `init_roles` as the owner of the tables (or a superuser); it is idempotent, and safe when
 several databases on one server run it at once.
+
+Nobody but the owner writes `change_counter` or `events` directly: events are appended through
+the SECURITY DEFINER function `vidtask_append_events` (migration 0003). Temporary tables are
+revoked from PUBLIC (a temp table named like a real one was how a SECURITY DEFINER function
+could be fooled before its search_path was pinned). Every personal login gets `LOGIN_SETTINGS`
+(lock, statement and idle-in-transaction timeouts, server-side TCP keepalives): `ALTER ROLE
+group SET` would not reach the group's members, so they are set per login, by `create_login`
+for new ones and by `init_roles` for those that exist.
 """
 
 from __future__ import annotations
@@ -36,8 +44,6 @@ _SPECIALIST_ASSESSMENT_COLUMNS = ("rank", "confidence", "rationale", "author_id"
 
 #: (privilege, table, groups). SELECT on every table and sequence use go to all groups.
 WRITE_GRANTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("UPDATE", "change_counter", ALL_GROUPS),
-    ("INSERT", "events", ALL_GROUPS),  # never UPDATE, DELETE or TRUNCATE: append-only
     ("INSERT, UPDATE, DELETE", "participants", (ADMIN_GROUP,)),
     ("INSERT, UPDATE, DELETE", "sprints", (ADMIN_GROUP,)),
     # private packet-signing keys: row-level security shows them to leads only (0006)
@@ -71,6 +77,55 @@ READ_REVOKES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+#: Functions the groups may call (besides the helpers PUBLIC may call).
+GROUP_FUNCTIONS = ("vidtask_append_events(jsonb)", "vidtask_end_stalled_sessions(interval)")
+
+#: Per-login settings: a stalled desktop or a forgotten open transaction releases its locks in
+#: seconds, not when the client dies (the server's default TCP keepalive is two hours).
+#: The server's keepalives notice a vanished desktop after ~5 + 3 × 2 s.
+LOGIN_SETTINGS: tuple[tuple[str, str], ...] = (
+    ("lock_timeout", "30s"),
+    ("statement_timeout", "30s"),
+    ("idle_in_transaction_session_timeout", "30s"),
+    ("tcp_keepalives_idle", "5"),
+    ("tcp_keepalives_interval", "2"),
+    ("tcp_keepalives_count", "3"),
+)
+#: PostgreSQL 14+: also notice a vanished client while a statement runs.
+LOGIN_SETTINGS_14 = (("client_connection_check_interval", "5s"),)
+
+
+class RolesError(Exception):
+    """Setting up roles or logins is not possible with this connection (one sentence)."""
+
+
+def can_create_roles(connection: Connection) -> bool:
+    """Does the signed-in role hold CREATEROLE (or superuser)? Checked before any statement
+    that carries a password verifier is sent, so none fails in the server log."""
+    return bool(connection.execute(text(
+        "SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user"
+    )).scalar())
+
+
+def login_settings(connection: Connection) -> tuple[tuple[str, str], ...]:
+    version = int(connection.execute(text("SHOW server_version_num")).scalar_one())
+    return LOGIN_SETTINGS + (LOGIN_SETTINGS_14 if version >= 140000 else ())
+
+
+def _login_settings_sql(login: str, settings: tuple[tuple[str, str], ...]) -> list[str]:
+    quoted = '"' + login.replace('"', '""') + '"'
+    return [f"ALTER ROLE {quoted} SET {name} = '{value}'" for name, value in settings]
+
+
+def member_logins(connection: Connection) -> list[str]:
+    """The LOGIN roles that belong to a vidtask group: the personal logins."""
+    return list(connection.execute(text(
+        "SELECT DISTINCT m.rolname FROM pg_auth_members a "
+        "JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
+        "WHERE g.rolname = ANY(:groups) AND m.rolcanlogin AND NOT m.rolsuper ORDER BY 1"),
+        {"groups": list(ALL_GROUPS)}).scalars())
+
+
 def _create_group_sql(name: str) -> str:
     # CREATE ROLE has no IF NOT EXISTS; two databases initialising at once may race on the name.
     return (f"DO $$ BEGIN CREATE ROLE {name} NOLOGIN; "
@@ -97,26 +152,68 @@ def init_roles(connection: Connection) -> list[str]:
                    for privilege, table, to in WRITE_GRANTS]
     statements += [f"REVOKE SELECT ON {table} FROM {', '.join(to)}"
                    for table, to in READ_REVOKES]
-    statements.append(f"REVOKE UPDATE, DELETE, TRUNCATE ON events FROM PUBLIC, {groups}")
+    statements += [
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON events FROM PUBLIC, {groups}",
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON change_counter FROM PUBLIC, {groups}",
+        # A temp table named like a real one fooled unpinned SECURITY DEFINER functions;
+        # the app never needs temporary tables on PostgreSQL.
+        f'REVOKE TEMPORARY ON DATABASE "{database}" FROM PUBLIC, {groups}',
+        f'REVOKE CREATE ON SCHEMA "{schema}" FROM PUBLIC, {groups}',
+    ]
+    for function in GROUP_FUNCTIONS:
+        statements += [f'REVOKE ALL ON FUNCTION "{schema}".{function} FROM PUBLIC',
+                       f'GRANT EXECUTE ON FUNCTION "{schema}".{function} TO {groups}']
+    logins = member_logins(connection)
+    if logins and not can_create_roles(connection):
+        raise RolesError("setting the timeouts of existing logins needs CREATEROLE; run "
+                         "`vidtask db init-roles` as a superuser or a role with CREATEROLE")
+    settings = login_settings(connection)
+    for login in logins:
+        statements += _login_settings_sql(login, settings)
+    statements += _watchdog_privileges(connection)
     for statement in statements:
         connection.execute(text(statement))
     return statements
 
 
+def _watchdog_privileges(connection: Connection) -> list[str]:
+    """`vidtask_end_stalled_sessions` runs as the owner of the tables: it needs to see other
+    sessions and end them. A superuser running init-roles grants that to a non-superuser owner."""
+    owner, owner_super, me_super = connection.execute(text(
+        "SELECT r.rolname, r.rolsuper, (SELECT rolsuper FROM pg_roles WHERE rolname = "
+        "current_user) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+        "WHERE c.oid = 'events'::regclass")).one()
+    if owner_super or not me_super:
+        return []
+    quoted = '"' + str(owner).replace('"', '""') + '"'
+    return [f"GRANT pg_signal_backend, pg_read_all_stats TO {quoted}"]
+
+
 def create_login(connection: Connection, login: str, password: str, role: Role) -> None:
-    """Create a LOGIN role in `role`'s group. The password leaves this process only as a SCRAM
-    verifier, so it never appears in server logs or `pg_stat_activity`."""
+    """Create a LOGIN role in `role`'s group, with `LOGIN_SETTINGS`.
+
+    The password leaves this process only as a SCRAM verifier, so it never appears in
+    `pg_stat_activity`; and the statement carrying the verifier is sent last, after every
+    check and every statement that could fail (CREATEROLE, an existing name, the group), so no
+    failing statement puts it into the server log (`log_min_error_statement`)."""
     import psycopg
     from psycopg import sql
 
+    if not can_create_roles(connection):
+        raise RolesError(f"creating the login {login} needs CREATEROLE; ask the database "
+                         "administrator, or run this as the maintenance login")
     raw = connection.connection.dbapi_connection
     assert isinstance(raw, psycopg.Connection)
+    name = sql.Identifier(login)
+    for statement in (sql.SQL("CREATE ROLE {} LOGIN").format(name),
+                      sql.SQL("GRANT {} TO {}").format(sql.Identifier(GROUP_OF_ROLE[role]), name)):
+        connection.exec_driver_sql(statement.as_string(raw))
+    for statement_text in _login_settings_sql(login, login_settings(connection)):
+        connection.exec_driver_sql(statement_text)
     verifier = raw.pgconn.encrypt_password(
         password.encode(), login.encode(), b"scram-sha-256").decode()
-    statement = sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}; GRANT {} TO {}").format(
-        sql.Identifier(login), sql.Literal(verifier), sql.Identifier(GROUP_OF_ROLE[role]),
-        sql.Identifier(login))
-    connection.exec_driver_sql(statement.as_string(raw))
+    connection.exec_driver_sql(
+        sql.SQL("ALTER ROLE {} PASSWORD {}").format(name, sql.Literal(verifier)).as_string(raw))
 
 
 def login_exists(connection: Connection, login: str) -> bool:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from vidtask.domain.enums import AppealOutcome, AppealStatus, TipStatus
 from vidtask.domain.errors import InvalidInput
+from vidtask.domain.limits import checked
 
 #: Public IDs as Europol prints them ("G19"): letters, digits and hyphens, upper-case.
 PUBLIC_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
@@ -115,34 +116,6 @@ def fingerprint_at(public: str, moment: str, text: str, suggested: str) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-#: Longest text per column of the appeal tables (table, column, characters, how a sentence names
-#: it). The services refuse longer text; migration 0007 holds the same numbers as CHECKs.
-APPEAL_TEXT_LIMITS: tuple[tuple[str, str, int, str], ...] = (
-    ("appeal_objects", "public_id", 20, "public ID"),
-    ("appeal_objects", "object_type", 100, "object type"),
-    ("appeal_objects", "question", 2_000, "question"),
-    ("appeal_objects", "region_hint", 200, "region hint"),
-    ("appeal_objects", "outcome_note", 2_000, "outcome note"),
-    ("appeal_objects", "withdrawn_reason", 2_000, "reason"),
-    ("tips", "channel", 50, "channel"),
-    ("tips", "text", 10_000, "tip text"),
-    ("tips", "suggested_place", 200, "suggested country or place"),
-    ("tips", "source", 300, "source"),
-    ("tip_contacts", "contact", 500, "contact"),
-)
-_LIMITS = {(table, column): (chars, field) for table, column, chars, field in APPEAL_TEXT_LIMITS}
-
-
-def checked_text(table: str, column: str, value: str) -> str:
-    """`value` if it fits its column; InvalidInput naming the field if too long or with NUL."""
-    chars, field = _LIMITS[(table, column)]
-    if "\x00" in value:
-        raise InvalidInput(field, "must not contain a NUL character (\\0)")
-    if len(value) > chars:
-        raise InvalidInput(field, f"is longer than {chars:,} characters")
-    return value
-
-
 def suggested_country(text: str) -> str | None:
     """The country a tip names: an ISO code or a country's name, alone or ending a place
     ("Lidl, Munich, Germany" → DE); None for a place vidtask cannot place ("Munich")."""
@@ -165,3 +138,8 @@ def _suggested(text: str) -> str | None:
         except UnknownCountry:
             continue
     return None
+
+
+def checked_text(table: str, column: str, value: str) -> str:
+    """`value` if it fits its column (`vidtask.domain.limits`), else one sentence naming it."""
+    return checked(table, column, value) or ""

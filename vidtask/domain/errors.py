@@ -81,3 +81,16 @@ class DatabaseRefused(VidtaskError):
     def __init__(self, reason: str) -> None:
         super().__init__(f"The database refused this: {reason.rstrip('.')}.")
         self.reason = reason
+
+
+class DatabaseBusy(VidtaskError):
+    """A write waited too long for a lock (or was cancelled by the server's timeouts); it was
+    rolled back, so nothing was saved. Services retry once before raising this."""
+
+    def __init__(self, detail: str = "", *, retried: bool = False) -> None:
+        tried = "vidtask tried twice and saved nothing" if retried else "nothing was saved"
+        reason = f" ({detail})" if detail else ""
+        super().__init__(f"The database is busy: another desktop kept what this needs locked "
+                         f"too long{reason}; {tried}, please try again.")
+        self.detail = detail
+        self.retried = retried

@@ -257,7 +257,8 @@ def completions(kind: StructuredKind) -> list[str]:
     for word, meant in sorted(_index(kind).items()):
         if len(meant) == 1 and len(word) > 3 and word not in seen:
             (code,) = meant
-            entries.append(f"{spelled[word]} ({code})")
+            if word != fold(code):  # "left (left)" says nothing "left-hand traffic" does not
+                entries.append(f"{spelled[word]} ({code})")
     return entries
 
 

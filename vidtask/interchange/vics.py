@@ -1,11 +1,15 @@
 """Read VICS (Project VIC data model) JSON — hash sets and case exports — as a record stream.
 
 Files hold up to millions of records and may be damaged or hostile, so nothing is loaded whole.
-The common clean shape (a ``#Media`` hash set whose header comes first) takes a fast path: ijson's
-C builder makes each record's dict, and the byte guard -- which sees every byte before the parser
-does -- refuses over-long tokens, oversized records and nesting beyond the limit, so nothing
-hostile is ever built. Case exports and anything unusual go through ijson's event stream and a
-small builder that limits nesting. Both paths turn the fields into records with the same code.
+The common clean shape (a ``#Media`` hash set whose header comes first) takes a fast path: the
+'value' list is cut between records at byte level into slices of ~128 KB, each decoded at once by
+msgspec into typed structs (validated in C) that become MediaRecords without a Python dict;
+a slice with anything unusual is read field by field, and one msgspec cannot decode goes on
+through ijson's C builder, which words the error. The byte guard -- which sees every byte before
+any parser does -- refuses over-long tokens and numbers, NUL escapes, oversized records and
+nesting beyond the limit, so nothing hostile is ever built. Case exports and anything unusual
+go through ijson's event stream and a small builder that limits nesting. Both paths turn the
+fields into records with the same rules.
 A bad record becomes an ``ImportIssue`` and is skipped; a file that cannot be read at all raises
 ``ImportFormatError``.
 """
@@ -14,15 +18,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from itertools import accumulate
-from typing import IO, Any
+from typing import IO, Annotated, Any, Literal
 
 import ijson
+import msgspec
+from msgspec import UNSET, UnsetType
 
 from vidtask.domain.media import (
+    UNCATEGORISED_CODES,
     CaseInfo,
     ImportFormatError,
     ImportIssue,
@@ -278,8 +285,10 @@ class _ByteGuard:
         return chunk
 
     def _scan(self, chunk: bytes) -> None:
-        self._scan_digits_and_nul(chunk)
-        if b'\\"' in chunk or (self._after_backslash and chunk.startswith(b'"')):
+        # one memchr decides: a chunk without a backslash holds no escape at all
+        escapes = b"\\" in chunk
+        self._scan_digits_and_nul(chunk, escapes)
+        if (escapes and b'\\"' in chunk) or (self._after_backslash and chunk.startswith(b'"')):
             start = 1 if self._after_backslash and chunk.startswith(b'"') else 0
             found = [m.start() for m in _UNESCAPED_QUOTE.finditer(chunk, start)]
             first = found[0] if found else -1
@@ -295,7 +304,7 @@ class _ByteGuard:
         self._check_run(self._since_quote)
         self._after_backslash = chunk.endswith(b"\\")
 
-    def _scan_digits_and_nul(self, chunk: bytes) -> None:
+    def _scan_digits_and_nul(self, chunk: bytes, escapes: bool) -> None:
         """Refuse over-long digit runs (numbers yajl would hand to int()) and NUL escapes."""
         lead = len(chunk) - len(chunk.lstrip(_DIGITS))
         if self._digits and self._digits + lead > MAX_NUMBER_DIGITS:
@@ -305,13 +314,16 @@ class _ByteGuard:
             self._refuse_digits(at)
         trailing = len(chunk) - len(chunk.rstrip(_DIGITS))
         self._digits = self._digits + trailing if trailing == len(chunk) else trailing
-        window = self._tail + chunk if self._tail else chunk
-        if b"u0000" in window:
-            found = _NUL_ESCAPE.search(window)
-            if found is not None:
-                where = self.offset + found.end() - 6 - len(self._tail)
-                raise _LimitExceeded(_NUL_SENTENCE, where, in_record=False)
-        self._tail = window[-64:]
+        if escapes or self._tail:
+            window = self._tail + chunk if self._tail else chunk
+            if b"u0000" in window:
+                found = _NUL_ESCAPE.search(window)
+                if found is not None:
+                    where = self.offset + found.end() - 6 - len(self._tail)
+                    raise _LimitExceeded(_NUL_SENTENCE, where, in_record=False)
+        # a \u0000 split across chunks needs the end of this one; no backslash there, no need
+        end = chunk[-64:]
+        self._tail = end if b"\\" in end else b""
 
     def _refuse_digits(self, at: int) -> None:
         raise _LimitExceeded(
@@ -697,7 +709,62 @@ class VicsReader:
         guard = self._guard
         guard.enter_list(head.end() - 1, self._max_depth)
         self._in_fast_list = True
-        for entry in ijson.items(guard, "item", buf_size=_CHUNK):
+        rest = yield from self._slices(guard)
+        if rest is not None:  # something msgspec would not take: ijson reads on from there
+            yield from self._entries(ijson.items(_Prefixed(rest, guard), "item", buf_size=_CHUNK))
+        self._in_fast_list = False
+        guard.leave_list()
+        self._where = "the end of the file"
+        # the keys after the list, as if the list had been empty
+        yield from self._document(ijson.basic_parse(_Prefixed(b'{"value":[]', guard)))
+
+    def _slices(self, guard: _ByteGuard) -> Generator[MediaRecord | CaseInfo, None, bytes | None]:
+        """Cut the 'value' list between records at byte level and decode each slice at once
+        with msgspec into typed structs; clean records become MediaRecords without a Python
+        dict. A slice with an unexpected key or type is decoded untyped and read field by
+        field; one msgspec cannot decode at all (a cut inside a string, broken JSON, a float
+        beyond range) returns the bytes from its start, for ijson to read on and word errors.
+        """
+        buffer = guard.read(_SLICE_BYTES)
+        if not buffer.startswith(b"["):
+            return buffer  # cannot happen after _FAST_HEAD; never guess
+        buffer = buffer[1:]
+        scheme = self.scheme
+        while True:
+            parts = [buffer]
+            size = len(buffer)
+            closed = False
+            while size < _SLICE_BYTES:
+                more = guard.read(_SLICE_BYTES)
+                if not more:
+                    closed = True
+                    break
+                parts.append(more)
+                size += len(more)
+            buffer = b"".join(parts)
+            decoded = _decode_slice(buffer, closed)
+            if decoded is None:
+                return b"[" + buffer  # ijson reads on from here and words any error
+            entries, typed, tail = decoded
+            if typed:
+                made = [_media_from_struct(media, scheme) for media in entries]
+                bad = _slice_invalid(made)
+                for i, quick in enumerate(made):
+                    if quick is None or i in bad:  # not clean: read it field by field
+                        record = self._media(_struct_fields(entries[i]))
+                        if record is not None:
+                            yield record
+                    else:
+                        self.records_read += 1
+                        yield quick
+            else:
+                yield from self._entries(entries)
+            if closed:
+                return None
+            buffer = tail
+
+    def _entries(self, entries: Iterable[Any]) -> Iterator[MediaRecord | CaseInfo]:
+        for entry in entries:
             if type(entry) is dict:
                 if not _PLAIN_TYPES.issuperset(map(type, entry.values())):
                     _plain_numbers(entry)
@@ -712,11 +779,6 @@ class VicsReader:
                 self._issue(
                     self.records_read, None, f"expected a media object, got {_kind_of(entry)}"
                 )
-        self._in_fast_list = False
-        guard.leave_list()
-        self._where = "the end of the file"
-        # the keys after the list, as if the list had been empty
-        yield from self._document(ijson.basic_parse(_Prefixed(b'{"value":[]', guard)))
 
     def _nested_case(self, entry: dict[str, Any]) -> Iterator[MediaRecord | CaseInfo]:
         """A case inside a ``#Media`` list (RECON LAB): the case, then each of its media."""
@@ -1096,6 +1158,207 @@ def _lift_alternative_hashes(
     else:
         del extra["AlternativeHashes"]
     return sha256, pdq, quality
+
+
+# lengths checked here; hex, dates and base64 checked per slice in one pass (_slice_invalid)
+_Md5 = Annotated[str, msgspec.Meta(min_length=32, max_length=32)]
+_Sha1 = Annotated[str, msgspec.Meta(min_length=40, max_length=40)]
+# booleans as real files write them; other spellings take the general path
+_Flag = bool | Literal["true", "false", "True", "False", "TRUE", "FALSE"] | None
+_TEXT_FLAGS: dict[Any, bool] = {"true": True, "false": False, "True": True, "False": False,
+                                "TRUE": True, "FALSE": False}
+_Size = Annotated[int, msgspec.Meta(ge=0, le=(1 << 63) - 1)]
+_Code = Annotated[int, msgspec.Meta(ge=0, le=(1 << 31) - 1)]
+_Short = Annotated[str, msgspec.Meta(max_length=100)]
+_Date = str
+_PhotoDna = Annotated[str, msgspec.Meta(min_length=192, max_length=192)]
+
+
+class _FastMedia(msgspec.Struct, forbid_unknown_fields=True):
+    """A VICS Media object as clean files write it, checked by msgspec in C: lower-case hashes,
+    real booleans, sizes and categories in range, one series and one tag without commas, ISO
+    dates, base64 PhotoDNA. Anything else fails validation and its slice is read the general
+    way, so both ways give the same records. UNSET tells an absent key from a null one where
+    ``extra`` keeps the difference."""
+
+    MediaID: int | _Short | None = None
+    Category: _Code | None = None
+    MD5: _Md5 | None = None
+    SHA1: _Sha1 | None = None
+    MediaSize: _Size | None = None
+    DateUpdated: _Date | UnsetType | None = UNSET
+    IsPrecategorized: bool | UnsetType | None = UNSET
+    PrecategorizationSource: str | UnsetType | None = UNSET
+    IsSuspected: bool | UnsetType | None = UNSET
+    VictimIdentified: _Flag = None
+    OffenderIdentified: _Flag = None
+    IsDistributed: _Flag = None
+    Series: str | None = None
+    Tags: str | UnsetType | None = UNSET
+    Comments: str | UnsetType | None = UNSET
+    RelativeFilePath: str | UnsetType | None = UNSET
+    MimeType: _Short | None = None
+    PhotoDNA: _PhotoDna | UnsetType | None = UNSET
+    Exifs: list[dict[str, Any]] | UnsetType | None = UNSET
+    MediaFiles: list[dict[str, Any]] | UnsetType | None = UNSET
+
+
+_TYPED_DECODER = msgspec.json.Decoder(list[_FastMedia])
+_PLAIN_DECODER = msgspec.json.Decoder()
+_SLICE_BYTES = 128 << 10  # larger slices keep more objects alive for the collector
+_CUT_TRIES = 8
+_BOUNDARY = re.compile(rb"\}[ \t\r\n]*,[ \t\r\n]*\{")
+_CLEAN_MD5 = re.compile(r"[0-9a-f]{32}")
+_CLEAN_SHA1 = re.compile(r"[0-9a-f]{40}")
+_FLAG_TYPES = (bool, type(None), UnsetType)
+_STRUCT_EXTRAS = ("DateUpdated", "IsPrecategorized", "PrecategorizationSource", "IsSuspected",
+                  "Tags", "Comments", "RelativeFilePath", "PhotoDNA", "Exifs", "MediaFiles")
+
+
+def _decode_slice(buffer: bytes, closed: bool) -> tuple[list[Any], bool, bytes] | None:
+    """Decode the records at the start of ``buffer`` (after the list's '[' or a record's
+    ','): (entries, typed, the bytes after them), or None if msgspec cannot.
+
+    A cut is tried at the last few "}," (records end there when the writer puts no space
+    before the comma) or, failing those, "}" + "," with whitespace. A cut inside a string or
+    a nested object leaves brackets open, so it never decodes: any cut that decodes ends a
+    record at the list's own level.
+    """
+    if closed:  # the list has ended: the buffer holds its last records and ']'
+        attempts: list[tuple[bytes, bytes]] = [(b"[" + buffer, b"")]
+    else:
+        attempts = []
+        end = len(buffer) - 1
+        while len(attempts) < _CUT_TRIES:
+            cut = buffer.rfind(b"},", 0, end)
+            if cut < 0:
+                break
+            attempts.append((b"[" + buffer[: cut + 1] + b"]", buffer[cut + 2 :]))
+            end = cut
+        if not attempts:
+            for found in reversed(list(_BOUNDARY.finditer(buffer))[-_CUT_TRIES:]):
+                attempts.append((b"[" + buffer[: found.start() + 1] + b"]",
+                                 buffer[found.end() - 1 :]))
+    for wrapped, tail in attempts:
+        try:
+            return _TYPED_DECODER.decode(wrapped), True, tail
+        except msgspec.ValidationError:
+            try:
+                return _PLAIN_DECODER.decode(wrapped), False, tail
+            except msgspec.ValidationError:
+                return None  # e.g. a float beyond range: ijson keeps it as text
+            except msgspec.DecodeError:
+                continue
+        except msgspec.DecodeError:
+            continue
+    return None
+
+
+_HEX_TEXT = re.compile(r"[0-9a-fA-F]*")
+_BASE64_TEXT = re.compile(r"[A-Za-z0-9+/]*")
+_ISO_LINES = re.compile(
+    r"(?:(?:\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d(?:\.\d{1,7})?"
+    r"(?:Z|[+-][01]\d:[0-5]\d)?)?\n)*")
+
+
+def _slice_invalid(records: list[MediaRecord | None]) -> set[int]:
+    """Indexes of records whose hashes are not hex, DateUpdated not the common ISO form or
+    PhotoDNA not base64: each check is one regex pass over the whole slice, and only a slice
+    that fails one is looked at record by record. Upper-case hashes are lowered here."""
+    kept = [r for r in records if r is not None]
+    hashes = "".join([r.md5 for r in kept if r.md5] + [r.sha1 for r in kept if r.sha1])
+    dates = [d for r in kept if (d := r.extra.get("DateUpdated"))]
+    photodna = "".join(p for r in kept if (p := r.extra.get("PhotoDNA")))
+    if _HEX_TEXT.fullmatch(hashes) and _BASE64_TEXT.fullmatch(photodna) and _ISO_LINES.fullmatch(
+            "\n".join(dates) + ("\n" if dates else "")):
+        if not hashes.islower() and not hashes.isdigit():
+            for r in kept:
+                r.md5 = r.md5.lower() if r.md5 else r.md5
+                r.sha1 = r.sha1.lower() if r.sha1 else r.sha1
+        return set()
+    bad = set()
+    for i, one in enumerate(records):
+        if one is None:
+            continue
+        r = one
+        date = r.extra.get("DateUpdated")
+        photo = r.extra.get("PhotoDNA")
+        if (not _HEX_TEXT.fullmatch(r.md5 or "") or not _HEX_TEXT.fullmatch(r.sha1 or "")
+                or (photo and not _BASE64_TEXT.fullmatch(photo))
+                or (date and not _ISO_LINES.fullmatch(date + "\n"))):
+            bad.add(i)
+        else:
+            r.md5 = r.md5.lower() if r.md5 else r.md5
+            r.sha1 = r.sha1.lower() if r.sha1 else r.sha1
+    return bad
+
+
+def _struct_fields(media: _FastMedia) -> dict[str, Any]:
+    """The keys the file gave, as the general path reads them (None and absent alike where
+    the general path does not tell them apart)."""
+    return {name: value for name in media.__struct_fields__
+            if (value := getattr(media, name)) is not UNSET}
+
+
+_EXTRA_FIELDS = ("DateUpdated", "IsPrecategorized", "PrecategorizationSource", "IsSuspected",
+                 "Tags", "Comments", "RelativeFilePath", "PhotoDNA", "Exifs", "MediaFiles")
+_astuple = msgspec.structs.astuple
+
+
+def _media_from_struct(m: _FastMedia, scheme: str | None) -> MediaRecord | None:
+    """A MediaRecord straight from a validated struct, exactly as ``_media_from_fields`` makes
+    it; None when a field needs the general path (no MD5, a comma in Series or Tags)."""
+    (media_id, code, md5, sha1, size, date, precategorized, source, suspected, victim,
+     offender, distributed, series, tags, comments, path, mime, photodna, exifs,
+     files) = _astuple(m)
+    if md5 is None or (series is not None and "," in series):
+        return None
+    flag = _TEXT_FLAGS.get
+    victim, offender, distributed = flag(victim, victim), flag(offender, offender), flag(
+        distributed, distributed)
+    if type(precategorized) is str:
+        precategorized = _TEXT_FLAGS[precategorized]
+    if type(suspected) is str:
+        suspected = _TEXT_FLAGS[suspected]
+    extra: dict[str, Any] = {}
+    if date is not UNSET:
+        extra["DateUpdated"] = date
+    if precategorized is not UNSET:
+        extra["IsPrecategorized"] = precategorized
+    if source is not UNSET:
+        extra["PrecategorizationSource"] = source
+    if suspected is not UNSET:
+        extra["IsSuspected"] = suspected
+    if tags is not UNSET:
+        if tags is None:
+            extra["Tags"] = []
+        elif "," in tags:
+            return None
+        else:
+            tags = tags.strip()
+            extra["Tags"] = [tags] if tags else []
+    if comments is not UNSET:
+        extra["Comments"] = comments
+    if path is not UNSET:
+        extra["RelativeFilePath"] = path
+    if photodna is not UNSET:
+        extra["PhotoDNA"] = photodna
+    if exifs is not UNSET:
+        extra["Exifs"] = exifs
+    if files is not UNSET:
+        extra["MediaFiles"] = files
+    if series is None:
+        names: tuple[str, ...] = ()
+    else:
+        series = series.strip()
+        names = (series,) if series else ()
+    if code is not None and scheme in UNCATEGORISED_CODES:
+        code = category_code_for(scheme, code)
+    if type(media_id) is int:
+        media_id = str(media_id)
+    return MediaRecord(md5, sha1, None, None, None, size, mime, code,
+                       scheme if code is not None else None, victim, offender, distributed,
+                       names, media_id, extra)
 
 
 def read_vics(

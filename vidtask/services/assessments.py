@@ -13,9 +13,10 @@ from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import normalize_country_code
 from vidtask.domain.enums import SeriesStatus
 from vidtask.domain.errors import InvalidInput, InvalidTransition
+from vidtask.domain.limits import EVENT_TEXT_LIMIT, check_text, checked
 from vidtask.domain.permissions import Action
 from vidtask.services.common import load_series, require_claim, touch_series
-from vidtask.services.tx import WriteTx, write_tx
+from vidtask.services.tx import WriteTx, retry_busy, write_tx
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +36,8 @@ def _clean(candidates: Sequence[CandidateInput]) -> list[CandidateInput]:
         if not 0 <= int(candidate.confidence) <= 100:
             raise InvalidInput("confidence", "must be between 0 and 100 %")
         seen.add(code)
-        cleaned.append(CandidateInput(code, int(candidate.confidence),
-                                      candidate.rationale.strip()))
+        cleaned.append(CandidateInput(code, int(candidate.confidence), str(checked(
+            "country_assessments", "rationale", candidate.rationale.strip()))))
     return cleaned
 
 
@@ -78,6 +79,7 @@ def set_candidates_in(tx: WriteTx, series_id: int, candidates: Sequence[Candidat
                               for i, c in enumerate(candidates, start=1)]})
 
 
+@retry_busy
 def set_candidates(db: Database, actor: str, series_id: int,
                    candidates: Sequence[CandidateInput]) -> Changes:
     """Replace the ranked candidate list (first = most likely)."""
@@ -105,8 +107,10 @@ def propose_in(tx: WriteTx, series_id: int, note: str = "") -> None:
             after={"candidates": count, "note": note.strip()})
 
 
+@retry_busy
 def propose(db: Database, actor: str, series_id: int, note: str = "") -> Changes:
     """Hand the assessment to coordinators: needs candidates; releases the claim."""
+    check_text("note", note.strip(), EVENT_TEXT_LIMIT)
     with write_tx(db, actor, Action.PROPOSE) as tx:
         propose_in(tx, series_id, note)
     return tx.changes

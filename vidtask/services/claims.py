@@ -16,9 +16,10 @@ from vidtask.db.models import Participant, Series, Sprint
 from vidtask.domain.changes import Changes
 from vidtask.domain.enums import CLAIMABLE_STATUSES, SeriesStatus
 from vidtask.domain.errors import ClaimConflict, InvalidInput
+from vidtask.domain.limits import EVENT_TEXT_LIMIT, check_text
 from vidtask.domain.permissions import Action
 from vidtask.services.common import load_series
-from vidtask.services.tx import WriteTx, write_tx
+from vidtask.services.tx import WriteTx, retry_busy, write_tx
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ def _take(tx: WriteTx, series: Series) -> ClaimResult | None:
     return ClaimResult(series.id, series.code, expires_at, Changes())
 
 
+@retry_busy
 def claim_series(db: Database, actor: str, series_id: int) -> ClaimResult:
     """Claim (or re-claim, renewing) a series. Raises ClaimConflict naming the holder if lost."""
     with write_tx(db, actor, Action.CLAIM) as tx:
@@ -89,6 +91,7 @@ def claim_series(db: Database, actor: str, series_id: int) -> ClaimResult:
     return ClaimResult(result.series_id, result.code, result.expires_at, tx.changes)
 
 
+@retry_busy
 def claim_next(db: Database, actor: str, sprint_id: int) -> ClaimResult | None:
     """Give me the next free series by priority; None when nothing is left.
 
@@ -114,6 +117,7 @@ def claim_next(db: Database, actor: str, sprint_id: int) -> ClaimResult | None:
     return None
 
 
+@retry_busy
 def renew_claim(db: Database, actor: str, series_id: int) -> ClaimResult:
     """Extend a live lease. An expired lease is not silently revived: claim again instead."""
     with write_tx(db, actor, Action.CLAIM) as tx:
@@ -150,6 +154,7 @@ def _free(tx: WriteTx, series_id: int, holder_condition: object) -> bool:
     )) == 1
 
 
+@retry_busy
 def release_claim(db: Database, actor: str, series_id: int) -> Changes:
     with write_tx(db, actor, Action.CLAIM) as tx:
         assert tx.actor is not None
@@ -163,10 +168,12 @@ def release_claim(db: Database, actor: str, series_id: int) -> Changes:
     return tx.changes
 
 
+@retry_busy
 def force_release(db: Database, actor: str, series_id: int, reason: str) -> Changes:
     """A coordinator frees a series someone else holds; the reason is kept in the log."""
     if not reason.strip():
         raise InvalidInput("reason", "say why the claim is being force-released")
+    check_text("reason", reason.strip(), EVENT_TEXT_LIMIT)
     with write_tx(db, actor, Action.FORCE_RELEASE) as tx:
         series = load_series(tx.session, series_id, for_update=True)
         holder = _holder_login(tx, series.claimed_by_id)

@@ -13,11 +13,12 @@ from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import read_country
 from vidtask.domain.enums import ClueCategory, ClueConfidence, HandlingCode, StructuredKind
 from vidtask.domain.errors import InvalidInput, NotFound, StaleVersion
+from vidtask.domain.limits import check_text, checked, checked_id
 from vidtask.domain.narrowing import implied_countries
 from vidtask.domain.permissions import Action
 from vidtask.domain.vocabulary import read_value, unknown_value, value_without_kind
 from vidtask.services.common import load_series, require_claim, snapshot, touch_series
-from vidtask.services.tx import WriteTx, write_tx
+from vidtask.services.tx import WriteTx, retry_busy, write_tx
 
 CLUE_FIELDS = ("category", "description", "kind", "value", "evidence_md5", "evidence_time",
                "evidence_region", "confidence", "supports", "excludes", "handling")
@@ -58,14 +59,15 @@ def interpret_clue(data: ClueInput) -> tuple[dict[str, Any], list[str]]:
     description = data.description.strip()
     if not description:
         raise InvalidInput("description", "describe what the clue shows")
-    if len(description) > 10_000:
-        raise InvalidInput("description", "is longer than 10,000 characters")
+    checked("clues", "description", description)
     try:
         kind = StructuredKind(data.kind).value
         confidence = ClueConfidence(data.confidence).value
     except ValueError as exc:
         raise InvalidInput("clue", str(exc)) from None
-    value = (data.value or "").strip() or None
+    value = checked("clues", "value", (data.value or "").strip() or None)
+    check_text("evidence time", data.evidence_time, 10_000)
+    check_text("evidence region", data.evidence_region, 10_000)
     if kind != StructuredKind.NONE and value is None:
         raise InvalidInput("value", f"a {kind.replace('_', ' ')} clue needs a value")
     if value is not None:
@@ -115,6 +117,7 @@ def add_clue_in(tx: WriteTx, series_id: int, values: dict[str, Any]) -> Clue:
     return clue
 
 
+@retry_busy
 def add_clue(db: Database, actor: str, series_id: int, data: ClueInput) -> tuple[int, Changes]:
     values = clean_clue(data)
     with write_tx(db, actor, Action.EDIT_CLUES) as tx:
@@ -124,12 +127,13 @@ def add_clue(db: Database, actor: str, series_id: int, data: ClueInput) -> tuple
 
 
 def _load_clue(tx: WriteTx, clue_id: int) -> Clue:
-    clue = tx.session.get(Clue, clue_id, with_for_update=True)
+    clue = tx.session.get(Clue, checked_id("clue", clue_id), with_for_update=True)
     if clue is None:
         raise NotFound("clue", clue_id)
     return clue
 
 
+@retry_busy
 def edit_clue(db: Database, actor: str, clue_id: int, expected_version: int,
               data: ClueInput) -> tuple[int, Changes]:
     """Save an edit made on `expected_version`. A stale edit raises StaleVersion; never overwrites.
@@ -158,6 +162,7 @@ def edit_clue(db: Database, actor: str, clue_id: int, expected_version: int,
     return new_version, tx.changes
 
 
+@retry_busy
 def delete_clue(db: Database, actor: str, clue_id: int, expected_version: int) -> Changes:
     with write_tx(db, actor, Action.EDIT_CLUES) as tx:
         clue = _load_clue(tx, clue_id)

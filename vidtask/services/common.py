@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 from vidtask.db.models import Participant, Series, Sprint
 from vidtask.domain.claims import holds_live_claim
 from vidtask.domain.errors import ClaimRequired, NotFound
+from vidtask.domain.limits import checked_id
 from vidtask.services.tx import WriteTx
 
 
 def load_series(session: Session, series_id: int, *, for_update: bool = False) -> Series:
-    query = select(Series).where(Series.id == series_id)
+    query = select(Series).where(Series.id == checked_id("series", series_id))
     if for_update:
         query = query.with_for_update()
     series = session.scalar(query)
@@ -24,7 +25,7 @@ def load_series(session: Session, series_id: int, *, for_update: bool = False) -
 
 
 def load_sprint(session: Session, sprint_id: int) -> Sprint:
-    sprint = session.get(Sprint, sprint_id)
+    sprint = session.get(Sprint, checked_id("sprint", sprint_id))
     if sprint is None:
         raise NotFound("sprint", sprint_id)
     return sprint

@@ -15,6 +15,7 @@ from vidtask.db.models import CountryFeedback, Packet, Series
 from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import normalize_country_code
 from vidtask.domain.errors import InvalidInput, NotFound
+from vidtask.domain.limits import checked
 from vidtask.domain.permissions import Action
 from vidtask.interchange.packet_feedback import FeedbackEntry, parse_feedback
 from vidtask.services.common import load_series
@@ -32,6 +33,7 @@ class FeedbackImport:
 def _record(tx: WriteTx, series: Series, country: str, entry: FeedbackEntry,
             packet_code: str | None) -> None:
     assert tx.actor is not None
+    checked("country_feedback", "text", entry.text)
     row = CountryFeedback(
         series_id=series.id, country=country, packet_code=packet_code,
         victim_identified=entry.victim_identified, victim_safeguarded=entry.victim_safeguarded,

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any, cast
 
 from sqlalchemy import ColumnElement, Table, bindparam, func, insert, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from vidtask.db.engine import Database
 from vidtask.db.models import IntakeCase, Media, Series
@@ -36,6 +38,7 @@ from vidtask.interchange.vics import read_vics
 from vidtask.services.common import load_sprint
 from vidtask.services.intake_pipeline import ParseAhead
 from vidtask.services.intake_sink import MediaSink
+from vidtask.services.intake_stage import ScratchSink, copy_staged, shared_with_stored
 from vidtask.services.series import NewSeries, add_series, link_series, set_series_media_flags
 from vidtask.services.tx import WriteTx, write_tx
 
@@ -258,19 +261,29 @@ class _DryRun(Exception):
 class _Intake:
     """The state of one import inside its transaction."""
 
-    def __init__(self, tx: WriteTx, sprint_id: int, report: ImportReport,
-                 default_series: str | None, fmt: str) -> None:
+    def __init__(self, tx: WriteTx | None, session: Session, sprint_id: int, *,
+                 report: ImportReport, default_series: str | None, fmt: str,
+                 sink: MediaSink | ScratchSink | None = None) -> None:
+        # tx is None while a SQLite file is staged (intake_stage.py): reads only, new series
+        # and cases get provisional negative ids, merges are planned and written later
         self.tx = tx
+        self.session = session
         self.sprint_id = sprint_id
         self.report = report
         self.fmt = fmt
         self.default_series = clean_series_name(default_series) if default_series else None
-        sprint = load_sprint(tx.session, sprint_id)
+        sprint = load_sprint(session, sprint_id)
         self.default_handling = sprint.default_handling
         self.by_name: dict[str, int] = {}
         self.infos: dict[int, SeriesIntake] = {}
-        self.known: dict[int, set[bytes | str]] = {}
-        rows = tx.session.execute(select(Series.id, Series.code, Series.vics_name)
+        self.known: dict[int, set[bytes | str]] = {}  # keys stored before this import
+        self.added: dict[int, set[bytes | str]] = {}  # keys this import adds
+        self.provisional: dict[int, str] = {}  # staged: new series' names by provisional id
+        self.planned: dict[int, tuple[dict[str, Any], dict[str, Any], int]] = {}
+        self.deferred: list[tuple[int, bytes | str, MediaRecord, int]] = []
+        # staged: links to series already holding this file's media, found before the lock
+        self.stored_links: list[tuple[int, int, str, str]] | None = None
+        rows = session.execute(select(Series.id, Series.code, Series.vics_name)
                                   .where(Series.sprint_id == sprint_id))
         self.existing: dict[str, tuple[int, str, str | None]] = {}
         for sid, code, vics_name in rows:
@@ -288,8 +301,10 @@ class _Intake:
         self.cases: list[tuple[CaseInfo, int]] = []
         self.case_id: int | None = None
         # rows above this id are the ones this import adds (for links to earlier imports)
-        self.max_media_id = tx.session.scalar(select(func.max(Media.id))) or 0
-        self.sink = MediaSink(tx.session.connection(), tx.db.is_postgresql)
+        self.max_media_id = 0 if tx is None else (
+            session.scalar(select(func.max(Media.id))) or 0)
+        self.sink: MediaSink | ScratchSink = sink if sink is not None else MediaSink(
+            session.connection(), tx is not None and tx.db.is_postgresql)
 
     # -- series and cases -------------------------------------------------------------------
 
@@ -310,14 +325,21 @@ class _Intake:
             info = self.infos.get(sid)
             if info is None:
                 info = SeriesIntake(sid, code, vics_name, created=False)
-                self.known[sid] = {_media_key(m, s) for m, s in self.tx.session.execute(
+                self.known[sid] = {_media_key(m, s) for m, s in self.session.execute(
                     select(Media.md5, Media.sha1).where(Media.series_id == sid))}
+                self.added[sid] = set()
         else:
-            series = add_series(self.tx, self.sprint_id, NewSeries(code=name, vics_name=name),
-                                self.default_handling)
-            info = SeriesIntake(series.id, series.code, name, created=True)
-            self.existing[name] = (series.id, series.code, name)
-            self.known[series.id] = set()
+            if self.tx is None:
+                sid = -(len(self.provisional) + 1)
+                self.provisional[sid] = name
+                info = SeriesIntake(sid, name, name, created=True)
+            else:
+                series = add_series(self.tx, self.sprint_id,
+                                    NewSeries(code=name, vics_name=name), self.default_handling)
+                info = SeriesIntake(series.id, series.code, name, created=True)
+            self.existing[name] = (info.series_id, info.code, name)
+            self.known[info.series_id] = set()
+            self.added[info.series_id] = set()
         self.infos[info.series_id] = info
         self.by_name[raw_name] = info.series_id
         return info
@@ -325,10 +347,13 @@ class _Intake:
     def case(self, case: CaseInfo) -> None:
         """A case header: stored, and the media that follow it point to it."""
         self.sink.pause()
-        self.case_id = self.tx.session.execute(
-            insert(IntakeCase).values(sprint_id=self.sprint_id, format=self.fmt,
-                                      **_case_values(case)).returning(IntakeCase.id)
-        ).scalar_one()
+        if self.tx is None:
+            self.case_id = -(len(self.cases) + 1)
+        else:
+            self.case_id = self.session.execute(
+                insert(IntakeCase).values(sprint_id=self.sprint_id, format=self.fmt,
+                                          **_case_values(case)).returning(IntakeCase.id)
+            ).scalar_one()
         self.cases.append((case, self.case_id))
 
     # -- records ------------------------------------------------------------------------------
@@ -367,23 +392,27 @@ class _Intake:
     def _add_to(self, info: SeriesIntake, prepared: Prepared) -> bool:
         """Count one record against one series; queue its row, or its merge if known."""
         _, key, tail, record_no, record = prepared
-        known = self.known[info.series_id]
+        sid = info.series_id
+        known, added = self.known[sid], self.added[sid]
         if record.victim_identified:
             info.victim_identified += 1
         if record.is_distributed:
             info.distributed += 1
-        if key in known:
-            self.pending.append((info.series_id, key, record, record_no))
+        if key in known or key in added:
+            queue = self.deferred if self.tx is None and key in added else self.pending
+            queue.append((sid, key, record, record_no))
             self.waiting.add(record_no)
             return False
         if record.md5 is not None and record.sha1 is not None:
             by_sha1 = f"sha1:{record.sha1}"
-            if by_sha1 in known:  # a SHA1-only row of this media: the merge adds its MD5
-                known.add(key)
-                self.pending.append((info.series_id, by_sha1, record, record_no))
+            if by_sha1 in known or by_sha1 in added:  # a SHA1-only row: the merge adds its MD5
+                added.add(key)
+                queue = (self.deferred if self.tx is None and by_sha1 in added
+                         else self.pending)
+                queue.append((sid, by_sha1, record, record_no))
                 self.waiting.add(record_no)
                 return False
-        known.add(key)
+        added.add(key)
         info.new += 1
         self.sink.add((info.series_id, *tail, self.case_id))
         return True
@@ -422,7 +451,7 @@ class _Intake:
             else:
                 md5s.append(key.hex() if isinstance(key, bytes) else key)
         columns = [table.c[name] for name in _MERGE_COLUMNS] + [table.c.series_id]
-        session = self.tx.session
+        session = self.session
         for sid, (md5s, sha1s) in by_series.items():
             wanted: list[ColumnElement[bool]] = []
             if md5s:
@@ -457,10 +486,14 @@ class _Intake:
                 self.report.already -= 1
                 self.report.updated += 1
             info.updated += 1
-        self._write_updates(dirty)
+        if self.tx is None:
+            self.planned.update(dirty)  # written by the write transaction (stage.py)
+        else:
+            self._write_updates(dirty)
 
     def _write_updates(self, dirty: dict[int, tuple[dict[str, Any], dict[str, Any], int]]
                        ) -> None:
+        assert self.tx is not None
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for media_id, (before, after, sid) in dirty.items():
             groups.setdefault(tuple(sorted(after)), []).append({"_id": media_id, **after})
@@ -469,9 +502,51 @@ class _Intake:
                          after={**after, "format": self.fmt})
         table = cast(Table, Media.__table__)
         for names, rows in groups.items():
-            self.tx.session.execute(
+            self.session.execute(
                 update(table).where(table.c.id == bindparam("_id"))
                 .values({name: bindparam(name) for name in names}), rows)
+
+    # -- SQLite: the staged file into the write transaction -------------------------------
+
+    def adopt(self, tx: WriteTx, scratch: Path) -> None:
+        """Step two of a staged import (intake_stage.py): real ids for the provisional series
+        and cases, the rows copied in one statement, the planned merges written."""
+        self.tx, self.session = tx, tx.session
+        self.max_media_id = self.session.scalar(select(func.max(Media.id))) or 0
+        series_map: dict[int, int] = {}
+        for staged, name in self.provisional.items():
+            series = add_series(tx, self.sprint_id, NewSeries(code=name, vics_name=name),
+                                self.default_handling)
+            series_map[staged] = series.id
+            info = self.infos.pop(staged)
+            info.series_id, info.code = series.id, series.code
+            self.infos[series.id] = info
+            self.known[series.id] = self.known.pop(staged)
+            self.added[series.id] = self.added.pop(staged)
+        case_map: dict[int, int] = {}
+        for i, (case, staged) in enumerate(self.cases):
+            row_id = self.session.execute(
+                insert(IntakeCase).values(sprint_id=self.sprint_id, format=self.fmt,
+                                          **_case_values(case)).returning(IntakeCase.id)
+            ).scalar_one()
+            case_map[staged] = row_id
+            self.cases[i] = (case, row_id)
+        copy_staged(self.session.connection(), scratch, series_map, case_map)
+
+        def real(sid: int) -> int:
+            return series_map.get(sid, sid)
+
+        self.pairs = {(min(real(a), real(b)), max(real(a), real(b))): md5
+                      for (a, b), md5 in self.pairs.items()}
+        if self.stored_links is not None:
+            self.stored_links = [(real(a), real(b), code, md5)
+                                 for a, b, code, md5 in self.stored_links]
+        self._write_updates({media_id: (before, after, real(sid))
+                             for media_id, (before, after, sid) in self.planned.items()})
+        self.planned = {}
+        # repeats within the file: their rows exist now, so they merge as usual in finish()
+        self.pending = [(real(sid), key, record, no) for sid, key, record, no in self.deferred]
+        self.deferred = []
 
     # -- the end ------------------------------------------------------------------------------
 
@@ -482,8 +557,14 @@ class _Intake:
         codes = {i.series_id: i.code for i in self.infos.values()}
         if not touched:
             return codes
+        if self.stored_links is not None:  # staged on SQLite: found with no lock held
+            for a, b, code, first in self.stored_links:
+                if code:
+                    codes[b] = code
+                self.pairs.setdefault((min(a, b), max(a, b)), first)
+            return codes
         new, old, other = aliased(Media), aliased(Media), aliased(Series)
-        rows = self.tx.session.execute(
+        rows = self.session.execute(
             select(new.series_id, old.series_id, other.code, func.min(new.md5))
             .select_from(new)
             .join(old, (old.md5 == new.md5) & (old.series_id != new.series_id))
@@ -500,6 +581,7 @@ class _Intake:
         self.merge_pending()
         self.sink.pause()
         tx = self.tx
+        assert tx is not None
         fmt = self.fmt
         for case, case_row in self.cases:  # keys after a case's 'Media' list arrive late
             tx.session.execute(update(IntakeCase).where(IntakeCase.id == case_row)
@@ -569,44 +651,82 @@ def _run(db: Database, actor: str, sprint_id: int, stream: IO[bytes], *, fmt: st
         else:
             progress(step)
 
+    def read(intake: _Intake) -> tuple[Any, int, list[ImportIssue]]:
+        reader = open_reader(counted)
+        try:
+            kept = _pump(intake, reader, counted, strict=strict, cancel=cancel, tell=tell)
+            intake.sink.pause()
+        except BaseException as exc:
+            intake.sink.abort(exc)
+            raise
+        if _cancelled(cancel):
+            raise ImportCancelled()
+        read_issues = [i for i in reader.issues if not i.kept]
+        issues = sorted(read_issues + intake.own_issues, key=lambda i: i.record_no)
+        if strict and issues:
+            _refuse_strict(issues)
+        report.records = reader.records_read
+        report.skipped = report.records - kept
+        if kept == 0:
+            _refuse_empty(intake, report.records, issues)
+        return reader, kept, issues
+
+    def conclude(intake: _Intake, reader: Any, issues: list[ImportIssue]) -> None:
+        intake.finish()
+        warnings = [i for i in reader.issues if i.kept] + intake.warnings
+        report.warnings = len(warnings)
+        everything = sorted(issues + warnings, key=lambda i: i.record_no)
+        report.issue_count = len(everything)
+        report.issues = everything[:MAX_LISTED_ISSUES]
+        report.scheme = getattr(reader, "scheme", None)
+        tell(reader.records_read, counted.bytes_read)
+        if dry_run:
+            raise _DryRun()
+
+    scratch: ScratchSink | None = None
     try:
-        with write_tx(db, actor, Action.IMPORT_SERIES) as tx:
-            intake = _Intake(tx, sprint_id, report, default_series, fmt)
-            reader = open_reader(counted)
-            try:
-                kept = _pump(intake, reader, counted, strict=strict, cancel=cancel, tell=tell)
-                intake.sink.pause()
-            except BaseException as exc:
-                intake.sink.abort(exc)
-                raise
-            finally:
-                intake.sink.close()
-            if _cancelled(cancel):
-                raise ImportCancelled()
-            read_issues = [i for i in reader.issues if not i.kept]
-            issues = sorted(read_issues + intake.own_issues, key=lambda i: i.record_no)
-            if strict and issues:
-                _refuse_strict(issues)
-            report.records = reader.records_read
-            report.skipped = report.records - kept
-            if kept == 0:
-                _refuse_empty(intake, report.records, issues)
-            intake.finish()
-            warnings = [i for i in reader.issues if i.kept] + intake.warnings
-            report.warnings = len(warnings)
-            everything = sorted(issues + warnings, key=lambda i: i.record_no)
-            report.issue_count = len(everything)
-            report.issues = everything[:MAX_LISTED_ISSUES]
-            report.scheme = getattr(reader, "scheme", None)
-            tell(reader.records_read, counted.bytes_read)
-            if dry_run:
-                raise _DryRun()
+        if db.is_postgresql:
+            with write_tx(db, actor, Action.IMPORT_SERIES) as tx:
+                tx.allow_long_statements()  # one COPY for the whole file outlasts 30 s at 1M
+                intake = _Intake(tx, tx.session, sprint_id, report=report,
+                                 default_series=default_series, fmt=fmt)
+                try:
+                    reader, _, issues = read(intake)
+                finally:
+                    intake.sink.close()
+                conclude(intake, reader, issues)
+        else:
+            # SQLite: parse and stage with no write lock; one short write transaction copies
+            scratch = ScratchSink(_scratch_directory(db))
+            with db.read() as session:
+                intake = _Intake(None, session, sprint_id, report=report,
+                                 default_series=default_series, fmt=fmt, sink=scratch)
+                reader, _, issues = read(intake)
+                intake.merge_pending()  # planned against what is stored; written below
+                scratch.close()
+                intake.stored_links = shared_with_stored(session.connection(), scratch.path,
+                                                         sprint_id)
+            with write_tx(db, actor, Action.IMPORT_SERIES) as tx:
+                intake.adopt(tx, scratch.path)
+                conclude(intake, reader, issues)
     except _DryRun:
         pass
     else:
         report.changes = tx.changes
+    finally:
+        if scratch is not None:
+            scratch.remove()
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _scratch_directory(db: Database) -> Path:
+    """Beside the database (same disk, same space), else the system's temporary folder."""
+    database = db.engine.url.database
+    folder = Path(database).expanduser().resolve().parent if database else None
+    if folder is not None and os.access(folder, os.W_OK):
+        return folder
+    return Path(tempfile.gettempdir())
 
 
 def _refuse_empty(intake: _Intake, records: int, issues: list[ImportIssue]) -> None:
@@ -621,8 +741,8 @@ def _refuse_empty(intake: _Intake, records: int, issues: list[ImportIssue]) -> N
                         f"imported (the first: {first}). Nothing was imported.")
 
 
-NO_SERIES = ("This file names no series: give --series NAME (in the Import window: "
-             "'Series for records without one'). Nothing was imported.")
+NO_SERIES = ("This file names no series: give --series NAME (in the Import window: the "
+             "'Series' field). Nothing was imported.")
 
 
 def _pump(intake: _Intake, reader: Any, counted: _Counting, *, strict: bool,

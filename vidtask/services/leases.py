@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from vidtask.db.engine import Database
 from vidtask.db.models import Series
@@ -68,6 +69,20 @@ def sweep_if_needed(db: Database, sprint_id: int | None = None) -> Changes:
     if expired_claim_count(db, sprint_id) == 0:
         return Changes()
     return claims.sweep_expired_claims(db, sprint_id)
+
+
+def end_stalled_sessions(db: Database) -> int:
+    """PostgreSQL: end personal logins' sessions that sit in a transaction past the timeouts
+    (a login can switch its own timeouts off; `vidtask_end_stalled_sessions`, migration 0003,
+    cannot be). Every client calls it with its lease tick; returns how many it ended."""
+    if not db.is_postgresql:
+        return 0
+    try:
+        with db.engine.begin() as connection:
+            return int(connection.execute(text("SELECT vidtask_end_stalled_sessions()"))
+                       .scalar_one())
+    except DBAPIError:  # an older schema, or the database is away: the next tick tries again
+        return 0
 
 
 @dataclass
@@ -125,6 +140,7 @@ class LeaseKeeper:
                         lost.append(conflict)
         warnings = tuple(lease_warnings(self.db, self.login, self.warn_before))
         swept = sweep_if_needed(self.db, self.sprint_id)
+        end_stalled_sessions(self.db)
         return LeaseTick(tuple(renewed), tuple(lost), warnings, swept)
 
     def extend(self, series_id: int) -> claims.ClaimResult:

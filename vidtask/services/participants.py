@@ -14,6 +14,7 @@ from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import normalize_country_code
 from vidtask.domain.enums import Role
 from vidtask.domain.errors import InvalidInput, NotFound, VidtaskError
+from vidtask.domain.limits import checked
 from vidtask.domain.permissions import Action
 from vidtask.services.tx import WriteTx, write_tx
 
@@ -79,6 +80,8 @@ def clean_participant(login: str, display_name: str, role: Role | str, *, agency
                                     "starting with a letter")
     if not display_name.strip():
         raise InvalidInput("display name", "must not be empty")
+    checked("participants", "display_name", display_name.strip())
+    checked("participants", "agency", agency)
     try:
         role = Role(role)
     except ValueError:

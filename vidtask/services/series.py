@@ -15,6 +15,7 @@ from vidtask.db.models import Clue, CountryAssessment, Media, Participant, Serie
 from vidtask.domain.changes import Changes
 from vidtask.domain.enums import AgeBand, HandlingCode, Priority, SeriesStatus, VictimSex
 from vidtask.domain.errors import InvalidInput, NotFound
+from vidtask.domain.limits import checked
 from vidtask.domain.permissions import Action
 from vidtask.services.common import load_series, snapshot
 from vidtask.services.tx import WriteTx, write_tx
@@ -62,11 +63,14 @@ class SeriesRow(NamedTuple):
     identified_elsewhere: int
 
 
+_TEXT_FIELDS = ("code", "alias", "icse_id", "ncmec_name", "vics_name", "production_period")
+
+
 def validate_new_series(spec: NewSeries) -> None:
     if not spec.code.strip():
         raise InvalidInput("series code", "must not be empty")
-    if len(spec.code) > 100:
-        raise InvalidInput("series code", "is longer than 100 characters")
+    for name in _TEXT_FIELDS:
+        checked("series", name, getattr(spec, name))
     Priority(spec.priority)
     if spec.handling is not None:
         HandlingCode(spec.handling)
@@ -143,6 +147,9 @@ def update_series(db: Database, actor: str, series_id: int, expected_version: in
             HandlingCode(fields["handling"])
         if fields.get("victim_age_band") is not None:
             AgeBand(fields["victim_age_band"])
+        for name in (*_TEXT_FIELDS, "notes"):
+            if isinstance(fields.get(name), str):
+                checked("series", name, fields[name])
         before = snapshot(series, tuple(fields))
         for name, value in fields.items():
             setattr(series, name, value)

@@ -21,6 +21,7 @@ from vidtask.db.models import Sprint, SprintSigningKey
 from vidtask.domain.changes import Changes
 from vidtask.domain.enums import HandlingCode
 from vidtask.domain.errors import InvalidInput, NotFound, VidtaskError
+from vidtask.domain.limits import checked
 from vidtask.domain.permissions import Action
 from vidtask.interchange import packet_signing
 from vidtask.services.tx import WriteTx, write_tx
@@ -136,6 +137,7 @@ def create_sprint(db: Database, actor: str | None, name: str, starts_on: date, e
     name = name.strip()
     if not name:
         raise InvalidInput("sprint name", "must not be empty")
+    checked("sprints", "name", name)
     if ends_on < starts_on:
         raise InvalidInput("sprint dates", "the end date is before the start date")
     if not 5 <= lease_minutes <= 24 * 60:

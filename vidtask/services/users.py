@@ -10,9 +10,16 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from vidtask.db.engine import Database
-from vidtask.db.roles import GROUP_OF_ROLE, create_login, init_roles, login_exists
+from vidtask.db.roles import (
+    GROUP_OF_ROLE,
+    RolesError,
+    can_create_roles,
+    create_login,
+    init_roles,
+    login_exists,
+)
 from vidtask.domain.changes import Changes
-from vidtask.domain.errors import InvalidInput
+from vidtask.domain.errors import DatabaseRefused, InvalidInput
 from vidtask.domain.permissions import Action
 from vidtask.services.participants import (
     ParticipantInfo,
@@ -35,7 +42,10 @@ def initialise_roles(db: Database, actor: str | None) -> Changes:
     if not db.is_postgresql:
         raise NeedsPostgreSQL("init-roles")
     with write_tx(db, actor, Action.MANAGE_PARTICIPANTS) as tx:
-        init_roles(tx.session.connection())
+        try:
+            init_roles(tx.session.connection())
+        except RolesError as refused:
+            raise DatabaseRefused(str(refused)) from None
         tx.emit("roles.initialised", "database", None,
                 after={"groups": sorted(GROUP_OF_ROLE.values())})
     return tx.changes
@@ -53,6 +63,11 @@ def add_user(db: Database, actor: str | None, login: str, password: str, *, role
         raise InvalidInput("password", f"use at least {MIN_PASSWORD_LENGTH} characters")
     with write_tx(db, actor) as tx:
         connection = tx.session.connection()
+        # Before anything is sent that carries the password's verifier (see create_login).
+        if not can_create_roles(connection):
+            raise DatabaseRefused("creating database logins needs CREATEROLE, which this "
+                                  "login does not have; run `vidtask user add` as the "
+                                  "maintenance login")
         if login_exists(connection, spec.login):
             raise InvalidInput("login", f"a database role {spec.login!r} already exists")
         group = GROUP_OF_ROLE[spec.role]

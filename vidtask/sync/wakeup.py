@@ -7,6 +7,9 @@ Three sources share one interface, `start(callback)` / `stop()` / `stats`:
   loopback). A listener that reconnects never receives what was sent while it was away, so it
   wakes the client after every (re)connect and runs a slow safety poll of the committed
   change counter. While it cannot listen it falls back to polling through the pool.
+  Anybody with a login can NOTIFY the channel with any payload, so a payload is only a hint:
+  the version the safety poll compares against is always one read from the counter (a fake
+  `pg_notify('vidtask_changes', '999999999999999999')` once disabled the safety poll).
 * `SqliteDataVersionWakeup` — polls `PRAGMA data_version` a few times a second on its own
   connection; the number moves only when another connection committed, so the feed is read
   only then. A commit that did not move the change counter wrote no event: a presence
@@ -355,8 +358,7 @@ class PgListenWakeup(WakeupSource):
             version: int | None = int(payload)
         except ValueError:
             version = None
-        if version is not None:
-            self._highest_seen = max(self._highest_seen, version)
+        # Never raise `_highest_seen` from a payload: only the counter confirms a version.
         self._fire(Wake("notify", version))
 
 

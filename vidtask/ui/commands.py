@@ -19,7 +19,10 @@ class Command(Enum):
     IMPORT = auto()
     EXPORT_PACKETS = auto()
     EXPORT_REPORT = auto()
+    SPRINT_SETTINGS = auto()
     CONNECT = auto()
+    SWITCH_PERSON = auto()
+    SIGN_OUT = auto()
     QUIT = auto()
     OPEN = auto()
     CLAIM = auto()
@@ -62,6 +65,8 @@ class Command(Enum):
     TRIAGE_DEVELOPED = auto()
     TRIAGE_DISSEMINATED = auto()
     TRIAGE_NEW = auto()
+    USER_GUIDE = auto()
+    ABOUT = auto()
 
 
 @runtime_checkable

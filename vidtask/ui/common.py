@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import cache
 
-from PySide6.QtGui import QColor, QFontDatabase
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QFontDatabase, QResizeEvent
+from PySide6.QtWidgets import QLabel, QWidget
 
 from vidtask.domain.countries import UnknownCountry, country_name, flag_emoji
 from vidtask.domain.enums import Priority, SeriesStatus
@@ -89,3 +90,31 @@ def name_widget(widget: QWidget, object_name: str, accessible: str) -> QWidget:
     widget.setObjectName(object_name)
     widget.setAccessibleName(accessible)
     return widget
+
+
+class WrappingLabel(QLabel):
+    """A word-wrapped label that is never squeezed below the height of its wrapped text.
+
+    A layout short of room shrinks a plain wrapped QLabel to one line and cuts the rest; this
+    one's minimum height follows its text at its current width.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        if not self.text() or self.width() <= 0:
+            return hint
+        return QSize(hint.width(), max(hint.height(), self.heightForWidth(self.width())))
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.heightForWidth(event.size().width()) != self.heightForWidth(
+                event.oldSize().width()):
+            self.updateGeometry()

@@ -1,14 +1,19 @@
 """First start: pick or create the sprint (or load the demo) and say who you are.
 
-The choice is remembered: the login in the config file (`identity`, shared with the CLI) and the
-sprint name in QSettings, so the next start goes straight to the board.
+SQLite: the person picks themselves from everybody, grouped by role and searchable; only in an
+empty database may they register, and they are told that the first person is the admin.
+PostgreSQL: the signed-in login is who you are (nobody to pick); the maintenance login picks
+whom it acts for, with a warning that the log records it as entered by that login.
+
+The choice is remembered: the login in the config file (`identity`, shared with the CLI; SQLite
+only) and the sprint name in QSettings, so the next start goes straight to the board.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QSettings
+from PySide6.QtCore import QDate, QLocale, QSettings
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -25,22 +30,68 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vidtask.config import write_config_value
+from vidtask.config import remove_config_value, write_config_value
 from vidtask.db.engine import Database
+from vidtask.db.roles import SignedIn
+from vidtask.domain import dates, wording
 from vidtask.domain.enums import Role
-from vidtask.domain.errors import NotFound, VidtaskError
+from vidtask.domain.errors import InvalidInput, NotFound, VidtaskError
 from vidtask.services import demo, participants, sprints
 from vidtask.services.participants import ParticipantInfo
 from vidtask.services.sprints import SprintInfo
 from vidtask.ui.common import name_widget
 from vidtask.ui.operations import Op, OpRunner, Progress, sentence
+from vidtask.ui.people_picker import PeoplePicker
+from vidtask.ui.signin import Connection, ask_for_database
 
 SPRINT_KEY = "identity/sprint"
 
 
+def signed_in_as(db: Database) -> SignedIn | None:
+    """PostgreSQL: who the database says this connection is. SQLite: None."""
+    from vidtask.db.roles import signed_in
+
+    if not db.is_postgresql:
+        return None
+    with db.read() as session:
+        return signed_in(db, session)
+
+
+class NotAParticipant(VidtaskError):
+    """A PostgreSQL login with no participant row (the desktop's sentence: no CLI command)."""
+
+    def __init__(self, login: str) -> None:
+        super().__init__(f"Your database login {login} is not a participant of this sprint "
+                         "database yet; ask an administrator of the sprint to add you.")
+        self.login = login
+
+
+def identity_login(db: Database, remembered_login: str | None) -> str | None:
+    """Whose window opens: PostgreSQL's personal login (whatever was remembered), else the
+    remembered SQLite identity. The maintenance login acts for whoever it picked."""
+    me = signed_in_as(db)
+    if me is None or me.maintenance:
+        return remembered_login
+    return me.login
+
+
 def remembered(db: Database, login: str | None, settings: QSettings
                ) -> tuple[ParticipantInfo, SprintInfo] | None:
-    """The remembered person and sprint, if both still exist."""
+    """The remembered person and sprint, if both still exist.
+
+    On PostgreSQL a personal login is the person, whatever `login` says; NotAParticipant when
+    that login has no participant row.
+    """
+    me_signed_in = signed_in_as(db)
+    if me_signed_in is not None and not me_signed_in.maintenance:
+        try:
+            person = participants.get_participant(db, me_signed_in.login)
+        except NotFound:
+            raise NotAParticipant(me_signed_in.login) from None
+        if not person.active:
+            raise VidtaskError(f"Your database login {person.login} is deactivated in this "
+                               "sprint database; ask an administrator of the sprint.")
+        login = me_signed_in.login
     if not login:
         return None
     try:
@@ -55,9 +106,31 @@ def remembered(db: Database, login: str | None, settings: QSettings
     return (me, sprint) if me.active else None
 
 
-def remember(me: ParticipantInfo, sprint: SprintInfo, settings: QSettings) -> None:
-    write_config_value("identity", me.login)
+def remember(me: ParticipantInfo, sprint: SprintInfo, settings: QSettings,
+             db: Database | None = None) -> None:
+    """Remember the sprint; on SQLite also the person (PostgreSQL: the login says it)."""
+    if db is None or not db.is_postgresql:
+        write_config_value("identity", me.login)
     settings.setValue(SPRINT_KEY, sprint.name)
+
+
+def forget_identity() -> None:
+    """Sign out (SQLite): the next start asks who is working."""
+    remove_config_value("identity")
+
+
+def sprint_line(sprint: SprintInfo) -> str:
+    """'VIDTF 10 (1 Jun 2026 – 12 Jun 2026)' in the user's locale."""
+    return f"{sprint.name} ({dates.format_date(sprint.starts_on)} – " \
+           f"{dates.format_date(sprint.ends_on)})"
+
+
+def _date_edit(day: QDate) -> QDateEdit:
+    edit = QDateEdit(day)
+    edit.setCalendarPopup(True)
+    short = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+    edit.setDisplayFormat(short if "yyyy" in short else short.replace("yy", "yyyy"))
+    return edit
 
 
 def _load_demo(db: Database, progress: Progress) -> demo.DemoSummary:
@@ -73,20 +146,36 @@ class IdentityDialog(QDialog):
         #: Before any window exists: its own runner (no change bus, errors shown inline).
         self.runner = OpRunner(self)
         self.result_identity: tuple[ParticipantInfo, SprintInfo] | None = None
+        #: Said to the person once the window opens ("…so you are its administrator").
+        self.result_note = ""
+        #: Open or make another database… chose one: the caller opens it instead.
+        self.result_connection: Connection | None = None
+        self.signed_in = signed_in_as(db)
 
         intro = QLabel("<b>Welcome to vidtask.</b> Choose the sprint you work on and who you "
                        "are. vidtask remembers this for next time.")
         intro.setWordWrap(True)
+        made = f"vidtask made a new, empty database at {db.sqlite_path}. " if db.created else ""
+        self.database_label = QLabel(f"{made}Database: {db.describe()}.")
+        name_widget(self.database_label, "databaseInUse", "The database in use")
+        self.database_label.setWordWrap(True)
+        self.other_database = QPushButton("Open or make &another database…")
+        name_widget(self.other_database, "otherDatabaseButton",
+                    "Open a database file, make a new one, or sign in to a server")
+        self.other_database.clicked.connect(self.choose_other_database)
+        database_row = QHBoxLayout()
+        database_row.addWidget(self.database_label, 1)
+        database_row.addWidget(self.other_database)
 
         self.sprint_combo = QComboBox()
         name_widget(self.sprint_combo, "sprintCombo", "Sprint")
         self.sprint_name = QLineEdit()
         name_widget(self.sprint_name, "newSprintName", "New sprint name")
         self.sprint_name.setPlaceholderText("e.g. VIDTF 10")
-        self.sprint_start = QDateEdit(QDate.currentDate())
-        self.sprint_start.setCalendarPopup(True)
-        self.sprint_end = QDateEdit(QDate.currentDate().addDays(11))
-        self.sprint_end.setCalendarPopup(True)
+        self.sprint_start = _date_edit(QDate.currentDate())
+        name_widget(self.sprint_start, "newSprintStart", "New sprint's first day")
+        self.sprint_end = _date_edit(QDate.currentDate().addDays(11))
+        name_widget(self.sprint_end, "newSprintEnd", "New sprint's last day")
         self.demo_button = QPushButton("Load the demo sprint (invented data)")
         name_widget(self.demo_button, "loadDemoButton", "Load the demo sprint")
         self.demo_button.clicked.connect(self.load_demo)
@@ -105,25 +194,34 @@ class IdentityDialog(QDialog):
         sprint_form.addRow("or", self.demo_button)
         sprint_form.addRow("", self.progress)
 
-        self.person_combo = QComboBox()
-        name_widget(self.person_combo, "participantCombo", "Who you are")
-        self.person_combo.setEditable(True)  # type to find yourself among 40 people
+        self.signed_in_label = QLabel()
+        name_widget(self.signed_in_label, "signedInAs", "Who the database says you are")
+        self.signed_in_label.setWordWrap(True)
+        self.people = PeoplePicker()
+        self.people.chosen.connect(lambda _login: self.start())
         self.new_login = QLineEdit()
         name_widget(self.new_login, "newLogin", "New login")
         self.new_login.setPlaceholderText("login, e.g. anna.berg")
         self.new_name = QLineEdit()
         name_widget(self.new_name, "newDisplayName", "Your name")
         self.new_agency = QLineEdit()
-        self.new_agency.setPlaceholderText("agency (optional)")
+        name_widget(self.new_agency, "newAgency", "Your agency")
+        self.new_agency.setPlaceholderText("agency, e.g. Europol")
+        self.new_box = QGroupBox("Register: nobody is in this database yet")
+        self.new_box.setObjectName("newPersonBox")
+        new_form = QFormLayout(self.new_box)
+        new_form.addRow("&Login", self.new_login)
+        new_form.addRow("&Name", self.new_name)
+        new_form.addRow("A&gency", self.new_agency)
         self.person_note = QLabel()
+        name_widget(self.person_note, "personNote", "About choosing who you are")
         self.person_note.setWordWrap(True)
         person_box = QGroupBox("You")
-        person_form = QFormLayout(person_box)
-        person_form.addRow("&I am", self.person_combo)
-        person_form.addRow("or new &login", self.new_login)
-        person_form.addRow("&name", self.new_name)
-        person_form.addRow("agency", self.new_agency)
-        person_form.addRow(self.person_note)
+        person_layout = QVBoxLayout(person_box)
+        person_layout.addWidget(self.signed_in_label)
+        person_layout.addWidget(self.people)
+        person_layout.addWidget(self.new_box)
+        person_layout.addWidget(self.person_note)
 
         self.error = QLabel()
         self.error.setObjectName("identityError")
@@ -138,11 +236,12 @@ class IdentityDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addLayout(database_row)
         layout.addWidget(sprint_box)
         layout.addWidget(person_box)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(560, 520)
+        self.resize(640, 640)
         self.refresh()
 
     def refresh(self) -> None:
@@ -150,29 +249,79 @@ class IdentityDialog(QDialog):
         people = participants.list_participants(self.db)
         self.sprint_combo.clear()
         for sprint in all_sprints:
-            self.sprint_combo.addItem(f"{sprint.name} ({sprint.starts_on:%d %b} – "
-                                      f"{sprint.ends_on:%d %b %Y})", sprint.name)
+            self.sprint_combo.addItem(sprint_line(sprint), sprint.name)
         if not all_sprints:
             self.sprint_combo.addItem("No sprint yet — create one or load the demo", "")
         remembered_name = self.settings.value(SPRINT_KEY)
         at = self.sprint_combo.findData(remembered_name)
         self.sprint_combo.setCurrentIndex(max(at, 0))
         self.sprint_combo.setEnabled(bool(all_sprints))
-        self.demo_button.setEnabled(not any(s.name == demo.DEMO_SPRINT_NAME for s in all_sprints))
-        self.person_combo.clear()
-        for person in people:
-            if person.active:
-                self.person_combo.addItem(f"{person.display_name} — {person.login} "
-                                          f"({person.role.value}, {person.agency or 'no agency'})",
-                                          person.login)
-        self.person_combo.setEnabled(bool(people))
-        bootstrap = not people
-        for widget in (self.new_login, self.new_name, self.new_agency):
-            widget.setEnabled(bootstrap)
-        self.person_note.setText(
-            "Nobody is registered yet: you will be the sprint's first participant, with the "
-            "admin role." if bootstrap else
-            "Not listed? An admin adds you (vidtask participant add LOGIN --name …).")
+        has_demo = any(s.name == demo.DEMO_SPRINT_NAME for s in all_sprints)
+        personal = self.signed_in is not None and not self.signed_in.maintenance
+        self.demo_button.setEnabled(not has_demo and not personal)
+        if personal:
+            self.demo_button.setToolTip("The demo is loaded by the database's administrator "
+                                        "(its people have no logins of their own).")
+        self._refresh_person(people)
+
+    def _refresh_person(self, people: list[ParticipantInfo]) -> None:
+        me = self.signed_in
+        active = [p for p in people if p.active]
+        admins = sorted(p.display_name for p in active if p.role is Role.ADMIN)
+        ask = (f"ask an administrator of the sprint ({', '.join(admins[:3])}"
+               f"{' …' if len(admins) > 3 else ''}) to add you" if admins
+               else "ask the sprint's administrator to add you")
+        bootstrap = not people and (me is None or me.maintenance)
+        self.new_box.setVisible(bootstrap)
+        self.start_button.setEnabled(True)
+        if me is not None and not me.maintenance:
+            self.people.hide()
+            mine = next((p for p in people if p.login == me.login), None)
+            if mine is None:
+                self.signed_in_label.setText(f"You are signed in to the database as "
+                                             f"<b>{me.login}</b>, who is not a participant "
+                                             "of this sprint database yet.")
+                self.person_note.setText(f"To work here, {ask}.")
+                self.start_button.setEnabled(False)
+            else:
+                self.signed_in_label.setText(f"You are signed in as <b>{mine.display_name}</b>"
+                                             f" — {wording.role(mine.role.value)}, "
+                                             f"{mine.agency or 'no agency given'}.")
+                self.person_note.setText("On a shared PostgreSQL database your login says "
+                                         "who you are; File ▸ Connect to database… signs in "
+                                         "as somebody else.")
+            self.signed_in_label.show()
+            return
+        self.signed_in_label.setVisible(me is not None)
+        if me is not None:
+            self.signed_in_label.setText(
+                f"You are connected as <b>{me.login}</b>, the database's maintenance login. "
+                "Choose whom you enter work for: the log records it as entered by "
+                f"{me.login}. Day-to-day work uses each person's own login.")
+        current = self.people.current_login() or self._remembered_login()
+        self.people.set_people(people, current)
+        self.people.setVisible(bool(active))
+        if bootstrap:
+            self.person_note.setText(
+                "<b>You will be the first person in this database, and so its administrator"
+                "</b>: you add everybody else (they join as specialists unless you choose "
+                "another role).")
+            self.start_button.setText("Start as administrator")
+        else:
+            self.person_note.setText(f"Not listed? Double-check the search above, or {ask}.")
+            self.start_button.setText("Start")
+
+    def _remembered_login(self) -> str | None:
+        from vidtask.config import read_config_file
+
+        value = read_config_file().get("identity")
+        return str(value) if value else None
+
+    def choose_other_database(self) -> None:
+        chosen = ask_for_database(self, url=self.db.url.render_as_string())
+        if chosen is not None:
+            self.result_connection = chosen
+            self.reject()
 
     def load_demo(self) -> None:
         self.demo_button.setEnabled(False)
@@ -205,17 +354,11 @@ class IdentityDialog(QDialog):
         except VidtaskError as exc:
             self.error.setText(str(exc))
             return
-        remember(*self.result_identity, self.settings)
+        remember(*self.result_identity, self.settings, self.db)
         self.accept()
 
     def _resolve(self) -> tuple[ParticipantInfo, SprintInfo]:
-        if self.person_combo.isEnabled() and self.person_combo.currentData():
-            me = participants.get_participant(self.db, str(self.person_combo.currentData()))
-        else:
-            login = self.new_login.text().strip()
-            name = self.new_name.text().strip() or login
-            me, _ = participants.add_participant(self.db, None, login, name, role=Role.ADMIN,
-                                                 agency=self.new_agency.text().strip())
+        me = self._resolve_person()
         new_name = self.sprint_name.text().strip()
         if new_name:
             start = self.sprint_start.date().toPython()
@@ -225,10 +368,30 @@ class IdentityDialog(QDialog):
             return me, sprint
         chosen = self.sprint_combo.currentData()
         if not chosen:
-            from vidtask.domain.errors import InvalidInput
-
             raise InvalidInput("sprint", "create a sprint (name and dates) or load the demo")
         return me, sprints.find_sprint(self.db, str(chosen))
+
+    def _resolve_person(self) -> ParticipantInfo:
+        me = self.signed_in
+        if me is not None and not me.maintenance:
+            try:
+                return participants.get_participant(self.db, me.login)
+            except NotFound:
+                raise NotAParticipant(me.login) from None
+        if not self.new_box.isVisible():
+            login = self.people.current_login()
+            if not login:
+                raise InvalidInput("you", "choose yourself in the list (type to search)")
+            return participants.get_participant(self.db, login)
+        login = self.new_login.text().strip()
+        name = self.new_name.text().strip() or login
+        # Nobody named: allowed only for the first person, who becomes the admin (told so).
+        person, _ = participants.add_participant(self.db, None, login, name,
+                                                 agency=self.new_agency.text().strip())
+        if person.role is Role.ADMIN:
+            self.result_note = (f"Welcome, {person.display_name}: you are the first person in "
+                                "this database, so you are its administrator.")
+        return person
 
     def done(self, result: int) -> None:
         self.runner.close()

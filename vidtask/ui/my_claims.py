@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vidtask.domain.claims import lease_is_live
 from vidtask.services import claims
 from vidtask.services.claims import MyClaim
 from vidtask.ui import claims as claim_ops
@@ -114,7 +115,7 @@ class MyClaimsPane(QWidget):
     def tick(self) -> None:
         """Countdown without a database call; expired leases drop out."""
         now = datetime.now(UTC)
-        live = [c for c in self.claims if c.expires_at > now]
+        live = [c for c in self.claims if lease_is_live(self.ctx.login, c.expires_at, now)]
         if len(live) != len(self.claims):
             self.claims = live
         self._show()

@@ -1,8 +1,11 @@
-"""Sign-in dialog for a PostgreSQL room database: host, port, database, user, password, sslmode.
+"""File ▸ Connect to database…: open a SQLite file (or make a new one), or sign in to a
+PostgreSQL server (host, port, database, user, password, sslmode).
 
 "Remember password" puts the password in the OS keyring (service "vidtask"); the config file
-keeps only host, port, database, user and sslmode. Standalone: the caller opens it with
-`exec()` and reads `database_url()` when it was accepted.
+keeps only host, port, database, user and sslmode. SQLite: **Open file…** takes an existing
+vidtask database; **New database file…** makes one (the only place the desktop creates a file
+away from the default location) and `created_file()` then names it. A path typed by hand must
+exist. Standalone: the caller opens it with `exec()` and reads `database_url()` when accepted.
 
 Signals: none beyond QDialog's accepted/rejected.
 """
@@ -10,6 +13,7 @@ Signals: none beyond QDialog's accepted/rejected.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,10 +22,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,16 +47,98 @@ def _named(widget: W, name: str, accessible: str) -> W:
     return widget
 
 
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """What the dialog chose: the URL to open (with the password), the PostgreSQL login signed in
+    with, the SQLite file it made (New database file…)."""
+
+    url: str
+    user: str | None
+    created: Path | None
+
+
+def ask_for_database(parent: QWidget | None = None, backend: str = "sqlite",
+                     sqlite_path: Path | None = None, url: str | None = None
+                     ) -> Connection | None:
+    """Run the dialog (on `url`'s kind of database, its parts filled in); None when cancelled."""
+    if url is not None:
+        backend, sqlite_path, known = _parts_of(url, sqlite_path)
+    else:
+        known = None
+    dialog = SignInDialog(parent, backend=backend, sqlite_path=sqlite_path, server=known)
+    if dialog.exec() != SignInDialog.DialogCode.Accepted or not dialog.database_url():
+        return None
+    return dialog.connection()
+
+
+def _parts_of(url: str, sqlite_path: Path | None) -> tuple[str, Path | None, SignIn | None]:
+    """The backend, SQLite file and PostgreSQL server details a URL names (no password)."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(url)
+    except Exception:
+        return "sqlite", sqlite_path, None
+    if parsed.drivername.startswith("sqlite"):
+        return "sqlite", Path(parsed.database) if parsed.database else sqlite_path, None
+    try:
+        sslmode = str(parsed.query.get("sslmode", "prefer"))
+        known = credentials.clean_sign_in(parsed.host or "localhost", parsed.port or
+                                          credentials.DEFAULT_PORT, parsed.database or "",
+                                          parsed.username or "", sslmode)
+    except VidtaskError:
+        known = None
+    return "postgresql", sqlite_path, known
+
+
+#: SQLite files the file dialogs offer.
+SQLITE_FILTER = "vidtask databases (*.sqlite3 *.sqlite *.db);;All files (*)"
+SQLITE_PAGE, POSTGRESQL_PAGE = 0, 1
+
+
 class SignInDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, *, config_path: Path | None = None,
-                 check: Callable[[str], None] | None = credentials.check_connection) -> None:
+                 check: Callable[[str], None] | None = credentials.check_connection,
+                 backend: str = "postgresql", sqlite_path: Path | None = None,
+                 server: SignIn | None = None) -> None:
         super().__init__(parent)
         self._config_path = config_path
         self._check = check
         self._details: SignIn | None = None
         self._url = ""
-        self.setWindowTitle("Sign in to the sprint database")
+        self._create_path: Path | None = None
+        self._created: Path | None = None
+        self.setWindowTitle("Connect to a sprint database")
         self.setObjectName("signInDialog")
+
+        self.sqlite_path = self._line("sqlitePath", "SQLite database file", "/path/to/sprint"
+                                      ".sqlite3")
+        if sqlite_path is not None:
+            self.sqlite_path.setText(str(sqlite_path))
+        self.sqlite_path.textEdited.connect(lambda _text: self._forget_new_file())
+        self.open_file_button = _named(QPushButton("&Open file…"), "openSqliteFileButton",
+                                       "Open an existing database file")
+        self.open_file_button.clicked.connect(self.choose_existing_file)
+        self.new_file_button = _named(QPushButton("&New database file…"), "newSqliteFileButton",
+                                      "Make a new, empty database file")
+        self.new_file_button.clicked.connect(self.choose_new_file)
+        self.sqlite_note = _named(QLabel(), "sqliteNote", "About SQLite files")
+        self.sqlite_note.setWordWrap(True)
+        self.sqlite_note.setText("One workstation's database: a file on this computer (not on "
+                                 "a network share). Everybody who can open the file can say "
+                                 "who they are.")
+        sqlite_page = QWidget()
+        sqlite_page.setObjectName("sqlitePage")
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.sqlite_path, 1)
+        file_row.addWidget(self.open_file_button)
+        sqlite_layout = QVBoxLayout(sqlite_page)
+        sqlite_form = QFormLayout()
+        sqlite_form.addRow("&File", file_row)
+        sqlite_layout.addLayout(sqlite_form)
+        sqlite_layout.addWidget(self.new_file_button)
+        sqlite_layout.addWidget(self.sqlite_note)
+        sqlite_layout.addStretch(1)
 
         self.host = self._line("host", "Host", "db.example.org")
         self.port = _named(QSpinBox(), "port", "Port")
@@ -68,6 +158,8 @@ class SignInDialog(QDialog):
         self.error.setStyleSheet("color: #b00020")
         self.error.hide()
 
+        postgres_page = QWidget()
+        postgres_page.setObjectName("postgresPage")
         form = QFormLayout()
         form.addRow("&Host", self.host)
         form.addRow("P&ort", self.port)
@@ -75,26 +167,114 @@ class SignInDialog(QDialog):
         form.addRow("&User", self.user)
         form.addRow("Pass&word", self.password)
         form.addRow("&TLS (sslmode)", self.sslmode)
+        postgres_note = QLabel("The room's shared database. Sign in with your own database "
+                               "login: it is who you are in the sprint.")
+        postgres_note.setWordWrap(True)
+        postgres_layout = QVBoxLayout(postgres_page)
+        postgres_layout.addLayout(form)
+        postgres_layout.addWidget(self.remember)
+        postgres_layout.addWidget(postgres_note)
+
+        self.pages = _named(QTabWidget(), "connectPages", "Kind of database")
+        self.pages.addTab(sqlite_page, "&SQLite file")
+        self.pages.addTab(postgres_page, "&PostgreSQL server")
+        self.pages.setCurrentIndex(SQLITE_PAGE if backend == "sqlite" else POSTGRESQL_PAGE)
+        self.pages.currentChanged.connect(lambda _index: self._update_ok_text())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.setObjectName("signInButtons")
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setObjectName("connectButton")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.remember)
+        layout.addWidget(self.pages)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self._prefill()
+        self._prefill(server)
+        self._update_ok_text()
+        self.resize(520, 380)
+
+    def _update_ok_text(self) -> None:
+        sqlite = self.pages.currentIndex() == SQLITE_PAGE
+        self.ok_button.setText("&Open" if sqlite else "Sign in")
+
+    # ------------------------------------------------------------------ SQLite
+
+    def choose_existing_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a vidtask database",
+                                              self.sqlite_path.text(), SQLITE_FILTER)
+        if path:
+            self._forget_new_file()
+            self.sqlite_path.setText(path)
+            self.pages.setCurrentIndex(SQLITE_PAGE)
+
+    def choose_new_file(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New vidtask database file",
+                                              self.sqlite_path.text() or "sprint.sqlite3",
+                                              SQLITE_FILTER)
+        if not path:
+            return
+        chosen = Path(path)
+        if not chosen.suffix:
+            chosen = chosen.with_suffix(".sqlite3")
+        if chosen.exists():
+            self._show_error(f"{chosen} already exists; choose Open file… to use it, or "
+                             "another name for a new database.")
+            return
+        self.sqlite_path.setText(str(chosen))
+        self._create_path = chosen
+        self.sqlite_note.setText(f"A new, empty database will be made at {chosen}.")
+        self.pages.setCurrentIndex(SQLITE_PAGE)
+        self.error.hide()
+
+    def _forget_new_file(self) -> None:
+        self._create_path = None
+
+    def created_file(self) -> Path | None:
+        """The SQLite file this dialog made (New database file…), else None."""
+        return self._created
+
+    def _accept_sqlite(self) -> None:
+        from vidtask.db.engine import DatabaseUrlError, NoDatabaseFile
+        from vidtask.services.setup import create_database
+
+        text = self.sqlite_path.text().strip()
+        if not text:
+            self._show_error("Choose a database file: Open file… or New database file….")
+            return
+        path = Path(text).expanduser().absolute()
+        url = f"sqlite:///{path}"
+        if self._create_path is not None and path == self._create_path.absolute():
+            try:
+                db, _ = create_database(url)
+            except (VidtaskError, OSError) as exc:
+                self._show_error(str(exc))
+                return
+            db.dispose()
+            self._created = path
+        else:
+            from vidtask.db.engine import Database
+
+            try:
+                Database(url, create=False).dispose()
+            except NoDatabaseFile as exc:
+                self._show_error(f"There is no database at {exc.path}{exc.hint}: check the "
+                                 "path, or choose New database file… to make one.")
+                return
+            except DatabaseUrlError as exc:
+                self._show_error(str(exc))
+                return
+        self._details, self._url = None, url
+        super().accept()
 
     def _line(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
         edit = _named(QLineEdit(), name, accessible)
         edit.setPlaceholderText(placeholder)
         return edit
 
-    def _prefill(self) -> None:
-        known = credentials.remembered_sign_in(self._config_path)
+    def _prefill(self, server: SignIn | None = None) -> None:
+        known = server or credentials.remembered_sign_in(self._config_path)
         if known is None:
             return
         self.host.setText(known.host)
@@ -110,6 +290,13 @@ class SignInDialog(QDialog):
     def details(self) -> SignIn | None:
         return self._details
 
+    def connection(self) -> Connection | None:
+        """What was chosen, once accepted."""
+        if not self._url:
+            return None
+        return Connection(self._url, self._details.user if self._details else None,
+                          self._created)
+
     def database_url(self) -> str:
         """The URL to open (with the password); empty until the dialog was accepted."""
         return self._url
@@ -119,6 +306,9 @@ class SignInDialog(QDialog):
         self.error.show()
 
     def accept(self) -> None:
+        if self.pages.currentIndex() == SQLITE_PAGE:
+            self._accept_sqlite()
+            return
         try:
             details = credentials.clean_sign_in(self.host.text(), self.port.value(),
                                                 self.database.text(), self.user.text(),

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
+from tests.ui.conftest import Decisions
 from tests.ui.find import child
 from tests.unit.interchange.crop_samples import jpeg_with_metadata
 from vidtask.interchange.crops import metadata_blocks
@@ -41,7 +42,8 @@ def listed(screen: AppealsScreen) -> list[AppealInfo]:
 
 @pytest.mark.parametrize("backend", ["sqlite"])  # the services' tests cover PostgreSQL
 def test_a_crop_file_becomes_a_published_page_with_four_eyes(
-        qtbot: QtBot, world: World, make_ctx: MakeCtx, tmp_path: Path) -> None:
+        qtbot: QtBot, world: World, make_ctx: MakeCtx, tmp_path: Path,
+        decisions: Decisions) -> None:
     crop = tmp_path / "crop.jpg"
     crop.write_bytes(jpeg_with_metadata())
     cora = open_screen(qtbot, make_ctx, "cora")
@@ -69,10 +71,14 @@ def test_a_crop_file_becomes_a_published_page_with_four_eyes(
     qtbot.waitUntil(lambda: "Approved G19" in child(cody, QLabel, "appealStatus").text(),
                     timeout=10_000)
     assert appeals.get_appeal(world.db, "G19").status == "approved"
+    qtbot.waitUntil(lambda: listed(cody)[0].status == "approved", timeout=5_000)  # via the bus
     site = tmp_path / "site"
     cody.publish_to(site)
     qtbot.waitUntil(lambda: cody.last_publication is not None, timeout=10_000)
     assert (site / "objects" / "G19.html").exists()
+    assert [(title, action) for title, _q, action in decisions.asked] == [
+        ("Approve G19", "Approve"), ("Publish the public pages", "Publish")]
+    assert "Make G19 public" in decisions.asked[1][1]
     assert metadata_blocks((site / "images" / "G19.jpg").read_bytes()) == []
     assert "Published G19" in child(cody, QLabel, "appealStatus").text()
     withdraw = child(cody, QPushButton, "withdrawAppealButton")

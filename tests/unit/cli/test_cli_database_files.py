@@ -136,7 +136,7 @@ def test_every_rule_is_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:
                           (["participant", "add"], ["first person", "admin", "--as",
                                                     "specialist"]),
                           (["db", "create"], ["four slashes", "CREATEDB", "refused"]),
-                          (["doctor"], ["Exit code 1", "Creates nothing"])):
+                          (["doctor"], ["exit code 1", "creates nothing", "package to install"])):
         with pytest.raises(SystemExit):
             main([*argv, "--help"])
         text = " ".join(capsys.readouterr().out.split())

@@ -61,3 +61,35 @@ def test_strict_dry_run_and_errors_are_one_line(capsys: pytest.CaptureFixture[st
     code, out, _ = run(capsys, db_url, "import", "hashes", str(hashes), "--series", "List",
                        "--as", "cora")
     assert out.startswith("1 record: 1 new")
+
+
+def test_a_file_nothing_of_which_can_be_placed_exits_1(
+        capsys: pytest.CaptureFixture[str], world: World, db_url: str, tmp_path: Path) -> None:
+    """A Project VIC distribution names no series: one sentence, exit 1, nothing saved."""
+    source = tmp_path / "distribution.json"
+    source.write_bytes(vics_doc(a_media(1, Series=None), a_media(2, Series=None),
+                                region="Default"))
+    code, out, err = run(capsys, db_url, "import", "vics", str(source), "--as", "cora")
+    assert code == 1
+    assert "This file names no series: give --series NAME" in out + err
+    code, out, err = run(capsys, db_url, "import", "vics", str(source), "--as", "cora",
+                         "--series", "Project VIC excerpt")
+    assert code == 0, err
+    assert out.startswith("2 records: 2 new")
+
+
+def test_export_region_and_iped_header(capsys: pytest.CaptureFixture[str], world: World,
+                                       db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "uk.json"
+    source.write_bytes(vics_doc(a_media(1, Category=1), region="UK"))
+    assert run(capsys, db_url, "import", "vics", str(source), "--as", "cora")[0] == 0
+    target = tmp_path / "iped.json"
+    code, _, err = run(capsys, db_url, "export", "vics", "--out", str(target),
+                         "--series", "Pink wall", "--iped", "--hash-case", "upper")
+    assert code == 0, err
+    data = target.read_bytes()
+    assert data.startswith(b'{"@odata.context":"http://github.com/VICSDATAMODEL/ProjectVic/'
+                           b'DataModels/2.0.xml/Default/$metadata#Media","value":[')
+    (record,) = read_vics(io.BytesIO(data))
+    assert (record.category_code, record.category_scheme) == (1, "VICS-Default")  # UK A → 1
+    assert fake_hash(1).upper().encode() in data

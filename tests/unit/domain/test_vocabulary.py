@@ -64,5 +64,8 @@ def test_completions_offer_every_value_in_words() -> None:
     assert sockets[:2] == ["type A (US two-pin)", "type B (US three-pin)"]
     assert "Schuko (F)" in sockets
     assert "Ukrainian (uk)" in completions(K.LANGUAGE)
+    sides = completions(K.DRIVING_SIDE)
+    assert sides[:2] == ["left-hand traffic", "right-hand traffic"]
+    assert "left (left)" not in sides and "keep left (left)" in sides
     for entry in completions(K.CURRENCY)[:40]:
         assert read_value(K.CURRENCY, entry).code

@@ -8,6 +8,7 @@ in the per-session databases, which are dropped).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,11 +19,10 @@ from sqlalchemy.engine import make_url
 
 from tests.conftest import _empty_postgres
 from vidtask.db.engine import Database
-from vidtask.db.roles import create_login
 from vidtask.domain.enums import Role
 from vidtask.services import participants, sprints
 from vidtask.services.series import NewSeries, create_series, list_series
-from vidtask.services.users import initialise_roles
+from vidtask.services.users import add_user, initialise_roles
 
 PEOPLE = (("admin", Role.ADMIN), ("cora", Role.COORDINATOR), ("cody", Role.COORDINATOR),
           ("anna", Role.SPECIALIST), ("bert", Role.SPECIALIST))
@@ -45,13 +45,18 @@ class Logins:
 
 @pytest.fixture(scope="session")
 def room_logins(postgres_url: str) -> Iterator[Logins]:
+    """Logins made the README's way: `vidtask db init-roles`, then `vidtask user add` for each
+    person (the services behind those commands), as the maintenance login."""
     owner = Database(postgres_url)
+    _empty_postgres(owner)
     initialise_roles(owner, None)
     suffix = make_url(postgres_url).database.removeprefix("vidtask_test_")  # type: ignore[union-attr]
+    # another test package may use this fixture too (tests/ui): its logins must not collide
+    suffix = f"{suffix}_{uuid.uuid4().hex[:4]}"
     names = {short: f"{short}_{suffix}" for short, _ in PEOPLE}
-    with owner.engine.begin() as connection:
-        for short, role in PEOPLE:
-            create_login(connection, names[short], "not-used-with-trust-auth", role)
+    for short, role in PEOPLE:
+        add_user(owner, None if short == "admin" else names["admin"], names[short],
+                 "not-used-with-trust-auth", role=role, agency="police", country="NL")
     yield Logins(postgres_url, names)
     owner.dispose()
     with owner.engine.begin() as connection:

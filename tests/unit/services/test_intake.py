@@ -9,7 +9,9 @@ from __future__ import annotations
 import io
 import json
 import threading
+import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -442,3 +444,41 @@ def test_a_media_already_in_another_series_from_an_earlier_import_links_them(
 def test_the_same_media_in_two_records_of_one_file_links_their_series(world: World) -> None:
     report = vics(world, vics_doc(a_media(1, Series="Pink wall"), a_media(1, Series="S-003")))
     assert {frozenset(pair) for pair in report.links} == {frozenset({"Pink wall", "S-003"})}
+
+
+# -- SQLite: the write lock is taken only for the final copy ---------------------------------
+
+
+def test_another_desktop_saves_while_a_sqlite_import_parses(world: World, backend: str,
+                                                             db_url: str) -> None:
+    """The file is parsed and staged with no write lock; a save elsewhere does not wait."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL writers never wait on an import (row locks only)")
+    other = Database(db_url)
+    waited: list[float] = []
+
+    def save_elsewhere(step: ImportProgress) -> None:
+        if waited or step.records < 1000:
+            return
+        started = time.perf_counter()
+        sprints.create_sprint(other, "admin", "Saved meanwhile", date(2027, 2, 1),
+                              date(2027, 2, 9))
+        waited.append(time.perf_counter() - started)
+
+    report = vics(world, synth_bytes(5000), progress=save_elsewhere)
+    assert report.new == 5000
+    assert waited and waited[0] < 1.0
+    other.dispose()
+    folder = Path(str(world.db.engine.url.database)).parent
+    assert not list(folder.glob(".vidtask-intake-*"))  # the scratch file is gone
+
+
+def test_a_failed_sqlite_import_leaves_no_scratch_file(world: World, backend: str) -> None:
+    if backend != "sqlite":
+        pytest.skip("SQLite only")
+    records = [a_media(n) for n in range(1, 3001)]
+    records[2500] = a_media(2501, Vendor=_nested(40))
+    with pytest.raises(IntakeRefused):
+        vics(world, vics_doc(*records))
+    folder = Path(str(world.db.engine.url.database)).parent
+    assert not list(folder.glob(".vidtask-intake-*"))

@@ -39,6 +39,7 @@ from vidtask.services.appeals import AppealInfo, AppealWritten, Publication
 from vidtask.ui.appeals.dialogs import NewAppealDialog, OutcomeDialog
 from vidtask.ui.commands import Command, Handler
 from vidtask.ui.context import AppContext
+from vidtask.ui.decisions import ask
 from vidtask.ui.naming import named
 from vidtask.ui.operations import ChangeBatch, Op, sentence
 from vidtask.ui.rows_model import Column, RowsModel
@@ -293,6 +294,10 @@ class AppealsScreen(QWidget):
         appeal = self.current()
         if appeal is None or self._busy or not appeal.may_approve(self.ctx.login):
             return
+        if not ask(self, f"Approve {appeal.public_id}",
+                   f"Approve {appeal.public_id} ({appeal.object_type}) for publication? Check "
+                   "the crop first: once approved it can no longer change.", "Approve"):
+            return
         self._busy = True
         self._update_buttons()
         Op(self.ctx, appeals.approve_appeal, self.ctx.db, self.ctx.login, appeal.id)\
@@ -309,6 +314,13 @@ class AppealsScreen(QWidget):
     def publish_to(self, folder: Path, tip_url: str | None = None) -> None:
         """Publish every approved object and write the public pages into `folder`."""
         if self._busy:
+            return
+        approved = [a.public_id for a in self.model.rows() if a.status == AppealStatus.APPROVED]
+        question = (f"Make {', '.join(approved)} public and write the pages into {folder}? "
+                    "Anyone may then see these crops." if approved else
+                    f"No object waits to be published. Write the pages of the objects already "
+                    f"public into {folder}?")
+        if not ask(self, "Publish the public pages", question, "Publish"):
             return
         self._busy = True
         self._update_buttons()

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from vidtask.domain.claims import ClaimState
+from vidtask.domain.claims import holds_live_claim, is_claimable, lease_is_live
 from vidtask.domain.countries import UnknownCountry, country_name
 from vidtask.services.series import SeriesRow
 from vidtask.ui.common import (
@@ -99,14 +99,14 @@ class BoardFilter:
     def accepts(self, row: SeriesRow, key: str) -> bool:
         if self.statuses and row.status not in self.statuses:
             return False
-        if self.mine or self.unclaimed:
-            state = ClaimState.of(row.status, row.claimed_by, row.claim_expires_at, self.me,
-                                  self.now)
-            if self.mine and not state.mine:
-                return False
-            # "Unclaimed" means free to take: nobody holds it and it is still open for work.
-            if self.unclaimed and not state.free:
-                return False
+        # plain functions, not a ClaimState per row: this runs for every row on each keystroke
+        if self.mine and not holds_live_claim(row.claimed_by, self.me, row.claim_expires_at,
+                                              self.now):
+            return False
+        # "Unclaimed" means free to take: nobody holds it and it is still open for work.
+        if self.unclaimed and (lease_is_live(row.claimed_by, row.claim_expires_at, self.now)
+                               or not is_claimable(row.status)):
+            return False
         if self.country and row.top_country != self.country:
             return False
         needle = self.text.strip().lower()

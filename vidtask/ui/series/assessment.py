@@ -3,27 +3,45 @@
 The ranking suggests; the human decides: candidates are picked from the suggestions (or any
 country), ordered, given a confidence and a rationale, saved, then proposed for confirmation.
 
+The suggestions say what the model knows and nothing more: shared ranks ("=1") with each tie's
+group and what would separate it, the population prior named as such, a counts line that adds
+up to every country, and every reason of the selected country (they sum to its score). Under
+"My ranking", warnings say where it disagrees with the clues (`Ranking.contradictions`); adding
+a country the clues rule out asks first (Cancel is the default), and a country added without a
+confidence says what it was given.
+
 Signals: ``saveRequested()`` and ``proposeRequested()`` (the ranking is `candidates()`);
 ``changed()`` when the user edits the ranking.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 from typing import Any, TypeAlias
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
     QTextBrowser,
@@ -33,26 +51,63 @@ from PySide6.QtWidgets import (
 )
 
 from vidtask.domain.countries import all_countries
-from vidtask.domain.narrowing import Candidate
+from vidtask.domain.narrowing import Candidate, Contradiction, TieGroup
 from vidtask.services.assessments import CandidateInput
 from vidtask.services.series_detail import CandidateInfo
-from vidtask.ui.common import country_text, name_widget
+from vidtask.ui.common import WrappingLabel, country_text, name_widget
+from vidtask.ui.series.ranking import Suggestions
 
 Index: TypeAlias = QModelIndex | QPersistentModelIndex
 
 
-class RankingModel(QAbstractTableModel):
-    """Suggested candidates from narrowing (a handful of rows)."""
+def share_text(share: float) -> str:
+    """A share as a person reads it: "96 %", "4.5 %", "< 0.1 %"."""
+    percent = share * 100  # a no-break space keeps "%" with its number when a line wraps
+    if percent >= 9.95:
+        return f"{percent:.0f}\u00a0%"
+    if percent >= 0.05:
+        return f"{percent:.1f}\u00a0%"
+    return "<\u00a00.1\u00a0%" if share > 0 else "0\u00a0%"
 
-    HEADERS = ("#", "Country", "Share", "Score", "For / against")
+
+def people_text(population: int | None, *, short: bool = False) -> str:
+    """"65.8 million" ("65.8 M" when short), "101,073", or "unknown"."""
+    if not population:
+        return "—" if short else "unknown"
+    if population >= 1_000_000:
+        return f"{population / 1_000_000:.1f} {'M' if short else 'million'}"
+    if short and population >= 10_000:
+        return f"{population / 1000:.0f} k"
+    return f"{population:,}"
+
+
+#: Rows the suggestions table shows before it scrolls.
+TABLE_ROWS = 8
+PRIOR_NOTE = ("A shared rank (=1) is a tie: the clues cannot tell those countries apart. Within "
+              "it they are listed by population and share its part in proportion: that is the "
+              "prior, not evidence.")
+
+
+class RankingModel(QAbstractTableModel):
+    """Suggested candidates from narrowing (the listed ones: at most RANKING_LIMIT rows)."""
+
+    HEADERS = ("#", "Country", "Score", "Share", "Population")
+    HEADER_TIPS = ("Rank by score; \"=1\" is shared by every country with the same score",
+                   "", "Log-odds score: the sum of the reasons (higher is likelier)",
+                   "The clues' share (a guide, not a statistic); within a tie split by population",
+                   "Within a tie only: population, the prior that orders the tie and splits its "
+                   "share (not evidence)")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.candidates: list[Candidate] = []
+        self.ties: dict[int, TieGroup] = {}
 
-    def set_candidates(self, candidates: Sequence[Candidate]) -> None:
+    def set_candidates(self, candidates: Sequence[Candidate],
+                       ties: Sequence[TieGroup] = ()) -> None:
         self.beginResetModel()
         self.candidates = list(candidates)
+        self.ties = {group.rank: group for group in ties}
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -63,21 +118,47 @@ class RankingModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.HEADER_TIPS[section] or None
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         candidate = self.candidates[index.row()]
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (str(index.row() + 1), country_text(candidate.country),
-                    f"{candidate.share:.0%}", f"{candidate.score:+.1f}",
-                    f"{len(candidate.supporting)} / {len(candidate.opposing)}")[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 2, 3, 4):
+            population = people_text(candidate.population, short=True) \
+                if candidate.tied > 1 else ""
+            return (candidate.rank_label, country_text(candidate.country),
+                    f"{candidate.score:+.1f}", share_text(candidate.share), population)[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            group = self.ties.get(candidate.rank) if candidate.tied > 1 else None
+            if group is not None and column in (0, 4):
+                return f"{group.sentence()} {group.separation()}"
+            return None
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
+            return (f"rank {candidate.rank}, shared by {candidate.tied}"
+                    if candidate.tied > 1 else f"rank {candidate.rank}")
+        if role == Qt.ItemDataRole.TextAlignmentRole and column != 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+
+class ReasonsView(QTextBrowser):
+    """The selected country's reasons: asks for a few lines and takes any height left over
+    (a plain QTextBrowser asks for 192 px and pushes My ranking out of view)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.fontMetrics().lineSpacing() * 7)
 
 
 class CandidateRow(QWidget):
@@ -146,6 +227,9 @@ class AssessmentPanel(QGroupBox):
         self.read_only = True
         self._saved: list[CandidateInput] = []
         self.rows: list[CandidateRow] = []
+        self.suggestions = Suggestions()
+        #: The row whose confidence was assumed on adding it (the note says so until edited).
+        self._assumed: CandidateRow | None = None
 
         self.ranking_model = RankingModel(self)
         self.ranking = QTableView()
@@ -153,22 +237,22 @@ class AssessmentPanel(QGroupBox):
         self.ranking.setModel(self.ranking_model)
         self.ranking.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.ranking.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.ranking.setWordWrap(False)
         self.ranking.verticalHeader().hide()
-        self.ranking.verticalHeader().setDefaultSectionSize(22)
+        self.ranking.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.ranking.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((28, 150, 52, 52, 80)):
-            self.ranking.setColumnWidth(column, width)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.ranking.setTabKeyNavigation(False)
         self.ranking.selectionModel().currentRowChanged.connect(self._show_reasons)
         self.ranking.doubleClicked.connect(lambda _i: self.add_selected())
-        self.ranking_note = QLabel()
-        self.ranking_note.setObjectName("rankingNote")
-        self.ranking_note.setWordWrap(True)
-        self.reasons = QTextBrowser()
+        self.ties = self._note("rankingTies", "Countries the clues cannot tell apart")
+        self.ties.setTextFormat(Qt.TextFormat.RichText)
+        self.ties.setToolTip(PRIOR_NOTE)
+        self.counts = self._note("rankingCounts", "Where every country stands")
+        self.ranking_note = self._note("rankingNote", "About this ranking")
+        self.reasons = ReasonsView()
         name_widget(self.reasons, "rankingReasons", "Why this country")
-        self.reasons.setMaximumHeight(120)
         self.add_button = QPushButton("Add to my ranking ↓")
         name_widget(self.add_button, "addCandidateButton", "Add suggested country to my ranking")
         self.add_button.clicked.connect(self.add_selected)
@@ -179,11 +263,17 @@ class AssessmentPanel(QGroupBox):
             self.other_country.addItem(f"{country.code} {country.name}", country.code)
         self.other_country.activated.connect(self._add_other)
 
+        self.warnings = self._note("rankingWarnings", "Where my ranking disagrees with the clues")
+        self.warnings.setTextFormat(Qt.TextFormat.RichText)
+        self.warnings.setStyleSheet("QLabel { color: #8a5a00; }")
+        self.assumed = self._note("candidateAssumption", "Confidence assumed for a new candidate")
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(4)
         self.empty_ranking = QLabel("No candidates yet: pick from the suggestions above.")
         self.empty_ranking.setObjectName("rankingEmpty")
+        self.empty_ranking.setWordWrap(True)
         self.rows_box.addWidget(self.empty_ranking)
+        self.rows_box.addStretch(1)
         self.save_button = QPushButton("Save ranking")
         name_widget(self.save_button, "saveRankingButton", "Save ranking")
         self.propose_button = QPushButton("Propose for confirmation")
@@ -196,39 +286,114 @@ class AssessmentPanel(QGroupBox):
         suggested = QLabel("<b>Suggested by the clues</b> (live; the ranking suggests, you decide)")
         suggested.setWordWrap(True)
         mine = QLabel("<b>My ranking</b> (first = most likely)")
-        grid = QGridLayout(self)
+        # Everything but the Save/Propose buttons scrolls when the panel is short of room, so
+        # at 150 % or on a small screen nothing is squeezed over anything else.
+        content = QWidget()
+        content.setObjectName("assessmentContent")
+        grid = QGridLayout(content)
+        grid.setContentsMargins(0, 0, 4, 0)
         grid.addWidget(suggested, 0, 0, 1, 2)
         grid.addWidget(self.ranking, 1, 0, 1, 2)
-        grid.addWidget(self.ranking_note, 2, 0, 1, 2)
-        grid.addWidget(self.reasons, 3, 0, 1, 2)
-        grid.addWidget(self.add_button, 4, 0)
-        grid.addWidget(self.other_country, 4, 1)
-        grid.addWidget(mine, 5, 0, 1, 2)
-        grid.addLayout(self.rows_box, 6, 0, 1, 2)
+        grid.addWidget(self.ties, 2, 0, 1, 2)
+        grid.addWidget(self.counts, 3, 0, 1, 2)
+        grid.addWidget(self.ranking_note, 4, 0, 1, 2)
+        grid.addWidget(self.reasons, 5, 0, 1, 2)
+        grid.addWidget(self.add_button, 6, 0)
+        grid.addWidget(self.other_country, 6, 1)
+        grid.addWidget(mine, 7, 0, 1, 2)
+        grid.addWidget(self.warnings, 8, 0, 1, 2)
+        grid.addWidget(self.assumed, 9, 0, 1, 2)
+        grid.addLayout(self.rows_box, 10, 0, 1, 2)
+        grid.setRowStretch(5, 1)
+        scroll = QScrollArea()
+        scroll.setObjectName("assessmentScroll")
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.propose_button)
-        grid.addLayout(buttons, 7, 0, 1, 2)
-        grid.setRowStretch(1, 1)
-        self.show_ranking([], "")
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        self._content, self._scroll = content, scroll
+        self.show_ranking(Suggestions())
         self._update_buttons()
 
+    def _scrolled_width(self, content_width: int) -> int:
+        margins = self.contentsMargins()
+        layout = self.layout()
+        assert layout is not None
+        layout_margins = layout.contentsMargins()
+        bar = self._scroll.verticalScrollBar().sizeHint().width()
+        return (content_width + bar + margins.left() + margins.right() + layout_margins.left()
+                + layout_margins.right())
+
+    def sizeHint(self) -> QSize:
+        """As wide as the content wants (the scroll area alone would ask for little)."""
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self._scrolled_width(self._content.sizeHint().width())),
+                     hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        """Never narrower than the content: it scrolls up and down, never sideways."""
+        hint = super().minimumSizeHint()
+        width = self._scrolled_width(self._content.minimumSizeHint().width())
+        return QSize(max(hint.width(), width), hint.height())
+
+    @staticmethod
+    def _note(name: str, accessible: str) -> QLabel:
+        label = WrappingLabel()
+        name_widget(label, name, accessible)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.hide()
+        return label
+
     # ---------------------------------------------------------------- suggestions
-    def show_ranking(self, candidates: Sequence[Candidate], note: str) -> None:
+    def show_ranking(self, suggestions: Suggestions) -> None:
+        """Show the clues' ranking: listed rows, each tie, the prior, the counts, a note."""
         selected = self.selected_suggestion()
-        self.ranking_model.set_candidates(candidates)
-        if not candidates:
-            note = note or ("No suggestions yet: add clues with a language, script, currency, "
-                            "socket, driving side or supported/excluded countries.")
+        self.suggestions = suggestions
+        ranking, listed = suggestions.ranking, suggestions.listed
+        shown_ranks = {c.rank for c in listed if c.tied > 1}
+        ties = [group for group in ranking.ties() if group.rank in shown_ranks]
+        self.ranking_model.set_candidates(listed, ties)
+        self._fit_table()
+        spoken = any(c.spoken_for for c in ranking.candidates)
+        self.ties.setText("<br>".join(tie_html(group) for group in ties))
+        self.ties.setVisible(bool(ties))
+        self.counts.setText(ranking.counts(len(listed)).sentence() + "." if spoken else "")
+        self.counts.setVisible(spoken)
+        note = suggestions.note
+        if not spoken:
+            note = " ".join(filter(None, (note, "No suggestions yet: add clues with a language, "
+                                          "script, currency, socket, driving side or "
+                                          "supported/excluded countries.")))
+        elif not listed:
+            note = " ".join(filter(None, (note, "No country has support from these clues.")))
         self.ranking_note.setText(note)
         self.ranking_note.setVisible(bool(note))
-        codes = [c.country for c in candidates]
-        if candidates:
+        codes = [c.country for c in listed]
+        if listed:
             row = codes.index(selected) if selected in codes else 0
             self.ranking.selectRow(row)
+            self._show_reasons(self.ranking_model.index(row, 0), QModelIndex())
         else:
             self.reasons.clear()
+        self._update_warnings()
+
+    def _fit_table(self) -> None:
+        """As tall as its rows (up to TABLE_ROWS; it scrolls beyond), so the reasons get the
+        rest of the height."""
+        view = self.ranking
+        rows = max(1, min(self.ranking_model.rowCount(), TABLE_ROWS))
+        view.resizeRowsToContents()
+        row_height = view.verticalHeader().sectionSize(0) if self.ranking_model.rowCount() \
+            else view.verticalHeader().defaultSectionSize()
+        view.setFixedHeight(view.horizontalHeader().sizeHint().height() + rows * row_height
+                            + 2 * view.frameWidth())
 
     def selected_suggestion(self) -> str | None:
         index = self.ranking.currentIndex()
@@ -241,27 +406,54 @@ class AssessmentPanel(QGroupBox):
             self.reasons.clear()
             return
         candidate = self.ranking_model.candidates[current.row()]
-        lines = [f"<b>{escape(country_text(candidate.country))}</b> — share "
-                 f"{candidate.share:.0%}, score {candidate.score:+.1f}"]
-        lines += [f"<span>✔ {escape(r.explanation)} ({r.weight:+.1f})</span>"
-                  for r in candidate.supporting]
-        lines += [f"<span>✘ {escape(r.explanation)} ({r.weight:+.1f})</span>"
-                  for r in candidate.opposing[:8]]
-        if len(candidate.opposing) > 8:
-            lines.append(f"… and {len(candidate.opposing) - 8} more against")
-        self.reasons.setHtml("<br>".join(lines))
+        self.reasons.setHtml(reasons_html(candidate))
 
     def add_selected(self) -> None:
         code = self.selected_suggestion()
         if code:
-            share = next(c.share for c in self.ranking_model.candidates if c.country == code)
-            self.add(code, round(share * 100), "")
+            self.add_country(code)
 
     def _add_other(self, index: int) -> None:
         code = self.other_country.itemData(index)
-        if code:
-            self.add(str(code), 10, "")
         self.other_country.setCurrentIndex(0)
+        if code:
+            self.add_country(str(code))
+
+    def add_country(self, country: str) -> bool:
+        """Add a country the user picked, at the clues' share (and say so); a country the
+        clues rule out is added only once the user confirms it."""
+        if self.read_only or any(r.country == country for r in self.rows):
+            return False
+        candidate = self.suggestions.ranking.candidate(country)
+        confidence = round(candidate.share * 100) if candidate is not None else 0
+        chosen = [(r.country, r.confidence.value()) for r in self.rows]
+        against = [c for c in self.suggestions.ranking.contradictions(
+            [*chosen, (country, confidence)]) if c.kind == "excluded" and c.country == country]
+        if against and not self.confirm_excluded(against[0].message):
+            return False
+        self.add(country, confidence, "")
+        row = self.rows[-1]
+        self._assumed = row
+        self.assumed.setText(f"{country_text(country, with_name=True)}: no confidence given "
+                             f"yet, so it starts at {confidence} %, the clues' share. Set your "
+                             "own.")
+        self.assumed.show()
+        return True
+
+    def confirm_excluded(self, message: str) -> bool:
+        """Ask before ranking a country the clues rule out; Cancel is the default."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Rank a country the clues rule out?",
+                          message, QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("excludedCandidateQuestion")
+        box.setAccessibleName("Rank a country the clues rule out?")
+        box.setInformativeText("You may know more than the clues recorded; if so, say why in "
+                               "the rationale. Otherwise check the clues first.")
+        rank = box.addButton("Rank it anyway", QMessageBox.ButtonRole.AcceptRole)
+        rank.setObjectName("rankAnywayButton")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is rank
 
     # ---------------------------------------------------------------- my ranking
     def add(self, country: str, confidence: int, rationale: str) -> None:
@@ -275,8 +467,19 @@ class AssessmentPanel(QGroupBox):
         row = CandidateRow(country, confidence, rationale, self)
         row.changed.connect(self.changed)
         row.changed.connect(self._update_buttons)
+        row.changed.connect(self._update_warnings)
+        row.confidence.valueChanged.connect(lambda _v, row=row: self._confidence_set(row))
         self.rows.append(row)
-        self.rows_box.addWidget(row)
+        self.rows_box.insertWidget(len(self.rows), row)
+
+    def _confidence_set(self, row: CandidateRow) -> None:
+        if row is self._assumed:
+            self._clear_assumed()
+
+    def _clear_assumed(self) -> None:
+        self._assumed = None
+        self.assumed.clear()
+        self.assumed.hide()
 
     def move_row(self, row: CandidateRow, step: int) -> None:
         at = self.rows.index(row)
@@ -293,14 +496,16 @@ class AssessmentPanel(QGroupBox):
         self.rows.remove(row)
         self.rows_box.removeWidget(row)
         row.deleteLater()
+        if row is self._assumed:
+            self._clear_assumed()
         self._renumber()
         self.changed.emit()
 
     def _relayout(self) -> None:
         for row in self.rows:
             self.rows_box.removeWidget(row)
-        for row in self.rows:
-            self.rows_box.addWidget(row)
+        for at, row in enumerate(self.rows, start=1):
+            self.rows_box.insertWidget(at, row)
         self._renumber()
 
     def _renumber(self) -> None:
@@ -308,16 +513,28 @@ class AssessmentPanel(QGroupBox):
             row.rank.setText(f"{number}.")
         self.empty_ranking.setVisible(not self.rows)
         self._update_buttons()
+        self._update_warnings()
         self.set_read_only(self.read_only)
 
     def candidates(self) -> list[CandidateInput]:
         return [row.value() for row in self.rows]
+
+    def contradictions(self) -> list[Contradiction]:
+        """What my ranking says against the clues shown above (the unsaved draft included)."""
+        return self.suggestions.ranking.contradictions(
+            [(row.country, row.confidence.value()) for row in self.rows])
+
+    def _update_warnings(self) -> None:
+        found = self.contradictions()
+        self.warnings.setText("<br>".join(f"⚠ {escape(c.message)}" for c in found))
+        self.warnings.setVisible(bool(found))
 
     def load(self, candidates: Sequence[CandidateInfo]) -> None:
         for row in self.rows:
             self.rows_box.removeWidget(row)
             row.deleteLater()
         self.rows = []
+        self._clear_assumed()
         for candidate in candidates:
             self._append(candidate.country, candidate.confidence, candidate.rationale)
         self._saved = self.candidates()
@@ -342,3 +559,30 @@ class AssessmentPanel(QGroupBox):
     def _update_buttons(self) -> None:
         self.save_button.setEnabled(not self.read_only)
         self.propose_button.setEnabled(not self.read_only and bool(self.rows))
+
+
+def tie_html(group: TieGroup) -> str:
+    """One tie: its shared rank, who shares it, the tie's share together, what would split it."""
+    return (f"<b>={group.rank}</b> {escape(group.sentence())} Together "
+            f"{share_text(group.share)}, listed and split by population: <i>the prior, not "
+            f"evidence</i>. {escape(group.separation())}")
+
+
+def reasons_html(candidate: Candidate) -> str:
+    """Every reason for one country, supporting then opposing, and that they sum to the score."""
+    rank = (f"rank ={candidate.rank}, shared by {candidate.tied} countries"
+            if candidate.tied > 1 else f"rank {candidate.rank}")
+    lines = [f"<b>{escape(country_text(candidate.country))}</b> — {rank}, score "
+             f"{candidate.score:+.1f}, share {share_text(candidate.share)}"]
+    if candidate.tied > 1:
+        lines.append(f"<i>Population {people_text(candidate.population)}: the prior within "
+                     "the tie, not evidence.</i>")
+    for reason in candidate.reasons:
+        mark = "✔" if reason.weight > 0 else "✘"
+        lines.append(f"{mark} {reason.weight:+.1f}&nbsp; clue {reason.clue_id}: "
+                     f"{escape(reason.explanation)}")
+    total = math.fsum(r.weight for r in candidate.reasons)
+    count = len(candidate.reasons)
+    lines.append(f"<small>{count} {'reason' if count == 1 else 'reasons'}, together "
+                 f"{total:+.1f} = the score.</small>")
+    return "<br>".join(lines)

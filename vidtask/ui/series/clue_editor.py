@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import NamedTuple
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,23 +27,91 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vidtask.domain.countries import DRIVING_SIDES, PLUG_LETTERS
 from vidtask.domain.enums import ClueCategory, ClueConfidence, StructuredKind
+from vidtask.domain.errors import InvalidInput
+from vidtask.domain.narrowing import implied_countries
+from vidtask.domain.vocabulary import (
+    completions,
+    describe_value,
+    other_kinds,
+    read_value,
+    unknown_value,
+    value_without_kind,
+    value_words,
+)
+from vidtask.domain.wording import structured_kind
 from vidtask.services.clues import ClueInput
 from vidtask.services.series_detail import ClueInfo, MediaInfo
-from vidtask.ui.common import country_text, local_time, name_widget
+from vidtask.ui.common import WrappingLabel, country_text, local_time, name_widget
+from vidtask.ui.operations import Op, OpHost
 from vidtask.ui.series.country_picker import CountryPicker
+from vidtask.ui.series.ranking import DRAFT_ID
 
 KIND_LABELS = {StructuredKind.NONE: "None (free clue)", StructuredKind.LANGUAGE: "Language",
                StructuredKind.SCRIPT: "Script", StructuredKind.CURRENCY: "Currency",
                StructuredKind.SOCKET: "Socket / plug type",
                StructuredKind.DRIVING_SIDE: "Driving side"}
-VALUE_HINTS = {StructuredKind.LANGUAGE: "language code, e.g. uk, de, pt-BR",
-               StructuredKind.SCRIPT: "script code, e.g. Cyrl, Latn, Geor",
-               StructuredKind.CURRENCY: "ISO currency, e.g. UAH, EUR",
-               StructuredKind.SOCKET: "plug letter A–O, e.g. F",
-               StructuredKind.DRIVING_SIDE: "left or right"}
-VALUE_CHOICES = {StructuredKind.SOCKET: list("ABCDEFGHIJKLMNO"),
-                 StructuredKind.DRIVING_SIDE: ["left", "right"]}
+VALUE_HINTS = {StructuredKind.NONE: "choose a kind first",
+               StructuredKind.LANGUAGE: "code or name, e.g. uk, Ukrainian, pt-BR",
+               StructuredKind.SCRIPT: "code or name, e.g. Cyrl, Cyrillic, Latn",
+               StructuredKind.CURRENCY: "code, name or symbol, e.g. UAH, hryvnia, €",
+               StructuredKind.SOCKET: "letter or name, e.g. F, schuko, BS 1363",
+               StructuredKind.DRIVING_SIDE: "left or right (LHT, RHT)"}
+#: Kinds with few enough values to list them all in the drop-down (the others complete).
+LISTED_KINDS = (StructuredKind.SOCKET, StructuredKind.DRIVING_SIDE)
+#: Typing in the value field pauses this long before it is read again.
+READING_DEBOUNCE_MS = 150
+#: Completer entries per kind, built once per process (off the GUI thread: babel is slow).
+_COMPLETIONS: dict[StructuredKind, list[str]] = {}
+
+
+class ValueReading(NamedTuple):
+    """How the value field's text reads: a sentence, whether it can be saved, and (for a value
+    typed without a kind) the kind and code it names."""
+
+    text: str
+    ok: bool = True
+    fix: tuple[StructuredKind, str] | None = None
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def read_typed_value(kind: str, text: str) -> ValueReading:
+    """The value field in words, as saving it would read it ("Socket: type F (Schuko) — read
+    from 'schuko'"), or the service's refusal as a sentence. Pure; may build the vocabulary's
+    index on first use (about a second for languages), so the editor runs it as an `Op`."""
+    typed = text.strip()
+    structured = StructuredKind(kind or StructuredKind.NONE)
+    if not typed:
+        return ValueReading("")
+    if structured is StructuredKind.NONE:
+        found = other_kinds(typed)
+        return ValueReading(_sentence(value_without_kind(typed)), False,
+                            found[0] if found else None)
+    try:
+        reading = read_value(structured, typed)
+        if not implied_countries(structured, reading.code):
+            raise InvalidInput("value", unknown_value(structured, typed))
+    except InvalidInput as error:
+        return ValueReading(_sentence(error.reason), False)
+    words = describe_value(structured, reading.code)
+    return ValueReading(f"{words} — read from {typed!r}" if reading.note else words)
+
+
+def shown_value(kind: str, value: str | None) -> str:
+    """A stored code as the field shows it: in words, as the completer offers it ("F" →
+    "type F (Schuko)"); anything else (words already, a draft's text) as it is."""
+    if not value or not kind or kind == StructuredKind.NONE:
+        return value or ""
+    structured = StructuredKind(kind)
+    if not implied_countries(structured, value):
+        return value
+    return value_words(structured, value)
 
 
 def clue_summary(clue: ClueInfo) -> str:
@@ -55,9 +125,10 @@ class ClueEditor(QGroupBox):
     newRequested = Signal()
     theirsChosen = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, host: OpHost, parent: QWidget | None = None) -> None:
         super().__init__("Clue", parent)
         name_widget(self, "clueEditor", "Clue editor")
+        self.host = host
         self.clue: ClueInfo | None = None
         self.base_version: int | None = None
         self._baseline: ClueInput = self._blank()
@@ -81,6 +152,28 @@ class ClueEditor(QGroupBox):
         self.value = QComboBox()
         self.value.setEditable(True)
         name_widget(self.value, "clueValue", "Structured value")
+        self.value.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.completer = QCompleter(QStringListModel(self), self)
+        self.completer.setObjectName("clueValueCompleter")
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.completer.setMaxVisibleItems(12)
+        self.value.setCompleter(self.completer)
+        self.reading = WrappingLabel()
+        name_widget(self.reading, "clueValueReading", "How the structured value is read")
+        self.reading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reading.hide()
+        self.kind_fix = QPushButton()
+        name_widget(self.kind_fix, "clueKindFix", "Give the value the kind it names")
+        self.kind_fix.hide()
+        self.kind_fix.clicked.connect(self._apply_kind_fix)
+        self._fix: tuple[StructuredKind, str] | None = None
+        self._reading_generation = 0
+        self.reading_timer = QTimer(self)
+        self.reading_timer.setSingleShot(True)
+        self.reading_timer.setInterval(READING_DEBOUNCE_MS)
+        self.reading_timer.timeout.connect(self.read_value_now)
         self.evidence = QComboBox()
         name_widget(self.evidence, "clueEvidenceMedia", "Evidence media hash")
         self.evidence_time = QLineEdit()
@@ -143,6 +236,11 @@ class ClueEditor(QGroupBox):
         structured.addWidget(self.kind, 1)
         structured.addWidget(self.value, 1)
         form.addRow(self._label("S&tructured", self.kind), structured)
+        form.addRow("", self.reading)
+        fix = QHBoxLayout()
+        fix.addWidget(self.kind_fix)
+        fix.addStretch(1)
+        form.addRow("", fix)
         evidence = QHBoxLayout()
         evidence.addWidget(self.evidence, 3)
         evidence.addWidget(self.evidence_time, 1)
@@ -169,6 +267,7 @@ class ClueEditor(QGroupBox):
                        self.countries.changed):
             signal.connect(self._edited)
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.value.currentTextChanged.connect(lambda _t: self.reading_timer.start())
         self.setTabOrder(self.category, self.description)
         self.setTabOrder(self.description, self.kind)
         self.setTabOrder(self.kind, self.value)
@@ -210,13 +309,14 @@ class ClueEditor(QGroupBox):
         self._theirs = None
         self._update_meta()
         self.set_read_only(self.read_only)
+        self.read_value_now()
 
     def _fill(self, data: ClueInput) -> None:
         self._select(self.category, str(data.category))
         self.description.setPlainText(data.description)
         self._select(self.kind, str(data.kind))
         self._kind_changed()
-        self.value.setCurrentText(data.value or "")
+        self.value.setCurrentText(shown_value(str(data.kind), data.value))
         self._select(self.evidence, data.evidence_md5 or "")
         self.evidence_time.setText(data.evidence_time)
         self.evidence_region.setText(data.evidence_region)
@@ -262,7 +362,7 @@ class ClueEditor(QGroupBox):
         return ClueInput(
             category=str(self.category.currentData()),
             description=self.description.toPlainText(),
-            kind=kind, value=value if kind != StructuredKind.NONE else None,
+            kind=kind, value=value,  # a value without a kind is refused when saved, not dropped
             evidence_md5=str(self.evidence.currentData() or "") or None,
             evidence_time=self.evidence_time.text(), evidence_region=self.evidence_region.text(),
             confidence=str(self.confidence.currentData()),
@@ -273,11 +373,13 @@ class ClueEditor(QGroupBox):
         return self.current_input() != self._baseline
 
     def draft_info(self, author: str) -> ClueInfo:
-        """The editor's content as a ClueInfo, so the ranking can count unsaved work."""
+        """The editor's content as a ClueInfo, so the ranking can count unsaved work (a value
+        without a kind counts for nothing: the reading line says why)."""
         data = self.current_input()
         now = datetime.now(UTC)
-        return ClueInfo(self.clue.id if self.clue else -1, 0, data.category,
-                        data.description or "(draft)", data.kind, data.value, data.evidence_md5,
+        value = data.value if data.kind != StructuredKind.NONE else None
+        return ClueInfo(self.clue.id if self.clue else DRAFT_ID, 0, data.category,
+                        data.description or "(draft)", data.kind, value, data.evidence_md5,
                         data.evidence_time, data.evidence_region, data.confidence,
                         tuple(data.supports), tuple(data.excludes), "H0", author, author, now,
                         author, now, self.base_version or 0)
@@ -302,7 +404,8 @@ class ClueEditor(QGroupBox):
 
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
-        for widget in (self.category, self.kind, self.value, self.evidence, self.confidence):
+        for widget in (self.category, self.kind, self.value, self.evidence, self.confidence,
+                       self.kind_fix):
             widget.setEnabled(not read_only)
         for line in (self.evidence_time, self.evidence_region):
             line.setReadOnly(read_only)
@@ -323,13 +426,81 @@ class ClueEditor(QGroupBox):
         text = self.value.currentText()
         self.value.blockSignals(True)
         self.value.clear()
-        self.value.addItems(VALUE_CHOICES.get(kind, []))
-        self.value.setCurrentText(text if kind != StructuredKind.NONE else "")
+        if kind is StructuredKind.SOCKET:
+            self.value.addItems([value_words(kind, letter) for letter in sorted(PLUG_LETTERS)])
+        elif kind is StructuredKind.DRIVING_SIDE:
+            self.value.addItems([value_words(kind, side) for side in DRIVING_SIDES])
+        self.value.setCurrentText(text)
         self.value.blockSignals(False)
-        self.value.setEnabled(kind != StructuredKind.NONE and not self.read_only)
         line = self.value.lineEdit()
         if line is not None:
-            line.setPlaceholderText(VALUE_HINTS.get(kind, "no value for a free clue"))
+            line.setPlaceholderText(VALUE_HINTS.get(kind, ""))
+        self._offer_completions(kind)
+        self.reading_timer.start()
+
+    # ---------------------------------------------------------------- the value in words
+    def _offer_completions(self, kind: StructuredKind) -> None:
+        """The vocabulary of the kind as the value field's completer (built once, off the GUI
+        thread)."""
+        model = self.completer.model()
+        assert isinstance(model, QStringListModel)
+        if kind is StructuredKind.NONE:
+            model.setStringList([])
+            return
+        cached = _COMPLETIONS.get(kind)
+        if cached is not None:
+            model.setStringList(cached)
+            return
+        model.setStringList([])
+
+        def built(entries: list[str]) -> None:
+            _COMPLETIONS[kind] = entries
+            if StructuredKind(self.kind.currentData()) is kind:
+                model.setStringList(entries)
+
+        Op(self.host, completions, kind).success(built).owned_by(self).run()
+
+    def completion_entries(self) -> list[str]:
+        """What the value field's completer offers for the current kind (empty until built)."""
+        model = self.completer.model()
+        assert isinstance(model, QStringListModel)
+        return list(model.stringList())
+
+    def read_value_now(self) -> None:
+        """Say how the value field reads (latest request only)."""
+        self.reading_timer.stop()
+        self._reading_generation += 1
+        generation = self._reading_generation
+        kind, text = str(self.kind.currentData()), self.value.currentText()
+
+        def arrived(reading: ValueReading) -> None:
+            if generation == self._reading_generation:
+                self._show_reading(reading)
+
+        if not text.strip():
+            self._show_reading(ValueReading(""))
+            return
+        Op(self.host, read_typed_value, kind, text).success(arrived).owned_by(self).run()
+
+    def _show_reading(self, reading: ValueReading) -> None:
+        self.reading.setText(reading.text)
+        self.reading.setStyleSheet("" if reading.ok else "QLabel { color: #b3261e; }")
+        self.reading.setVisible(bool(reading.text))
+        self._fix = reading.fix
+        if reading.fix is not None:
+            kind, code = reading.fix
+            self.kind_fix.setText(f"Set kind: {structured_kind(kind)}")
+            self.kind_fix.setToolTip(f"Set the kind to {structured_kind(kind)} and the value to "
+                                     f"{value_words(kind, code)}")
+        self.kind_fix.setVisible(reading.fix is not None)
+
+    def _apply_kind_fix(self) -> None:
+        if self._fix is None or self.read_only:
+            return
+        kind, code = self._fix
+        self._select(self.kind, kind.value)
+        self.value.setCurrentText(value_words(kind, code))
+        self.read_value_now()
 
     # ---------------------------------------------------------------- conflicts
     def show_conflict(self, theirs: ClueInfo) -> None:
@@ -337,7 +508,7 @@ class ClueEditor(QGroupBox):
         self._theirs = theirs
         supports = ", ".join(country_text(c, with_name=False) for c in theirs.supports) or "—"
         excludes = ", ".join(country_text(c, with_name=False) for c in theirs.excludes) or "—"
-        value = f"{theirs.kind} {theirs.value}" if theirs.value else "free clue"
+        value = describe_value(theirs.kind, theirs.value) or "free clue"
         self.merge_info.setText(
             f"<b>{theirs.updated_by}</b> saved version {theirs.version} at "
             f"{local_time(theirs.updated_at)}. Your text is kept on the left; nothing was "

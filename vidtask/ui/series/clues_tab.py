@@ -15,9 +15,12 @@ from collections.abc import Callable, Iterable, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWidget
 
+from vidtask.domain.enums import StructuredKind
+from vidtask.domain.vocabulary import describe_value
 from vidtask.services.series_detail import ClueInfo
 from vidtask.ui.common import local_time, name_widget
 from vidtask.ui.offline_saves import SAVED_LOCALLY
+from vidtask.ui.operations import OpHost
 from vidtask.ui.series.assessment import AssessmentPanel
 from vidtask.ui.series.clue_editor import ClueEditor, clue_summary
 
@@ -27,7 +30,9 @@ CLUE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 def clue_line(clue: ClueInfo) -> str:
     text = clue_summary(clue)
     if clue.value:
-        text += f"  [{clue.kind} {clue.value}]"
+        words = describe_value(clue.kind, clue.value) if clue.kind != StructuredKind.NONE \
+            else f"value {clue.value!r} without a kind (counts for nothing)"
+        text += f"  [{words}]"
     countries = (["+" + c for c in clue.supports] + ["−" + c for c in clue.excludes])
     if countries:
         text += "  " + " ".join(countries)
@@ -37,7 +42,7 @@ def clue_line(clue: ClueInfo) -> str:
 class CluesTab(QSplitter):
     clueChosen = Signal()
 
-    def __init__(self, confirm_discard: Callable[[str], bool],
+    def __init__(self, host: OpHost, confirm_discard: Callable[[str], bool],
                  parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.confirm_discard = confirm_discard
@@ -46,7 +51,7 @@ class CluesTab(QSplitter):
         name_widget(self.clue_list, "clueList", "Clues of this series")
         self.clue_list.setWordWrap(True)
         self.clue_list.currentItemChanged.connect(self._clue_selected)
-        self.editor = ClueEditor()
+        self.editor = ClueEditor(host)
         self.error = QLabel()
         self.error.setObjectName("clueError")
         self.error.setStyleSheet("QLabel { color: #b3261e; font-weight: bold; }")

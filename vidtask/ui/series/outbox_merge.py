@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QTabWidget
 from vidtask.domain.enums import ClueCategory
 from vidtask.domain.errors import StaleVersion
 from vidtask.services import series_detail
-from vidtask.services.clues import ClueInput
+from vidtask.services.clues import ClueInput, clean_clue
 from vidtask.services.offline import Submitted
 from vidtask.services.series_detail import ClueInfo
 from vidtask.sync.outbox import OutboxEntry
@@ -63,24 +63,32 @@ class OfflineEdits:
 
     # ---------------------------------------------------------------- clues
     def save_clue(self) -> None:
-        """Save through the offline writer: the database now, or this computer's outbox."""
+        """Save through the offline writer: the database now, or this computer's outbox.
+
+        The clue is checked first (a value without a kind, a word no country matches), so a
+        refusal is said now, never after it waited in the outbox."""
         editor = self.clues.editor
         if editor.read_only:
             return
         data = editor.current_input()
         self.clues.hide_error()
-        shown = editor.clue
-        if shown is None:
-            args = {"series_id": self.series_id, "clue": asdict(data)}
-            self.saves.submit(self.ctx.login, "clue.add", args,
-                              done=lambda s: self._clue_submitted(s, None, data),
-                              failed=self._save_failed)
-        else:
-            args = {"series_id": self.series_id, "clue_id": shown.id, "clue": asdict(data)}
-            self.saves.submit(self.ctx.login, "clue.edit", args,
-                              based_on_version=editor.base_version,
-                              done=lambda s: self._clue_submitted(s, shown.id, data),
-                              failed=self._save_failed)
+        shown, base_version = editor.clue, editor.base_version
+
+        def submit(_checked: object) -> None:
+            if shown is None:
+                args = {"series_id": self.series_id, "clue": asdict(data)}
+                self.saves.submit(self.ctx.login, "clue.add", args,
+                                  done=lambda s: self._clue_submitted(s, None, data),
+                                  failed=self._save_failed)
+            else:
+                args = {"series_id": self.series_id, "clue_id": shown.id, "clue": asdict(data)}
+                self.saves.submit(self.ctx.login, "clue.edit", args,
+                                  based_on_version=base_version,
+                                  done=lambda s: self._clue_submitted(s, shown.id, data),
+                                  failed=self._save_failed)
+
+        Op(self.ctx, clean_clue, data).success(submit).failure(self._save_failed)\
+            .owned_by(self.clues).run()
 
     def _clue_submitted(self, submitted: Submitted, clue_id: int | None,
                         data: ClueInput) -> None:

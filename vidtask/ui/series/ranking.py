@@ -2,53 +2,67 @@
 ranked off the GUI thread (an `Op`), only the latest request shown.
 
 `rank_clues` is pure CPU (the narrowing model); the workspace's load computes the saved clues'
-ranking in the same background call, so opening a series costs one call, not two.
+ranking in the same background call, so opening a series costs one call, not two. The result,
+`Suggestions`, keeps the whole `Ranking` (every country: ties, counts, contradictions) beside
+the rows the panel lists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QTimer
 
-from vidtask.domain.narrowing import Candidate, NarrowingError
-from vidtask.services.narrowing import narrow_clues
+from vidtask.domain.narrowing import Candidate, InvalidClue, NarrowingError, Ranking
+from vidtask.services.narrowing import rank_clues as rank_clue_infos
 from vidtask.services.series_detail import ClueInfo
 from vidtask.ui.operations import Op, OpHost
 
+#: How many countries with support the panel lists (the counts line says where the rest are).
 RANKING_LIMIT = 15
-MIN_SHARE = 0.005
 #: Typing pauses this long before the draft is ranked again.
 DEBOUNCE_MS = 150
-
-Ranking = tuple[list[Candidate], str]
-
-
-def plausible(ranked: list[Candidate], note: str) -> Ranking:
-    """Hide the long tail the clues rule out (share under 0.5 %), but say how many there are."""
-    shown = [c for c in ranked if c.share >= MIN_SHARE or c.score > 0][:RANKING_LIMIT]
-    hidden = len(ranked) - len(shown)
-    if hidden:
-        extra = f"{hidden} other countries are ruled out by the clues (not listed)."
-        note = f"{note} {extra}".strip()
-    return shown, note
+#: The id an unsaved new clue carries in the ranking (`ClueEditor.draft_info`).
+DRAFT_ID = -1
 
 
-def rank_clues(clue_infos: list[ClueInfo], draft_note: str) -> Ranking:
-    """The live ranking: a draft the narrowing refuses is left out, and said so."""
+@dataclass(frozen=True, slots=True)
+class Suggestions:
+    """What the assessment panel shows: the ranking, the rows it lists and a note."""
+
+    ranking: Ranking = field(default_factory=lambda: Ranking(()))
+    note: str = ""
+
+    @property
+    def listed(self) -> list[Candidate]:
+        """Countries with support, best first (ties in prior order), at most RANKING_LIMIT."""
+        return self.ranking.listed(RANKING_LIMIT)
+
+
+def rank_clues(clue_infos: list[ClueInfo], draft_note: str,
+               draft_id: int | None = None) -> Suggestions:
+    """The live ranking: a draft the narrowing refuses is left out, and said so.
+
+    `draft_id` is the id of the editor's unsaved clue among `clue_infos` (DRAFT_ID for a new
+    one), None when every clue is saved.
+    """
     try:
-        ranked, note = narrow_clues(clue_infos), draft_note
+        return Suggestions(rank_clue_infos(clue_infos), draft_note)
     except NarrowingError as exc:
-        ok = [c for c in clue_infos if c.id != -1 and c is not clue_infos[-1]]
-        ranked, note = narrow_clues(ok), f"Not counted: {exc}."
-    return plausible(ranked, note)
+        if draft_id is None:
+            raise
+        saved = [c for c in clue_infos if c.id != draft_id]
+        reason = exc.reason if isinstance(exc, InvalidClue) else str(exc)
+        return Suggestions(rank_clue_infos(saved), f"Not counted: your unsaved clue ({reason}).")
 
 
 class LiveRanking(QObject):
     """Debounced re-ranking; `show` hears only the answer to the latest request."""
 
-    def __init__(self, host: OpHost, inputs: Callable[[], tuple[list[ClueInfo], str] | None],
-                 show: Callable[[Ranking], object], parent: QObject) -> None:
+    def __init__(self, host: OpHost,
+                 inputs: Callable[[], tuple[list[ClueInfo], str, int | None] | None],
+                 show: Callable[[Suggestions], object], parent: QObject) -> None:
         super().__init__(parent)
         self.host, self.inputs, self.show = host, inputs, show
         self._generation = 0
@@ -68,13 +82,13 @@ class LiveRanking(QObject):
         self._generation += 1
         generation = self._generation
 
-        def arrived(result: Ranking) -> None:
+        def arrived(result: Suggestions) -> None:
             if generation == self._generation:
                 self.show(result)
 
         Op(self.host, rank_clues, *found).success(arrived).owned_by(self._owner).run()
 
-    def known(self, ranking: Ranking) -> None:
+    def known(self, suggestions: Suggestions) -> None:
         """A ranking computed elsewhere (the load) is current: older requests are moot."""
         self._generation += 1
-        self.show(ranking)
+        self.show(suggestions)

@@ -28,8 +28,11 @@ from PySide6.QtWidgets import (
 
 from vidtask.db.engine import Database
 from vidtask.domain.claims import ClaimState
+from vidtask.domain.countries_basic import country_label
+from vidtask.domain.enums import StructuredKind
 from vidtask.domain.errors import ClaimConflict
 from vidtask.domain.narrowing import Candidate
+from vidtask.domain.vocabulary import describe_value
 from vidtask.services import assessments, series_detail
 from vidtask.services.series_detail import ClueInfo, SeriesDetail, TimelineEntry
 from vidtask.sync.outbox import OutboxEntry
@@ -37,13 +40,14 @@ from vidtask.ui import claims as claim_ops
 from vidtask.ui.commands import Command, Handler
 from vidtask.ui.common import name_widget
 from vidtask.ui.context import AppContext
+from vidtask.ui.decisions import ask
 from vidtask.ui.operations import ChangeBatch, Op, sentence
 from vidtask.ui.series.clues_tab import CluesTab
 from vidtask.ui.series.comments import CommentsPane
 from vidtask.ui.series.header import WorkspaceHeader
 from vidtask.ui.series.media import MediaModel
 from vidtask.ui.series.outbox_merge import OfflineEdits
-from vidtask.ui.series.ranking import LiveRanking, Ranking, rank_clues
+from vidtask.ui.series.ranking import DRAFT_ID, LiveRanking, Suggestions, rank_clues
 from vidtask.ui.series.timeline import TimelineModel
 
 
@@ -52,13 +56,18 @@ class WorkspaceData:
     detail: SeriesDetail
     timeline: list[TimelineEntry]
     #: The saved clues' ranking (what the panel shows while no draft counts).
-    ranking: Ranking
+    ranking: Suggestions
 
 
 def load_workspace(db: Database, series_id: int) -> WorkspaceData:
     detail = series_detail.get_series_detail(db, series_id)
-    return WorkspaceData(detail, series_detail.series_timeline(db, series_id),
+    data = WorkspaceData(detail, series_detail.series_timeline(db, series_id),
                          rank_clues(list(detail.clues), ""))
+    # The clue list and editor show values in words on the GUI thread: read the tables here.
+    for clue in detail.clues:
+        describe_value(clue.kind, clue.value if clue.kind != StructuredKind.NONE else None)
+    describe_value(StructuredKind.SOCKET, "F")
+    return data
 
 
 def _fixed_table(view: QTableView, widths: Sequence[int]) -> None:
@@ -84,6 +93,7 @@ class SeriesWorkspace(QWidget):
         self.series_id = series_id
         self.detail: SeriesDetail | None = None
         self.loaded = False
+        #: What the assessment panel lists now (the clues' suggestions, best first).
         self.last_ranking: list[Candidate] = []
         self._changed_clue: ClueInfo | None = None
 
@@ -92,7 +102,7 @@ class SeriesWorkspace(QWidget):
         self.header.extendRequested.connect(self.extend)
         self.header.releaseRequested.connect(self.release)
         self.header.reviewChangeRequested.connect(self.review_change)
-        self.clues = CluesTab(self.confirm_discard)
+        self.clues = CluesTab(ctx, self.confirm_discard)
         self.editor, self.assessment = self.clues.editor, self.clues.assessment
         self.media_model = MediaModel(self)
         self.media_view = QTableView()
@@ -174,7 +184,7 @@ class SeriesWorkspace(QWidget):
             self.assessment.load(detail.candidates)
         self._apply_claim_state()
         self.loaded = True
-        clue_infos, draft_note = self._ranking_input() or ([], "")
+        clue_infos, draft_note, _draft = self._ranking_input() or ([], "", None)
         if not draft_note and [c.id for c in clue_infos] == [c.id for c in detail.clues]:
             self.ranking.known(data.ranking)
         else:
@@ -276,12 +286,22 @@ class SeriesWorkspace(QWidget):
             self.ctx.notices.warning("Save or discard the open clue before proposing.")
             self.clues.show_error("Save or discard this clue before proposing.")
             return
+        ranked = self.assessment.candidates()
+        code = self.detail.code if self.detail else f"series {self.series_id}"
+        ranking = ", ".join(f"{country_label(c.country)} ({c.country}) {c.confidence} %"
+                            for c in ranked) or "no country"
+        if not ask(self, "Propose for confirmation",
+                        f"Propose {code} with {ranking}? A coordinator reviews it next; you can "
+                        "no longer change its clues or ranking unless it is sent back.",
+                        "Propose"):
+            return
         Op(self.ctx, assessments.rank_and_propose, self.ctx.db, self.ctx.login, self.series_id,
            self.assessment.candidates()).success(lambda _c: self._ranking_saved(
                "Proposed for confirmation; the coordinators take it from here.")).run()
 
-    def _ranking_input(self) -> tuple[list[ClueInfo], str] | None:
-        """The saved clues plus the editor's unsaved draft (if it says anything), and a note."""
+    def _ranking_input(self) -> tuple[list[ClueInfo], str, int | None] | None:
+        """The saved clues plus the editor's unsaved draft (if it says anything), a note, and
+        the draft's id (None when only saved clues count)."""
         if self.detail is None:
             return None
         saved = list(self.detail.clues)
@@ -292,15 +312,16 @@ class SeriesWorkspace(QWidget):
                 saved = [c for c in saved if c.id != editor.clue.id]
             if draft.value or draft.supports or draft.excludes:
                 saved.append(draft)
-                return saved, "Includes your unsaved clue."
-        return saved, ""
+                return saved, "Includes your unsaved clue.", \
+                    editor.clue.id if editor.clue else DRAFT_ID
+        return saved, "", None
 
     def recompute_ranking(self) -> None:
         self.ranking.recompute()
 
-    def _show_ranking(self, ranking: Ranking) -> None:
-        self.last_ranking = ranking[0]
-        self.assessment.show_ranking(*ranking)
+    def _show_ranking(self, suggestions: Suggestions) -> None:
+        self.last_ranking = suggestions.listed
+        self.assessment.show_ranking(suggestions)
 
     # ---------------------------------------------------------------- closing
     @property

@@ -46,7 +46,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
       Action.EXPORT_PACKETS, 1),
     S(C.EXPORT_REPORT, "actExportReport", "&File", "Export sprint &report (PDF)…",
       "Ctrl+Shift+E", group=1),
+    S(C.SPRINT_SETTINGS, "actSprintSettings", "&File", "Sprint &settings…", "Ctrl+Shift+G",
+      Action.EDIT_SPRINT, 1),
     S(C.CONNECT, "actConnect", "&File", "&Connect to database…", "Ctrl+Shift+D", group=2),
+    S(C.SWITCH_PERSON, "actSwitchPerson", "&File", "S&witch person…", "Ctrl+Shift+P", group=2),
+    S(C.SIGN_OUT, "actSignOut", "&File", "Sign &out", "Ctrl+Shift+L", group=2),
     S(C.QUIT, "actQuit", "&File", "&Quit", "Ctrl+Q", group=3),
     S(C.OPEN, "actOpen", "&Series", "&Open selected series", "Ctrl+O"),
     S(C.CLAIM, "actClaim", "&Series", "&Claim", "Ctrl+K"),
@@ -105,6 +109,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     S(C.TRIAGE_DISSEMINATED, "actTipDisseminated", "&Appeals", "Tip is disseminated", "S",
       group=2),
     S(C.TRIAGE_NEW, "actTipNew", "&Appeals", "Tip back to new", "U", group=2),
+    S(C.USER_GUIDE, "actUserGuide", "&Help", "&User guide", "F1"),
+    S(C.ABOUT, "actAbout", "&Help", "&About vidtask", "Ctrl+F1"),
 )
 del S, C
 

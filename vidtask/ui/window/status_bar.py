@@ -1,9 +1,10 @@
 """The main window's status bar: one small widget per item (qutebrowser's statusbar/).
 
 Left: the newest notice (`NoticeItem`, kept until dismissed or replaced) and what long
-operations are doing (`ActivityItem`). Right, permanent: saves waiting to be sent, the lease
-warning with its Extend button, claim counts, people online, last sync, SQLite trust mode,
-connection state. Each item has its objectName and accessible name; the window feeds them.
+operations are doing (`ActivityItem`). Right, permanent: who you are ("Signed in as Kim Meyer
+(coordinator)" on PostgreSQL), saves waiting to be sent, the lease warning with its Extend
+button, claim counts, people online, last sync, SQLite trust mode, connection state. Each item
+has its objectName and accessible name; the window feeds them.
 
 Signals of `LeaseWarningItem`: ``extendRequested(int)`` — the series id whose lease to extend.
 """
@@ -17,9 +18,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStatusBar, QToolButton, QWidget
 
 from vidtask.db.engine import Database
+from vidtask.domain import wording
 from vidtask.domain.claims import ClaimState
 from vidtask.services.credentials import SQLITE_TRUST_NOTICE
 from vidtask.services.leases import LeaseWarning
+from vidtask.services.participants import ParticipantInfo
 from vidtask.services.presence import OnlinePerson
 from vidtask.services.series import SeriesRow
 from vidtask.ui.common import name_widget
@@ -180,6 +183,37 @@ class SyncItem(QLabel):
         self.setText(f"Synced {moment:%H:%M:%S}")
 
 
+class IdentityItem(QLabel):
+    """Who the window works as: "Signed in as X (coordinator)" on PostgreSQL (the login says
+    it), "X (specialist)" on SQLite, "postgres entering for X (…)" for the maintenance login."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        name_widget(self, "signedInAs", "Who you are working as")
+        #: A PostgreSQL personal login: switching person means signing in as somebody else.
+        self.login_decides = False
+
+    def show_person(self, db: Database, me: ParticipantInfo) -> None:
+        from vidtask.db.roles import signed_in
+
+        role = wording.role(me.role.value)
+        login = None
+        if db.is_postgresql:
+            with db.read() as session:
+                login = signed_in(db, session)
+        if login is None:
+            self.setText(f"{me.display_name} ({role})")
+            self.setToolTip(f"Working as {me.login}; File ▸ Switch person… hands over.")
+        elif login.maintenance:
+            self.setText(f"{login.login} entering for {me.display_name} ({role})")
+            self.setToolTip("The maintenance login: the log records each change as entered "
+                            f"by {login.login}. Day-to-day work uses each person's own login.")
+        else:
+            self.login_decides = True
+            self.setText(f"Signed in as {me.display_name} ({role})")
+            self.setToolTip(f"Database login {login.login}")
+
+
 class TrustModeItem(QLabel):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__("", parent)
@@ -222,6 +256,7 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self.setObjectName("statusBar")
         self.notice = NoticeItem(notices)
+        self.identity = IdentityItem()
         self.activity = ActivityItem()
         self.pending = PendingItem()
         self.lease = LeaseWarningItem()
@@ -232,6 +267,6 @@ class StatusBar(QStatusBar):
         self.connection = ConnectionItem(db)
         self.addWidget(self.notice, 1)
         self.addWidget(self.activity)
-        for item in (self.pending, self.lease, self.counts, self.online, self.sync, self.trust,
-                     self.connection):
+        for item in (self.identity, self.pending, self.lease, self.counts, self.online,
+                     self.sync, self.trust, self.connection):
             self.addPermanentWidget(item)

@@ -18,7 +18,7 @@ appeal), so both are dropped and made again in their real shape:
   triage status (new → relevant / not relevant / duplicate → developed → disseminated), who
   recorded it, who triaged it, the clue made from it.
 * `tip_contacts`: a tipster's contact, held apart from the tip text.
-* Length CHECKs `ck_<table>_<column>_length` from `vidtask.domain.appeals.APPEAL_TEXT_LIMITS`.
+* Length CHECKs `ck_<table>_<column>_length` from `vidtask.domain.limits.APPEAL_TEXT_LIMITS`.
 
 PostgreSQL only (functions pinned to `pg_catalog, <schema>, pg_temp`, every name qualified):
 * `vidtask_appeal_guard` (BEFORE INSERT OR UPDATE on appeal_objects): drafts only by a lead or
@@ -42,7 +42,8 @@ from alembic import op
 from sqlalchemy import text
 
 import vidtask.db.types
-from vidtask.domain.appeals import APPEAL_STEPS, APPEAL_TEXT_LIMITS, TIP_STEPS
+from vidtask.domain.appeals import APPEAL_STEPS, TIP_STEPS
+from vidtask.domain.limits import APPEAL_TEXT_LIMITS
 
 revision = '0007_appeals'
 down_revision = '0006_sprint_issuer'
@@ -66,9 +67,8 @@ FUNCTIONS = ("vidtask_appeal_guard()", "vidtask_tip_guard()")
 
 
 def _length_checks(table: str) -> list[sa.CheckConstraint]:
-    return [sa.CheckConstraint(f"length({column}) <= {chars}",
-                               name=op.f(f"ck_{name}_{column}_length"))
-            for name, column, chars, _field in APPEAL_TEXT_LIMITS if name == table]
+    return [sa.CheckConstraint(limit.condition, name=op.f(limit.full_name))
+            for limit in APPEAL_TEXT_LIMITS if limit.table == table]
 
 
 def _create_tables() -> None:
