@@ -201,7 +201,6 @@ class Media(Base):
     __table_args__ = (
         UniqueConstraint("series_id", "md5", name="uq_media_series_md5"),
         Index("ix_media_md5", "md5"),
-        Index("ix_media_sha1", "sha1"),
         Index("uq_media_series_sha1_without_md5", "series_id", "sha1", unique=True,
               sqlite_where=text("md5 IS NULL"), postgresql_where=text("md5 IS NULL")),
         CheckConstraint("md5 IS NOT NULL OR sha1 IS NOT NULL", name="a_hash"),

@@ -22,7 +22,6 @@ none); ``busyChanged(bool)``.
 from __future__ import annotations
 
 import functools
-import threading
 import weakref
 from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, Protocol, TypeVar
@@ -183,7 +182,6 @@ class OpRunner(QObject):
         self.pool.setMaxThreadCount(threads)
         self._running: list[_Call[Any]] = []
         self._retired: list[_Call[Any]] = []
-        self._lock = threading.Lock()
         self._closed = False
         _runners.add(self)
 
