@@ -72,9 +72,12 @@ def _counts_view(name: str, accessible: str) -> tuple[QTableView, RowsModel[tupl
     view.setModel(model)
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(22)
-    view.horizontalHeader().setStretchLastSection(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)  # a few rows
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setMaximumWidth(260)
+    view.setMinimumWidth(200)
+    view.setMaximumWidth(300)
     return view, model
 
 
@@ -187,6 +190,7 @@ class TipInbox(QWidget):
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 1)
+        splitter.setSizes([700, 420, 240])
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(splitter, 1)
