@@ -29,7 +29,6 @@ LIMITS = {"public_id": 20, "text": 10_000, "suggested_country": 200, "contact": 
 MAX_NUMBER_DIGITS = 100  # longer digit runs crash the C JSON parser (see vics.py)
 _LONG_NUMBER = re.compile(rb"[0-9]{%d}" % (MAX_NUMBER_DIGITS + 1))
 _NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
-csv.field_size_limit(1_000_000)
 
 
 class TipsFileError(VidtaskError):
