@@ -20,9 +20,11 @@ def _run_gui(database_url: str | None) -> int:
 
     check = qt_platform()
     if not check.ok:
-        print(f"vidtask: the window cannot open. {check.finding}\nfix: {check.fix}\n"
-              "(`vidtask doctor` checks everything; the command line works without a window.)",
-              file=sys.stderr)
+        text = (f"vidtask: the window cannot open. {check.finding}\nfix: {check.fix}\n"
+                "(`vidtask doctor` checks everything; the command line works without a window.)")
+        print(text, file=sys.stderr)
+        if not sys.stderr.isatty():  # started from a desktop menu: nobody reads stderr
+            _tell_without_qt(text)
         return 1
     from vidtask.ui.app import run_gui
 
@@ -31,3 +33,26 @@ def _run_gui(database_url: str | None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     return run_cli(argv, gui=_run_gui)
+
+
+#: Dialog tools that need no Qt, tried in order when the window cannot open.
+_DIALOG_TOOLS = (("zenity", "--error", "--no-markup", "--title=vidtask", "--text"),
+                 ("kdialog", "--title", "vidtask", "--error"), ("xmessage", "-center"))
+
+
+def _tell_without_qt(text: str) -> None:
+    import os
+    import shutil
+    import subprocess
+
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return
+    for tool, *options in _DIALOG_TOOLS:
+        found = shutil.which(tool)
+        if found:
+            try:
+                subprocess.run([found, *options, text], timeout=600, check=False,
+                               capture_output=True)
+            except (OSError, subprocess.SubprocessError):
+                continue
+            return

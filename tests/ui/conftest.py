@@ -37,6 +37,29 @@ from vidtask.ui.operations import running_calls
 pytestmark = pytest.mark.gui
 
 
+class Decisions:
+    """Answers the screens' "are you sure?" boxes (a modal box would block a test) and keeps
+    every question asked; set `answer = False` to press Cancel."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str, str]] = []  # (title, question, action button)
+        self.answer = True
+
+    def __call__(self, _parent: object, title: str, question: str, action: str) -> bool:
+        self.asked.append((title, question, action))
+        return self.answer
+
+
+@pytest.fixture(autouse=True)
+def decisions() -> Iterator[Decisions]:
+    from vidtask.ui import decisions as module
+
+    recorder = Decisions()
+    module.answer_with(recorder)
+    yield recorder
+    module.answer_with(None)
+
+
 @pytest.fixture
 def qsettings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "vidtask-ui.ini"), QSettings.Format.IniFormat)

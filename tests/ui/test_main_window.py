@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTableView, QTabWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+)
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
@@ -63,6 +70,10 @@ def test_confirming_in_the_review_tab_updates_the_board_row(
     qtbot.waitUntil(lambda: row(window, series_id).status == "proposed", timeout=5_000)
     queue = _review_tab(qtbot, window, 1)
     confirm = child(window, QPushButton, "confirmButton")
+    countries = child(window, QListWidget, "confirmCountries")
+    qtbot.waitUntil(lambda: countries.count() == 2, timeout=10_000)
+    assert not confirm.isEnabled()  # nothing is ticked until the coordinator chooses
+    countries.item(0).setCheckState(Qt.CheckState.Checked)
     qtbot.waitUntil(confirm.isEnabled, timeout=10_000)
     trigger(window, "actConfirm")  # Ctrl+Return on the review tab
     qtbot.waitUntil(lambda: row(window, series_id).status == "confirmed", timeout=5_000)
@@ -204,7 +215,7 @@ def test_sqlite_mode_says_it_trusts_whoever_opens_the_file(
 
 def test_an_open_editor_shows_who_changed_the_clue_and_keeps_the_text(
         qtbot: QtBot, world: World, make_window: WindowFactory) -> None:
-    from PySide6.QtWidgets import QGroupBox, QListWidget, QPlainTextEdit
+    from PySide6.QtWidgets import QGroupBox, QPlainTextEdit
 
     series_id = world.series_ids[1]
     claims.claim_series(world.db, "anna", series_id)

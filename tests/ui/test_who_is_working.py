@@ -159,3 +159,18 @@ def test_a_personal_login_cannot_switch_person_and_is_told_why(
         save_screen(window, "signed-in-status-bar.png")
     finally:
         window.shutdown()
+
+
+def test_the_timeline_says_who_entered_an_event_for_somebody(qtbot: QtBot) -> None:
+    from datetime import UTC, datetime
+
+    from vidtask.services.series_detail import TimelineEntry
+    from vidtask.ui.series.timeline import TimelineModel
+
+    model = TimelineModel()
+    now = datetime.now(UTC)
+    model.set_entries([
+        TimelineEntry(1, now, "bruno.claes", "claim.taken", "series", 1, None, None, "postgres"),
+        TimelineEntry(2, now, "kim.meyer", "claim.released", "series", 1, None, None)])
+    assert model.data(model.index(0, 1)) == "bruno.claes (entered by postgres)"
+    assert model.data(model.index(1, 1)) == "kim.meyer"

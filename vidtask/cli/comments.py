@@ -24,7 +24,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
     db = open_database(args)
     for entry in series_timeline(db, series_id(db, args, args.series)):
-        print(f"{entry.occurred_at:%Y-%m-%d %H:%M:%S}  v{entry.version:<6} {entry.actor:<20} "
+        print(f"{entry.occurred_at:%Y-%m-%d %H:%M:%S}  v{entry.version:<6} {entry.who:<20} "
               f"{entry.action}")
     return 0
 

@@ -36,6 +36,15 @@ class AuditStep:
     step: str  # claimed | assessed | clues recorded | proposed | confirmed
     who: PacketPerson
     when: datetime | None
+    #: The database login that entered the step for `who` (the maintenance login acting with
+    #: `--as`); None when `who` did it under their own login (or on SQLite).
+    entered_by: str | None = None
+
+    @property
+    def who_text(self) -> str:
+        """'Kim Meyer', or 'Kim Meyer (entered by postgres)'."""
+        return f"{self.who.name} (entered by {self.entered_by})" if self.entered_by \
+            else self.who.name
 
 
 @dataclass(frozen=True, slots=True)

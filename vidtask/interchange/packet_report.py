@@ -317,7 +317,7 @@ _EFFECT_WORDS = {"supports": "Points to", "excludes": "Points away from",
 
 def _audit_rows(steps: Sequence[AuditStep]) -> list[list[str]]:
     return [["Step", "Who", "Agency", "When"]] + [
-        [s.step, s.who.name, s.who.agency or "—", _when(s.when)] for s in steps]
+        [s.step, s.who_text, s.who.agency or "—", _when(s.when)] for s in steps]
 
 
 def _series_title(series: PacketSeries) -> str:

@@ -31,7 +31,9 @@ from vidtask.db.models import (
     Tip,
 )
 from vidtask.domain import wording
+from vidtask.domain.appeals import USEFUL_TIPS
 from vidtask.domain.countries_basic import country_label
+from vidtask.domain.enums import AppealStatus
 from vidtask.domain.narrowing import InvalidClue
 from vidtask.interchange.packet_content import (
     EFFECTS,
@@ -47,10 +49,16 @@ from vidtask.services.handling import may_export
 from vidtask.services.narrowing import clue_effect
 
 AUDIT_ACTIONS = ("claim.taken", "assessment.ranked", "series.proposed")
+#: The event behind each audit step, to say who entered it for somebody (`events.db_login`).
+STEP_OF_ACTION = {"claim.taken": "claimed", "clue.added": "clues recorded",
+                  "assessment.ranked": "assessed", "series.proposed": "proposed",
+                  "series.confirmed": "confirmed"}
 #: The only media columns a packet's hash annex is built from (never `Media.extra`).
 ANNEX_COLUMNS = (Media.md5, Media.sha1, Media.sha256, Media.size_bytes, Media.mime_type,
                  Media.category_code, Media.category_scheme, Media.victim_identified,
                  Media.offender_identified, Media.is_distributed)
+#: Tips counted as "verified" in the packet's appeal section: found relevant, or more.
+USEFUL = [s.value for s in USEFUL_TIPS]
 
 
 def series_for_country(session: Session, sprint_id: int, country: str,
@@ -109,19 +117,18 @@ def read_packet_series(session: Session, rows: Sequence[Series], country: str, *
                              .order_by(Event.version)):
         if e.series_id is not None:
             events[e.series_id].append(e)
-    clue_ids = [c.id for group in clues.values() for c in group]
+    entered = _entered_for_others(session, ids)
     appeals: dict[int, list[PacketAppeal]] = defaultdict(list)
-    if clue_ids:
-        tips = {oid: (total, verified) for oid, total, verified in session.execute(
-            select(Tip.appeal_object_id, func.count(),
-                   func.count().filter(Tip.status.in_(("verified", "passed_on"))))
-            .group_by(Tip.appeal_object_id))}
-        clue_series = {c.id: c.series_id for group in clues.values() for c in group}
-        for obj in session.scalars(select(AppealObject).where(AppealObject.clue_id.in_(clue_ids))
-                                   .order_by(AppealObject.object_code)):
-            total, verified = tips.get(obj.id, (0, 0))
-            appeals[clue_series[obj.clue_id]].append(PacketAppeal(
-                obj.object_code, obj.object_type, obj.question, obj.status, total, verified))
+    tips = {oid: (total, useful) for oid, total, useful in session.execute(
+        select(Tip.appeal_object_id, func.count(), func.count().filter(Tip.status.in_(USEFUL)))
+        .join(AppealObject, AppealObject.id == Tip.appeal_object_id)
+        .where(AppealObject.series_id.in_(ids)).group_by(Tip.appeal_object_id))}
+    for obj in session.scalars(select(AppealObject).where(  # drafts were never public
+            AppealObject.series_id.in_(ids), AppealObject.status != AppealStatus.DRAFT)
+            .order_by(AppealObject.public_id)):
+        total, useful = tips.get(obj.id, (0, 0))
+        appeals[obj.series_id].append(PacketAppeal(
+            obj.public_id, obj.object_type, obj.question, obj.status, total, useful))
 
     person_ids: set[int] = set()
     for s in rows:
@@ -154,7 +161,7 @@ def read_packet_series(session: Session, rows: Sequence[Series], country: str, *
             withheld_clues=len(clues[s.id]) - len(kept),
             appeals=tuple(appeals[s.id]),
             audit=_audit(s, country, candidates=candidates[s.id], clues=clues[s.id],
-                         events=events[s.id], people=people)))
+                         events=events[s.id], people=people, entered=entered[s.id])))
     return tuple(sections), included_h2
 
 
@@ -207,16 +214,35 @@ def _without_value(c: Clue) -> _FreeClue:
     return _FreeClue(c.id, c.category, c.description, c.confidence, c.supports, c.excludes)
 
 
+def _entered_for_others(session: Session, series_ids: Sequence[int]
+                        ) -> dict[int, dict[tuple[str, int], str]]:
+    """Per series, (step, person) -> the login that entered it for them: the events whose
+    database login is not their actor's (the maintenance login with `--as`). Usually none."""
+    entered: dict[int, dict[tuple[str, int], str]] = defaultdict(dict)
+    rows = session.execute(select(Event.series_id, Event.action, Event.actor_id, Event.db_login)
+                           .where(Event.series_id.in_(series_ids),
+                                  Event.action.in_(tuple(STEP_OF_ACTION)),
+                                  Event.db_login.is_not(None),
+                                  Event.db_login != Event.actor_login)
+                           .order_by(Event.version))
+    for series_id, action, actor_id, login in rows:
+        if series_id is not None and actor_id is not None and login:
+            entered[series_id].setdefault((STEP_OF_ACTION[action], actor_id), login)
+    return entered
+
+
 def _audit(s: Series, country: str, *, candidates: list[CountryAssessment], clues: list[Clue],
-           events: list[Event], people: dict[int, PacketPerson]) -> tuple[AuditStep, ...]:
+           events: list[Event], people: dict[int, PacketPerson],
+           entered: dict[tuple[str, int], str] | None = None) -> tuple[AuditStep, ...]:
     steps: list[AuditStep] = []
     seen: set[tuple[str, int]] = set()
+    entered = entered or {}
 
     def add(step: str, person_id: int | None, when: datetime | None) -> None:
         if person_id is None or (step, person_id) in seen or person_id not in people:
             return
         seen.add((step, person_id))
-        steps.append(AuditStep(step, people[person_id], when))
+        steps.append(AuditStep(step, people[person_id], when, entered.get((step, person_id))))
 
     for e in events:
         if e.action == "claim.taken":

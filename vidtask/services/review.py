@@ -1,6 +1,8 @@
 """Coordinator review: confirm a proposed country, send a series back, or eliminate it.
 
-Four-eyes: nobody confirms a series they proposed or ranked themselves.
+Four-eyes: nobody confirms a series they proposed or ranked themselves. The review read model
+shows every clue with its value in words and its effect on each ranked country (the narrowing
+model's `clue_effect`), and warns when the ranking contradicts the series' own clues.
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ from sqlalchemy.orm import aliased
 
 from vidtask.db.engine import Database
 from vidtask.db.models import Comment, CountryAssessment, Packet, Participant, Series
+from vidtask.domain import wording
 from vidtask.domain.changes import Changes
-from vidtask.domain.countries_basic import normalize_country_code
+from vidtask.domain.countries_basic import country_label, normalize_country_code
 from vidtask.domain.enums import SeriesStatus
 from vidtask.domain.errors import InvalidInput, InvalidTransition, PermissionDenied
 from vidtask.domain.limits import checked
+from vidtask.domain.narrowing import InvalidClue
 from vidtask.domain.permissions import Action
 from vidtask.services.common import load_series
+from vidtask.services.narrowing import clue_effect, rank_clues
 from vidtask.services.series_detail import CandidateInfo, ClueInfo, candidates_of, clues_of
 from vidtask.services.tx import retry_busy, write_tx
 
@@ -100,6 +105,26 @@ def eliminate(db: Database, actor: str, series_id: int, reason: str) -> Changes:
 # ---------------------------------------------------------------- read models
 
 @dataclass(frozen=True, slots=True)
+class ReviewClue:
+    """One clue as the review pane shows it: in words, with its effect on each candidate."""
+
+    info: ClueInfo
+    category_words: str
+    value_words: str  # "Socket: type F (Schuko)"; "" for a free clue
+    effects: tuple[tuple[str, str], ...]  # (candidate country, supports|excludes|neutral)
+
+
+@dataclass(frozen=True, slots=True)
+class RankingWarning:
+    """A ranked country at odds with the series' own clues."""
+
+    kind: str  # "excluded" (the clues rule it out) | "unsupported" (no clue supports it)
+    country: str
+    place: int  # its rank in the proposal, from 1
+    message: str  # one sentence
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewItem:
     """One proposed series as a coordinator reviews it."""
 
@@ -114,6 +139,8 @@ class ReviewItem:
     clues_for: tuple[ClueInfo, ...]
     clues_against: tuple[ClueInfo, ...]
     assessors: tuple[str, ...]  # logins of everyone who ranked or proposed: they may not confirm
+    clues: tuple[ReviewClue, ...] = ()  # every clue, in recording order
+    warnings: tuple[RankingWarning, ...] = ()  # the ranking against the clues
 
     def may_confirm(self, login: str) -> bool:
         """Four-eyes rule as the queue shows it (the service enforces it again)."""
@@ -138,8 +165,52 @@ def review_queue(db: Database, sprint_id: int) -> list[ReviewItem]:
                 series.id, series.code, series.alias, series.priority, series.handling,
                 proposed_by, series.proposed_at, candidates,
                 tuple(c for c in clues if c.supports),
-                tuple(c for c in clues if c.excludes and not c.supports), assessors))
+                tuple(c for c in clues if c.excludes and not c.supports), assessors,
+                tuple(_review_clue(c, candidates) for c in clues),
+                ranking_warnings(clues, candidates)))
         return items
+
+
+def _review_clue(clue: ClueInfo, candidates: Sequence[CandidateInfo]) -> ReviewClue:
+    effects = []
+    for candidate in candidates:
+        try:
+            stance: str = clue_effect(clue, candidate.country).stance
+        except InvalidClue:
+            stance = "neutral"
+        effects.append((candidate.country, stance))
+    return ReviewClue(clue, wording.clue_category(clue.category),
+                      wording.clue_value(clue.kind, clue.value), tuple(effects))
+
+
+def ranking_warnings(clues: Sequence[ClueInfo], candidates: Sequence[CandidateInfo]
+                     ) -> tuple[RankingWarning, ...]:
+    """Each ranked country the series' own clues exclude, or that no clue supports."""
+    if not clues or not candidates:
+        return ()
+    try:
+        ranking = rank_clues(clues)
+    except InvalidClue as exc:
+        return (RankingWarning("excluded", "", 0, f"The clues cannot be ranked: clue "
+                                                  f"{exc.clue_id}: {exc.reason}."),)
+    chosen = [(c.country, c.confidence) for c in candidates]
+    places = {c.country: place for place, c in enumerate(candidates, start=1)}
+    found = [RankingWarning("excluded", w.country, places.get(w.country, 0), w.message)
+             for w in ranking.contradictions(chosen) if w.kind == "excluded"]
+    for place, candidate in enumerate(candidates, start=1):
+        ranked = ranking.candidate(candidate.country)
+        if ranked is None or not ranked.supporting:
+            name = country_label(candidate.country)
+            found.append(RankingWarning("unsupported", candidate.country, place,
+                                        f"{name} is ranked {_ordinal(place)} but no clue "
+                                        "supports it."))
+    return tuple(found)
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+        number % 10, "th")
+    return f"{number}{suffix}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +229,6 @@ class DisseminationEntry:
 
 def dissemination_list(db: Database, sprint_id: int) -> list[DisseminationEntry]:
     """Per country: its confirmed series, split into waiting and already sent."""
-    from vidtask.domain.countries_basic import country_label
-
     with db.read() as session:
         sent: dict[str, set[int]] = {}
         for country, ids in session.execute(select(Packet.country, Packet.series_ids)

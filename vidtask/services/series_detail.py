@@ -94,6 +94,14 @@ class TimelineEntry:
     entity_id: int | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    #: The database login that wrote the event when it is not the actor (the maintenance login
+    #: acting with `--as`); None when the actor wrote it (or on SQLite, which has no logins).
+    entered_by: str | None = None
+
+    @property
+    def who(self) -> str:
+        """'bruno.claes', or 'bruno.claes (entered by postgres)'."""
+        return f"{self.actor} (entered by {self.entered_by})" if self.entered_by else self.actor
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +222,7 @@ def series_timeline(db: Database, series_id: int) -> list[TimelineEntry]:
     """Every event on this series, oldest first, from the append-only log."""
     with db.read() as session:
         return [TimelineEntry(e.version, e.occurred_at, e.actor_login, e.action, e.entity_type,
-                              e.entity_id, e.before, e.after)
+                              e.entity_id, e.before, e.after,
+                              e.db_login if e.db_login not in (None, e.actor_login) else None)
                 for e in session.scalars(select(Event).where(Event.series_id == series_id)
                                          .order_by(Event.version))]

@@ -7,8 +7,8 @@ the `LeaseKeeper` every 30 s — all service calls as `Op`s, never on the GUI th
 mouse input anywhere in the application touches the `ActivityClock`, so an active holder's
 claims renew themselves.
 
-A wake-up that arrives while this window's own calls are still on their way waits for the next
-one to be delivered (at most `SETTLE_MS`): the write it announces is then usually known already.
+A wake-up that arrives while this window's own calls are still on their way waits until those
+calls are delivered (at most `SETTLE_MS`): the write it announces is then usually known already.
 
 Signals: ``connectionStateChanged(str)`` — "online" / "offline" / "reconnecting";
 ``presenceChanged()`` — `online` was re-read; ``leaseTicked(LeaseTick)``.
@@ -39,7 +39,7 @@ LEASE_TICK_MS = 30_000
 #: A burst of wake-ups (SQLite moves data_version on every commit) reads presence once.
 PRESENCE_READ_DELAY_MS = 500
 #: How long a wake-up waits for this window's calls in flight to be delivered.
-SETTLE_MS = 150
+SETTLE_MS = 500
 
 _INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                            QEvent.Type.Wheel})
@@ -96,6 +96,7 @@ class LiveSession(QObject):
         self._settle.timeout.connect(self._decide)
         self._waiting_version: int | None = None
         self._waiting = False
+        self._waiting_for: frozenset[int] = frozenset()
         host.runner.finished.connect(self._call_delivered)
 
         self.heartbeat_timer = QTimer(self)
@@ -144,13 +145,18 @@ class LiveSession(QObject):
                 else max(version, self._waiting_version)
             return
         self._waiting, self._waiting_version = True, version
-        if self.host.runner.busy:
-            self._settle.start()  # its Changes may name this version in a moment
+        self._waiting_for = self.host.runner.in_flight()
+        if self._waiting_for:
+            self._settle.start()  # their Changes may name this version in a moment
         else:
             self._decide()
 
     def _call_delivered(self, _name: str) -> None:
-        if self._waiting and self._settle.isActive():
+        if not (self._waiting and self._settle.isActive()):
+            return
+        version = self._waiting_version
+        settled = version is not None and self.feed.bus.knows(version)
+        if settled or not self._waiting_for & self.host.runner.in_flight():
             self._settle.stop()
             self._decide()
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from vidtask.db.engine import Database
 from vidtask.domain.permissions import Action
@@ -33,6 +33,7 @@ from vidtask.services.series_detail import ClueInfo
 from vidtask.services.sprints import SprintInfo
 from vidtask.sync.outbox import OutboxEntry
 from vidtask.ui import claims as claim_ops
+from vidtask.ui.appeals import AppealsScreen, TipInbox
 from vidtask.ui.commands import Command, Handler, Screen
 from vidtask.ui.context import AppContext
 from vidtask.ui.dashboard import DashboardWidget
@@ -48,6 +49,7 @@ from vidtask.ui.window.actions import ActionTable
 from vidtask.ui.window.board_page import BoardPage
 from vidtask.ui.window.dialogs import CoordinatorDialogs
 from vidtask.ui.window.status_bar import StatusBar
+from vidtask.ui.window.tabs import ScreenTabs
 
 LEASE_REPAINT_TICKS = 15
 
@@ -78,17 +80,13 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.setWindowTitle(f"vidtask — {sprint.name} — {me.display_name} ({me.login}, "
                             f"{me.role.value}) — {db.describe()}")
-        self.workspaces: dict[int, SeriesWorkspace] = {}
         #: Scripts and tests closing the window on purpose skip the "unsaved changes" question.
         self.discard_unsaved_on_close = False
         self._ticks = 0
 
         self.board_page = BoardPage(ctx)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("mainTabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.setTabsClosable(True)
-        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs = ScreenTabs(ctx, self._code_of)
+        self.workspaces = self.tabs.workspaces
         self.add_screen(self.board_page, "Board")
         self.setCentralWidget(self.tabs)
 
@@ -111,6 +109,10 @@ class MainWindow(QMainWindow):
             lambda path: ctx.notices.info(f"Sprint report written: {path}"))
         self.dashboard.reportFailed.connect(ctx.notices.warning)
         self.add_screen(self.dashboard, "Dashboard")
+        self.appeals = AppealsScreen(ctx)
+        self.add_screen(self.appeals, "Trace an Object")
+        self.tip_inbox = TipInbox(ctx)
+        self.add_screen(self.tip_inbox, "Tips")
         self.dialogs = CoordinatorDialogs(ctx, self, self.dashboard, self.current_row)
         self.help = HelpDialogs(db, me, self)
         self.status_bar.identity.show_person(db, me)
@@ -124,8 +126,7 @@ class MainWindow(QMainWindow):
         self.board_page.rowsChanged.connect(self._count_claims)
         self.board_page.selectionChanged.connect(self.action_table.refresh)
         self.my_claims.openRequested.connect(self.open_series)
-        self.tabs.currentChanged.connect(lambda _i: self.action_table.set_screen(
-            self.tabs.currentWidget()))
+        self.tabs.screenShown.connect(self.action_table.set_screen)
         self.action_table.set_screen(self.board_page)
 
         self.live = LiveFeed(db, ctx, ctx.bus, self, interval_ms=poll_ms)
@@ -136,6 +137,9 @@ class MainWindow(QMainWindow):
         self.session.connectionStateChanged.connect(self._connection_state)
         self.session.presenceChanged.connect(self._presence_changed)
         self.session.leaseTicked.connect(self._lease_ticked)
+        # the others see at once which series this window has open
+        self.tabs.seriesOpened.connect(lambda _i: self.session.heartbeat_now())
+        self.tabs.seriesClosed.connect(lambda _i: self.session.heartbeat_now())
         # clue and comment saves survive a lost database: kept in this computer's outbox
         self.saves = OfflineSaves(db, self.session.monitor, ctx, path=outbox_path, parent=self)
         ctx.saves = self.saves
@@ -173,14 +177,11 @@ class MainWindow(QMainWindow):
 
     def add_screen(self, widget: QWidget, title: str) -> int:
         """A permanent tab (board, review, dashboard, …); its View action is in the table."""
-        index = self.tabs.addTab(widget, title)
-        bar = self.tabs.tabBar()
-        for side in (bar.ButtonPosition.RightSide, bar.ButtonPosition.LeftSide):
-            button = bar.tabButton(index, side)
-            if button is not None:
-                button.resize(0, 0)
-                button.hide()
-        return index
+        return self.tabs.add_screen(widget, title)
+
+    def _code_of(self, series_id: int) -> str | None:
+        row = self.board_page.model.series(series_id)
+        return row.code if row else None
 
     def _window_commands(self) -> Mapping[Command, Handler]:
         board = self.board_page.board
@@ -202,11 +203,14 @@ class MainWindow(QMainWindow):
             Command.ONLY_MINE: board.mine_chip.toggle,
             Command.ONLY_UNCLAIMED: board.unclaimed_chip.toggle,
             Command.MY_SERIES: self._toggle_dock,
-            Command.NEXT_TAB: lambda: self._step_tab(1),
-            Command.PREVIOUS_TAB: lambda: self._step_tab(-1),
+            Command.NEXT_TAB: lambda: self.tabs.step(1),
+            Command.PREVIOUS_TAB: lambda: self.tabs.step(-1),
             Command.SHOW_DASHBOARD: lambda: self.tabs.setCurrentWidget(self.dashboard),
+            Command.SHOW_APPEALS: lambda: self.tabs.setCurrentWidget(self.appeals),
+            Command.SHOW_TIPS: lambda: self.tabs.setCurrentWidget(self.tip_inbox),
             Command.IMPORT: self.dialogs.open_import,
             Command.EXPORT_PACKETS: self.dialogs.open_export,
+            Command.SPRINT_SETTINGS: self.dialogs.open_sprint_settings,
         }
         if self.review is not None:
             review = self.review
@@ -228,42 +232,18 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- series tabs
     def open_series(self, series_id: int) -> SeriesWorkspace:
-        workspace = self.workspaces.get(series_id)
-        if workspace is None:
-            workspace = SeriesWorkspace(self.ctx, series_id)
-            self.workspaces[series_id] = workspace
-            row = self.board_page.model.series(series_id)
-            index = self.tabs.addTab(workspace, row.code if row else "Series")
-            workspace.titleChanged.connect(
-                lambda title, w=workspace: self.tabs.setTabText(self.tabs.indexOf(w), title))
-            workspace.set_viewers(self.session.viewers_of(series_id))
-            self.session.heartbeat_now()  # the others see at once that this series is open
-        else:
-            index = self.tabs.indexOf(workspace)
-        self.tabs.setCurrentIndex(index)
+        workspace = self.tabs.open_series(series_id)
+        workspace.set_viewers(self.session.viewers_of(series_id))
         return workspace
 
     def current_workspace(self) -> SeriesWorkspace | None:
-        widget = self.tabs.currentWidget()
-        return widget if isinstance(widget, SeriesWorkspace) else None
+        return self.tabs.current_workspace()
 
     def close_tab(self, index: int) -> bool:
-        widget = self.tabs.widget(index)
-        if not isinstance(widget, SeriesWorkspace):
-            return False
-        if not widget.confirm_discard("Close the series"):
-            return False
-        self.tabs.removeTab(index)
-        self.workspaces.pop(widget.series_id, None)
-        widget.deleteLater()
-        self.session.heartbeat_now()
-        return True
+        return self.tabs.close_tab(index)
 
     def close_current_tab(self) -> None:
-        self.close_tab(self.tabs.currentIndex())
-
-    def _step_tab(self, step: int) -> None:
-        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+        self.tabs.close_current()
 
     def focus_filter(self) -> None:
         self.tabs.setCurrentWidget(self.board_page)
@@ -284,6 +264,8 @@ class MainWindow(QMainWindow):
         if self.review is not None:
             self.review.refresh()
         self.dashboard.refresh()
+        self.appeals.reload()
+        self.tip_inbox.reload()
         self.live.poll_now()
         self.session.read_presence()
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
+from tests.ui.conftest import Decisions
 from tests.ui.find import child, text
 from tests.ui.review_world import confirmed
 from vidtask.interchange.packets import verify_packet
@@ -131,3 +132,19 @@ def test_every_input_is_named(qtbot: QtBot, world: World, make_ctx: MakeCtx) -> 
                        (QPushButton, "exportCloseButton")):
         assert child(dialog, kind, name).accessibleName()
     assert "nothing to export" in child(dialog, QLabel, "exportMessage").text()
+
+
+def test_export_asks_first_naming_the_countries_and_series(
+        qtbot: QtBot, world: World, make_ctx: MakeCtx, tmp_path: Path,
+        decisions: Decisions) -> None:
+    confirmed(world, world.series_ids[0], ("DE", "AT"))
+    dialog = open_dialog(qtbot, make_ctx, 2)
+    child(dialog, QLineEdit, "exportFolder").setText(str(tmp_path / "out"))
+    decisions.answer = False  # Cancel
+    child(dialog, QPushButton, "exportRunButton").click()
+    [(title, question, button)] = decisions.asked
+    assert (title, button) == ("Export packets", "Export")
+    assert question.startswith("Export 2 packets for Austria (AT) and Germany (DE), with 1 "
+                               "series (S-001)")
+    assert not (tmp_path / "out").exists()
+    assert results(dialog).rowCount() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
+from tests.ui.conftest import Decisions
 from tests.ui.find import child, text
 from tests.ui.review_world import propose
 from vidtask.domain.changes import Changes
@@ -60,8 +62,14 @@ def select(widget: QWidget, code: str) -> None:
     child(widget, QTableView, "reviewQueue").selectRow(at)
 
 
+def tick(widget: QWidget, *rows: int) -> None:
+    countries = child(widget, QListWidget, "confirmCountries")
+    for row in rows:
+        countries.item(row).setCheckState(Qt.CheckState.Checked)
+
+
 def test_a_coordinator_confirms_and_the_series_leaves_the_queue(
-        qtbot: QtBot, world: World, make_ctx: MakeCtx) -> None:
+        qtbot: QtBot, world: World, make_ctx: MakeCtx, decisions: Decisions) -> None:
     propose(world, world.series_ids[0])
     propose(world, world.series_ids[1], ("PL",))
     widget = open_queue(qtbot, make_ctx, "cora", 2)
@@ -70,13 +78,16 @@ def test_a_coordinator_confirms_and_the_series_leaves_the_queue(
     select(widget, "S-001")
     detail = child(widget, QTextBrowser, "reviewDetail").toPlainText()
     assert "Zindle shampoo bottle" in detail and "TV logo not broadcast" in detail
-    assert "at 00:12" in detail and "anna" in detail
-    assert widget.checked_countries() == ["DE"]  # the top candidate is pre-checked
-    countries = child(widget, QListWidget, "confirmCountries")
-    countries.item(1).setCheckState(countries.item(0).checkState())
+    assert "at 00:12" in detail and "Anna Specialist" in detail
+    assert widget.checked_countries() == []  # nothing pre-ticked: the coordinator chooses
     confirm = child(widget, QPushButton, "confirmButton")
+    assert not confirm.isEnabled()
+    tick(widget, 0, 1)
     assert confirm.isEnabled()
     confirm.click()
+    [(title, question, button)] = decisions.asked
+    assert (title, button) == ("Confirm the likely country", "Confirm")
+    assert "S-001 — “Alias 1” for Germany (DE) and Austria (AT)?" in question
     qtbot.waitUntil(lambda: bool(batches), timeout=10_000)
     assert [e.action for e in batches[0].changes.events] == ["series.confirmed"]
     assert batches[0].origin is Origin.THIS_WINDOW
@@ -97,6 +108,7 @@ def test_four_eyes_disables_confirm_and_says_why(qtbot: QtBot, world: World,
     note = child(widget, QLabel, "fourEyesNote")
     assert "another coordinator must confirm" in note.text() and note.isVisible()
     other = open_queue(qtbot, make_ctx, "cody", 1)
+    tick(other, 0)
     assert child(other, QPushButton, "confirmButton").isEnabled()
     assert not child(other, QLabel, "fourEyesNote").isVisible()
 
@@ -116,13 +128,21 @@ def test_send_back_needs_a_comment(qtbot: QtBot, world: World, make_ctx: MakeCtx
     assert get_series_detail(world.db, world.series_ids[0]).status == "in_assessment"
 
 
-def test_eliminate_needs_a_reason(qtbot: QtBot, world: World, make_ctx: MakeCtx) -> None:
+def test_eliminate_needs_a_reason(qtbot: QtBot, world: World, make_ctx: MakeCtx,
+                                  decisions: Decisions) -> None:
     propose(world, world.series_ids[0])
     widget = open_queue(qtbot, make_ctx, "cora", 1)
     eliminate = child(widget, QPushButton, "eliminateButton")
     assert not eliminate.isEnabled()
     child(widget, QComboBox, "eliminateReason").setCurrentText("too widespread")
     assert eliminate.isEnabled()
+    decisions.answer = False  # Cancel: nothing happens
+    eliminate.click()
+    assert get_series_detail(world.db, world.series_ids[0]).status == "proposed"
+    assert "Eliminate S-001 — “Alias 1” without a country (too widespread)?" \
+        in decisions.asked[0][1]
+    assert "not Germany (DE) and Austria (AT)" in decisions.asked[0][1]
+    decisions.answer = True
     eliminate.click()
     qtbot.waitUntil(lambda: not widget.ctx.runner.busy and queue(widget).rowCount() == 0)
     detail = get_series_detail(world.db, world.series_ids[0])
@@ -159,3 +179,74 @@ def test_every_interactive_widget_is_named(qtbot: QtBot, world: World,
                        (QLineEdit, "sendBackComment"), (QComboBox, "eliminateReason"),
                        (QTextBrowser, "reviewDetail")):
         assert child(widget, kind, name).accessibleName()
+
+
+def test_after_a_decision_the_next_series_is_shown_with_nothing_ticked(
+        qtbot: QtBot, world: World, make_ctx: MakeCtx, decisions: Decisions) -> None:
+    for series_id in world.series_ids:
+        propose(world, series_id)
+    widget = open_queue(qtbot, make_ctx, "cora", 3)
+    select(widget, "S-002")
+    tick(widget, 0)
+    child(widget, QPushButton, "confirmButton").click()
+    qtbot.waitUntil(lambda: not widget.ctx.runner.busy and queue(widget).rowCount() == 2,
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: widget.current_item() is not None)
+    current = widget.current_item()
+    assert current is not None and current.code == "S-003"  # the next one, not the top
+    assert widget.checked_countries() == []
+    assert not child(widget, QPushButton, "confirmButton").isEnabled()
+    assert not child(widget, QPushButton, "eliminateButton").isEnabled()
+    assert not child(widget, QPushButton, "sendBackButton").isEnabled()
+    # a second click on the spot where Confirm was does nothing
+    child(widget, QPushButton, "confirmButton").click()
+    assert len(decisions.asked) == 1
+    assert get_series_detail(world.db, world.series_ids[2]).status == "proposed"
+
+
+def test_the_pane_shows_every_clue_in_words_and_warns_when_the_ranking_contradicts_it(
+        qtbot: QtBot, world: World, make_ctx: MakeCtx) -> None:
+    from vidtask.services import assessments, clues
+    from vidtask.services.assessments import CandidateInput
+
+    series_id = world.series_ids[0]
+    claims.claim_series(world.db, "anna", series_id)
+    for category, description, kind, value in (
+            ("text", "Shop sign in Cyrillic", "script", "Cyrl"),
+            ("electrical", "Wall socket with side clips", "socket", "F"),
+            ("tv_radio", "Evening news logo", "none", None)):
+        clues.add_clue(world.db, "anna", series_id, clues.ClueInput(
+            category, description, kind=kind, value=value))
+    assessments.set_candidates(world.db, "anna", series_id, [
+        CandidateInput("UA", 60, "script and socket"), CandidateInput("FR", 25, "hunch")])
+    assessments.propose(world.db, "anna", series_id)
+    widget = open_queue(qtbot, make_ctx, "cora", 1)
+    select(widget, "S-001")
+    detail = child(widget, QTextBrowser, "reviewDetail").toPlainText()
+    # every clue, the free one too, with its value in words and its effect on each candidate
+    assert "Writing system: Cyrillic (Cyrl)" in detail
+    assert "Socket: type F (Schuko)" in detail and "Evening news logo" in detail
+    assert "points to UA · points away from FR" in detail
+    assert "says nothing about UA · says nothing about FR" in detail
+    assert "TV or radio" in detail and "tv_radio" not in detail
+    # the model's contradictions (France ruled out), and a lower rank nothing supports
+    note = child(widget, QLabel, "reviewContradictions")
+    qtbot.waitUntil(note.isVisible, timeout=10_000)
+    assert "France is ranked 2nd but the clues rule it out" in note.text()
+    warning = child(widget, QLabel, "reviewWarnings")
+    assert warning.isVisible()
+    assert warning.text() == "⚠ France is ranked 2nd but no clue supports it."
+    assert "⚠ 2" in queue(widget).index(0, 5).data()
+
+
+def test_the_decision_box_defaults_to_cancel(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from vidtask.ui.decisions import decision_box
+
+    box = decision_box(None, "Confirm the likely country", "Confirm S-001 for DE?", "Confirm")
+    qtbot.addWidget(box)
+    default = box.defaultButton()
+    assert default is not None and box.buttonRole(default) == QMessageBox.ButtonRole.RejectRole
+    assert box.escapeButton() is default
+    assert "S-001" in box.text()

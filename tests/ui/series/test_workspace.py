@@ -25,7 +25,7 @@ from pytest import MonkeyPatch
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
-from tests.ui.conftest import WindowFactory
+from tests.ui.conftest import Decisions, WindowFactory
 from tests.ui.find import action, child, notice, row, select, text, trigger
 from vidtask.services import claims, clues
 from vidtask.services.series_detail import get_series_detail
@@ -89,7 +89,7 @@ def _add_clue(qtbot: QtBot, workspace: SeriesWorkspace, *, category: str, text: 
 
 
 def test_a_newcomer_claims_records_clues_ranks_proposes_and_comments(
-        qtbot: QtBot, window: MainWindow, world: World) -> None:
+        qtbot: QtBot, window: MainWindow, world: World, decisions: Decisions) -> None:
     """The issue's 'done means', on a small world instead of the demo sprint."""
     child(window, QToolButton, "unclaimedChip").click()
     select(window, world.series_ids[1])
@@ -123,6 +123,9 @@ def test_a_newcomer_claims_records_clues_ranks_proposes_and_comments(
     propose = child(workspace, QPushButton, "proposeButton")
     assert propose.isEnabled()
     qtbot.mouseClick(propose, Qt.MouseButton.LeftButton)
+    # proposing asks first, naming the series and the ranking (Cancel is the default)
+    [(title, question, _)] = decisions.asked
+    assert title == "Propose for confirmation" and question.startswith("Propose S-002 with ")
     qtbot.waitUntil(lambda: workspace.detail is not None
                     and workspace.detail.status == "proposed", timeout=5_000)
     assert _read_only(workspace)  # proposing ends the claim

@@ -121,3 +121,34 @@ def test_db_info_says_who_you_are_signed_in_as(capsys: pytest.CaptureFixture[str
     assert code == 0 and f"signed in as     {room.login('cora')} (coordinator)" in out
     _, out, _ = run(capsys, owner_url(room), "db", "info")
     assert "(the maintenance login: table owner or superuser)" in out
+
+
+def test_what_the_maintenance_login_entered_for_somebody_says_so(
+        capsys: pytest.CaptureFixture[str], room: Room) -> None:
+    from vidtask.db.models import Series
+    from vidtask.services.packet_content import read_packet_series
+    from vidtask.services.series_detail import series_timeline
+
+    bert, anna = room.login("bert"), room.login("anna")
+    assert run(capsys, owner_url(room), "claim", "S-001", "--as", bert)[0] == 0
+    assert run(capsys, url_of(room, "anna"), "claim", "S-002")[0] == 0
+    code, out, _ = run(capsys, url_of(room, "anna"), "timeline", "S-001")
+    claim_line = next(line for line in out.splitlines() if line.endswith("claim.taken"))
+    assert code == 0 and f"{bert} (entered by postgres)" in claim_line
+    _, out, _ = run(capsys, url_of(room, "anna"), "timeline", "S-002")
+    claim_line = next(line for line in out.splitlines() if line.endswith("claim.taken"))
+    assert anna in claim_line and "entered by" not in claim_line
+    [claimed] = [e for e in series_timeline(room.owner, room.series_ids[0])
+                 if e.action == "claim.taken"]
+    assert (claimed.actor, claimed.entered_by, claimed.who) == (
+        bert, "postgres", f"{bert} (entered by postgres)")
+    code, out, _ = run(capsys, url_of(room, "anna"), "series", "show", "S-001", "--json")
+    assert '"entered_by": "postgres"' in out
+    with room.owner.read() as session:
+        rows = [session.get(Series, room.series_ids[0]), session.get(Series, room.series_ids[1])]
+        sections, _ = read_packet_series(session, [r for r in rows if r is not None], "DE",
+                                          include_h2=False)
+    steps = {s.code: s.audit for s in sections}
+    assert [(a.step, a.who_text) for a in steps["S-001"]] == [
+        ("claimed", "Bert (entered by postgres)")]
+    assert [(a.step, a.who_text) for a in steps["S-002"]] == [("claimed", "Anna")]

@@ -113,7 +113,26 @@ def test_the_desktop_start_shows_the_sentence_instead_of_qts_abort(
         "desktop window (Qt)", Status.FAILED, "Qt's xcb platform plugin cannot load: "
         "libxcb-keysyms.so.1 is not installed.", "sudo apt-get install libxcb-keysyms1"))
     monkeypatch.setattr("vidtask.ui.app.run_gui", lambda url: pytest.fail("Qt was started"))
+    for variable in ("DISPLAY", "WAYLAND_DISPLAY"):  # no dialog tool pops up during tests
+        monkeypatch.delenv(variable, raising=False)
     assert launcher.main(["gui"]) == 1
     err = capsys.readouterr().err
     assert "libxcb-keysyms.so.1 is not installed" in err
     assert "fix: sudo apt-get install libxcb-keysyms1" in err
+
+
+def test_started_from_a_desktop_menu_the_sentence_also_shows_without_qt(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from vidtask import launcher
+
+    monkeypatch.setattr(doctor, "qt_platform", lambda: Check(
+        "desktop window (Qt)", Status.FAILED, "Qt's xcb platform plugin cannot load: "
+        "libxcb-keysyms.so.1 is not installed.", "sudo apt-get install libxcb-keysyms1"))
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr("shutil.which", lambda tool: f"/usr/bin/{tool}" if tool == "xmessage"
+                        else None)
+    shown: list[list[str]] = []
+    monkeypatch.setattr("subprocess.run", lambda argv, **_: shown.append(argv))
+    assert launcher.main(["gui"]) == 1  # pytest's stderr is no terminal
+    assert shown and shown[0][:2] == ["/usr/bin/xmessage", "-center"]
+    assert "libxcb-keysyms.so.1 is not installed" in shown[0][2]

@@ -42,6 +42,7 @@ from vidtask.services.packets import DEFAULT_EVALUATION, PacketResult, export_co
 from vidtask.services.review import DisseminationEntry, dissemination_list
 from vidtask.services.sprints import SprintInfo, list_sprints
 from vidtask.ui.context import AppContext
+from vidtask.ui.decisions import ask, countries_in_words
 from vidtask.ui.naming import named
 from vidtask.ui.operations import Op, sentence
 from vidtask.ui.rows_model import Column, RowsModel
@@ -273,6 +274,18 @@ class ExportPacketsDialog(QDialog):
             return
         countries = self.checked_countries()
         folder = Path(self.folder.text().strip()).expanduser()
+        waiting = {e.country: e for e in self._entries}
+        series = sorted({code for c in countries if c in waiting for code in (
+            (*waiting[c].waiting, *waiting[c].sent) if self.include_notified.isChecked()
+            else waiting[c].waiting)})
+        listed = ", ".join(series[:12]) + (f" and {len(series) - 12} more" if len(series) > 12
+                                           else "")
+        if not ask(self, "Export packets",
+                   f"Export {len(countries)} {'packet' if len(countries) == 1 else 'packets'} "
+                   f"for {countries_in_words(countries)}, with {len(series)} series "
+                   f"({listed or 'none new'}), to {folder}? Each packet is recorded as sent and "
+                   "its series become “country notified”.", "Export"):
+            return
         # by index: QComboBox.currentData() returning None corrupts None's refcount (PySide6 6.12)
         handling = self.handling_code()
         contact = ContactBlock(self.issuing_unit.text().strip(), self.contact_name.text().strip(),

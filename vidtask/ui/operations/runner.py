@@ -22,7 +22,6 @@ none); ``busyChanged(bool)``.
 from __future__ import annotations
 
 import functools
-import threading
 import weakref
 from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, Protocol, TypeVar
@@ -183,7 +182,6 @@ class OpRunner(QObject):
         self.pool.setMaxThreadCount(threads)
         self._running: list[_Call[Any]] = []
         self._retired: list[_Call[Any]] = []
-        self._lock = threading.Lock()
         self._closed = False
         _runners.add(self)
 
@@ -200,6 +198,10 @@ class OpRunner(QObject):
     def pending(self) -> int:
         """Calls started and not yet delivered."""
         return len(self._running)
+
+    def in_flight(self) -> frozenset[int]:
+        """Tokens of the calls started and not yet delivered (compare two moments)."""
+        return frozenset(id(call) for call in self._running)
 
     def start(self, op: Op[Any]) -> None:
         if self._closed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vidtask.domain.dates import format_datetime
 from vidtask.services.review import DisseminationEntry, ReviewItem
 from vidtask.ui.rows_model import Column, RowsModel
 
@@ -15,8 +16,8 @@ QUEUE_COLUMNS: list[Column[ReviewItem]] = [
     Column("Alias", lambda i: i.alias),
     Column("Top candidates", top_candidates),
     Column("Assessed by", lambda i: ", ".join(i.assessors)),
-    Column("Proposed at",
-           lambda i: "" if i.proposed_at is None else i.proposed_at.strftime("%Y-%m-%d %H:%M")),
+    Column("Proposed", lambda i: format_datetime(i.proposed_at)),
+    Column("Warnings", lambda i: f"⚠ {len(i.warnings)}" if i.warnings else ""),
 ]
 
 DISSEMINATION_COLUMNS: list[Column[DisseminationEntry]] = [

@@ -1,11 +1,15 @@
 """The coordinator's review queue: proposed series, their evidence, and the three decisions.
 
-Left: proposed series (most urgent, oldest first). Right: the selected series' candidates, clues
-for and against with evidence references, and who assessed it; below, Confirm (checked candidate
-countries), Send back (needs a comment) and Eliminate (needs a reason). A second tab lists the
-confirmed series per country, waiting or already sent. Every service call is an `Op` of the
-window; its decisions' Changes go out on the window's bus, and the queue reloads from the bus
-when a batch can change what it shows (`concerns_review`). Slots: refresh().
+Left: proposed series (most urgent, oldest first). Right: the selected series' candidates, every
+clue with its value in words and its effect on each candidate (the narrowing model's), a warning
+when the ranking contradicts the clues, and who assessed it; below, Confirm (checked candidate
+countries), Send back (needs a comment) and Eliminate (needs a reason). Nothing is ticked when a
+series is shown, so Confirm stays disabled until the coordinator chooses; Confirm and Eliminate
+ask first, naming the series and the countries (Cancel is the default). After a decision the next
+series in the list is selected. A second tab lists the confirmed series per country, waiting or
+already sent. Every service call is an `Op` of the window; its decisions' Changes go out on the
+window's bus, and the queue reloads from the bus when a batch can change what it shows
+(`concerns_review`). Slots: refresh().
 """
 
 from __future__ import annotations
@@ -34,13 +38,15 @@ from PySide6.QtWidgets import (
 )
 
 from vidtask.db.engine import Database
+from vidtask.domain import wording
 from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import country_label
+from vidtask.domain.dates import format_datetime
 from vidtask.services import review
-from vidtask.services.review import DisseminationEntry, ReviewItem
-from vidtask.services.series_detail import ClueInfo
+from vidtask.services.review import DisseminationEntry, ReviewClue, ReviewItem
 from vidtask.ui.commands import Command, Handler
 from vidtask.ui.context import AppContext
+from vidtask.ui.decisions import ask, countries_in_words
 from vidtask.ui.naming import named
 from vidtask.ui.operations import ChangeBatch, Op, sentence
 from vidtask.ui.review.contradictions import ContradictionNote
@@ -64,22 +70,34 @@ def four_eyes_reason(item: ReviewItem, login: str) -> str:
             "coordinator must confirm it.")
 
 
-def _clue_lines(clues: Iterable[ClueInfo]) -> str:
+EFFECT_MARK = {"supports": "points to", "excludes": "points away from",
+               "neutral": "says nothing about"}
+
+
+def _clue_lines(clues: Iterable[ReviewClue]) -> str:
     rows = []
     for clue in clues:
-        evidence = [f"CL-{clue.id}"]
-        if clue.evidence_md5:
-            evidence.append(f"media {clue.evidence_md5[:12]}…")
-        if clue.evidence_time:
-            evidence.append(f"at {clue.evidence_time}")
-        if clue.evidence_region:
-            evidence.append(f"region {clue.evidence_region}")
-        countries = ", ".join(clue.supports) or ", ".join(clue.excludes)
+        info = clue.info
+        evidence = [f"CL-{info.id}"]
+        if info.evidence_md5:
+            evidence.append(f"media {info.evidence_md5[:12]}…")
+        if info.evidence_time:
+            evidence.append(f"at {info.evidence_time}")
+        if info.evidence_region:
+            evidence.append(f"region {info.evidence_region}")
+        named = " ".join([*(f"+{c}" for c in info.supports), *(f"−{c}" for c in info.excludes)])
+        effects = " · ".join(f"{EFFECT_MARK[stance]} {country}" for country, stance in clue.effects)
+        value = f"<br><b>{html.escape(clue.value_words)}</b>" if clue.value_words else ""
         rows.append(
-            f"<tr><td>{html.escape(countries)}</td><td>{html.escape(clue.description)}"
-            f"<br><small>{html.escape(clue.category)} · {html.escape(clue.confidence)} · "
-            f"{html.escape(' · '.join(evidence))} · {html.escape(clue.author)}"
-            f"{' · ' + html.escape(clue.handling) if clue.handling != 'H0' else ''}"
+            f"<tr><td width='9%' valign='top'><b>CL-{info.id}</b></td><td width='91%'>"
+            f"{html.escape(info.description)}{value}"
+            f"<br><span style='color:#1f4e79'>{html.escape(effects or '—')}</span>"
+            f"<br><small>{html.escape(clue.category_words)} · "
+            f"{html.escape(wording.confidence(info.confidence))} · "
+            f"{html.escape(' · '.join(evidence[1:]) + ' · ' if evidence[1:] else '')}"
+            f"{html.escape(info.author_name or info.author)}"
+            f"{' · names ' + html.escape(named) if named else ''}"
+            f"{' · ' + html.escape(info.handling) if info.handling != 'H0' else ''}"
             f"</small></td></tr>")
     if not rows:
         return "<p><i>none recorded</i></p>"
@@ -93,18 +111,21 @@ def detail_html(item: ReviewItem) -> str:
         f"{html.escape(country_label(c.country))}</td><td align='right'>{c.confidence} %</td>"
         f"<td>{html.escape(c.rationale)}</td><td>{html.escape(c.author)}</td></tr>"
         for c in item.candidates)
-    proposed = item.proposed_at.strftime("%Y-%m-%d %H:%M") if item.proposed_at else "—"
+    proposed = format_datetime(item.proposed_at) if item.proposed_at else "—"
     return (
-        f"<h3>{html.escape(item.code)} — {html.escape(item.alias)}</h3>"
+        f"<h3>{html.escape(series_title(item))}</h3>"
         f"<p>Priority {item.priority} · handling {html.escape(item.handling)} · proposed by "
-        f"{html.escape(item.proposed_by or '—')} at {proposed}</p>"
+        f"{html.escape(item.proposed_by or '—')} on {html.escape(proposed)}</p>"
         "<h4>Candidates</h4><table cellspacing='0' cellpadding='3' width='100%'>"
         "<tr><th align='left'>#</th><th align='left'>Country</th><th align='right'>Conf.</th>"
         "<th align='left'>Rationale</th><th align='left'>By</th></tr>"
         f"{candidates}</table>"
-        f"<h4>Clues for ({len(item.clues_for)})</h4>{_clue_lines(item.clues_for)}"
-        f"<h4>Clues against ({len(item.clues_against)})</h4>{_clue_lines(item.clues_against)}"
+        f"<h4>Clues ({len(item.clues)})</h4>{_clue_lines(item.clues)}"
         f"<h4>Assessed by</h4><p>{html.escape(', '.join(item.assessors) or '—')}</p>")
+
+
+def series_title(item: ReviewItem) -> str:
+    return f"{item.code} — “{item.alias}”" if item.alias.strip() else item.code
 
 
 class ReviewQueueWidget(QWidget):
@@ -115,6 +136,7 @@ class ReviewQueueWidget(QWidget):
         self._busy = False
         self._pending_refresh = False
         self._selected_id: int | None = None
+        self._after_decision: int | None = None  # row to select once the decided series left
         self.setObjectName("reviewQueueWidget")
 
         self.queue_model = ReviewQueueModel()
@@ -161,6 +183,10 @@ class ReviewQueueWidget(QWidget):
         self.eliminate_button.clicked.connect(self.eliminate)
         self.status = named(QLabel(), "reviewStatus", "Review status message")
         self.status.setWordWrap(True)
+        self.warnings = named(QLabel(), "reviewWarnings",
+                              "Where the ranking contradicts the series' clues")
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color: #8a3b00; font-weight: bold")
 
         actions = QGridLayout()
         actions.addWidget(QLabel("Confirm for:"), 0, 0, Qt.AlignmentFlag.AlignTop)
@@ -179,6 +205,7 @@ class ReviewQueueWidget(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.detail, 1)
         right_layout.addWidget(self.contradictions)
+        right_layout.addWidget(self.warnings)
         right_layout.addLayout(actions)
         right_layout.addWidget(self.status)
         splitter = QSplitter()
@@ -250,11 +277,15 @@ class ReviewQueueWidget(QWidget):
         self.queue_model.set_rows(queue)
         self.dissemination_model.set_rows(entries)
         waiting = sum(len(e.waiting) for e in entries)
+        countries = sum(1 for e in entries if e.waiting)
         self.summary.setText(f"{len(queue)} series to review · {waiting} confirmed series "
-                             f"waiting for {sum(1 for e in entries if e.waiting)} countries")
+                             f"waiting for {countries} "
+                             f"{'country' if countries == 1 else 'countries'}")
         row = self.queue_model.row_of(keep) if keep is not None else None
         if row is None and queue:
-            row = 0
+            # the decided series left: the one after it, never silently the top of the list
+            row = min(self._after_decision or 0, len(queue) - 1)
+        self._after_decision = None
         if row is not None:
             self.queue.selectRow(row)
         else:
@@ -277,6 +308,7 @@ class ReviewQueueWidget(QWidget):
     def _show(self, item: ReviewItem | None) -> None:
         changed = (item.series_id if item else None) != self._selected_id
         self._selected_id = item.series_id if item else None
+        self._show_warnings(item)
         self.contradictions.show_for(item.series_id if item else None, [
             (c.country, c.confidence) for c in item.candidates] if item else [])
         if item is None:
@@ -291,8 +323,8 @@ class ReviewQueueWidget(QWidget):
                                         f" ({candidate.confidence} %)")
                 entry.setData(Qt.ItemDataRole.UserRole, candidate.country)
                 entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                entry.setCheckState(Qt.CheckState.Checked if candidate.rank == 1
-                                    else Qt.CheckState.Unchecked)
+                # nothing pre-ticked: the coordinator chooses, every time
+                entry.setCheckState(Qt.CheckState.Unchecked)
                 self.countries.addItem(entry)
             self.countries.blockSignals(False)
             self.comment.clear()
@@ -300,6 +332,18 @@ class ReviewQueueWidget(QWidget):
         else:
             self.detail.setHtml(detail_html(item))
         self._update_actions()
+
+    def _show_warnings(self, item: ReviewItem | None) -> None:
+        """What the contradiction note above does not say: a lower-ranked country that no
+        clue supports (the note names the first choice only)."""
+        extra = [w.message for w in item.warnings if w.kind == "unsupported" and w.place > 1] \
+            if item is not None else []
+        if not extra:
+            self.warnings.hide()
+            self.warnings.clear()
+            return
+        self.warnings.setText("⚠ " + " ".join(extra))
+        self.warnings.show()
 
     def checked_countries(self) -> list[str]:
         return [str(self.countries.item(i).data(Qt.ItemDataRole.UserRole))
@@ -344,6 +388,14 @@ class ReviewQueueWidget(QWidget):
         countries = self.checked_countries()
         if item is None or not countries or not item.may_confirm(self._login):
             return
+        warned = (" Mind the warning: " + " ".join(w.message for w in item.warnings)
+                  if item.warnings else "")
+        if not ask(self, "Confirm the likely country",
+                        f"Confirm {series_title(item)} for {countries_in_words(countries)}? "
+                        "It goes into the next packet for "
+                        f"{'that country' if len(countries) == 1 else 'each of them'}.{warned}",
+                        "Confirm"):
+            return
         self._decide(Op(self.ctx, review.confirm_countries, self._db, self._login,
                         item.series_id, countries),
                      f"{item.code} confirmed for {', '.join(countries)}.")
@@ -369,6 +421,12 @@ class ReviewQueueWidget(QWidget):
         if not reason:
             self._set_status(NO_REASON_TIP, error=True)
             return
+        ranked = countries_in_words([c.country for c in item.candidates])
+        if not ask(self, "Eliminate the series",
+                        f"Eliminate {series_title(item)} without a country ({reason})? No country "
+                        f"is notified{' — not ' + ranked if ranked else ''}, and it leaves the "
+                        "review queue.", "Eliminate"):
+            return
         self._decide(Op(self.ctx, review.eliminate, self._db, self._login, item.series_id,
                         reason), f"{item.code} eliminated ({reason}).")
 
@@ -376,6 +434,8 @@ class ReviewQueueWidget(QWidget):
         if self._busy:
             return
         self._busy = True
+        rows = self.queue.selectionModel().selectedRows()
+        self._after_decision = rows[0].row() if rows else None
         self._update_actions()
 
         def done(_changes: Changes) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from vidtask.db.engine import Database
 from vidtask.domain.claims import ClaimState
+from vidtask.domain.countries_basic import country_label
 from vidtask.domain.enums import StructuredKind
 from vidtask.domain.errors import ClaimConflict
 from vidtask.domain.narrowing import Candidate
@@ -39,6 +40,7 @@ from vidtask.ui import claims as claim_ops
 from vidtask.ui.commands import Command, Handler
 from vidtask.ui.common import name_widget
 from vidtask.ui.context import AppContext
+from vidtask.ui.decisions import ask
 from vidtask.ui.operations import ChangeBatch, Op, sentence
 from vidtask.ui.series.clues_tab import CluesTab
 from vidtask.ui.series.comments import CommentsPane
@@ -283,6 +285,15 @@ class SeriesWorkspace(QWidget):
         if self.editor.dirty:
             self.ctx.notices.warning("Save or discard the open clue before proposing.")
             self.clues.show_error("Save or discard this clue before proposing.")
+            return
+        ranked = self.assessment.candidates()
+        code = self.detail.code if self.detail else f"series {self.series_id}"
+        ranking = ", ".join(f"{country_label(c.country)} ({c.country}) {c.confidence} %"
+                            for c in ranked) or "no country"
+        if not ask(self, "Propose for confirmation",
+                        f"Propose {code} with {ranking}? A coordinator reviews it next; you can "
+                        "no longer change its clues or ranking unless it is sent back.",
+                        "Propose"):
             return
         Op(self.ctx, assessments.rank_and_propose, self.ctx.db, self.ctx.login, self.series_id,
            self.assessment.candidates()).success(lambda _c: self._ranking_saved(

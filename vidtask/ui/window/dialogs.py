@@ -24,6 +24,7 @@ from vidtask.ui.export.dialog import ExportPacketsDialog
 from vidtask.ui.intake.dialog import ImportDialog
 from vidtask.ui.operations import Op
 from vidtask.ui.review.feedback import FeedbackDialog
+from vidtask.ui.sprint_settings import SprintSettingsDialog
 
 #: Series statuses that have been confirmed for (and maybe sent to) a country.
 FEEDBACK_STATUSES = frozenset({"confirmed", "notified"})
@@ -57,6 +58,12 @@ class CoordinatorDialogs:
             self.ctx.notices.warning("Only coordinators export packets.")
             return None
         return self._show("export", ExportPacketsDialog(self.ctx, self.parent))
+
+    def open_sprint_settings(self) -> QDialog | None:
+        if not self.ctx.may(Action.EDIT_SPRINT):
+            self.ctx.notices.warning("Only administrators change the sprint settings.")
+            return None
+        return self._show("sprint settings", SprintSettingsDialog(self.ctx, self.parent))
 
     def export_report(self, path: Path | None = None) -> None:
         """The press-office PDF (no operational detail); asks where unless `path` is given."""
