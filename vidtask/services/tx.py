@@ -136,7 +136,10 @@ class WriteTx:
     @property
     def now(self) -> datetime:
         if self._now is None:
-            self._now = self.db.server_now(self.session)
+            # No autoflush: a service half-way through changing a row (status set, its
+            # approver not yet) must not have that half written because it asked the time.
+            with self.session.no_autoflush:
+                self._now = self.db.server_now(self.session)
         return self._now
 
     @property
