@@ -69,11 +69,15 @@ def test_one_claim_click_makes_at_most_five_calls_and_applies_its_change_once(
     qtbot.waitUntil(lambda: child(window, QListWidget, "myClaimsList").count() == 1,
                     timeout=5_000)
     settle(qtbot, window)
-    assert len(meter.calls) <= 5, meter.calls
+    # PostgreSQL's versions are sparse positions (migration 0008): the bus cannot lift its floor
+    # past its own claim without one feed read (another desktop's event may lie below it).
+    feed_read = ["LiveFeed._fetch"] if world.db.is_postgresql else []
+    assert len(meter.calls) <= 5 + len(feed_read), meter.calls
     assert meter.calls[0] == "claim_series"
     assert sorted(meter.calls) == sorted(["claim_series", "list_series", "my_claims",
                                           "load_workspace",
-                                          "LiveSession.heartbeat_now.<locals>.beat"])
+                                          "LiveSession.heartbeat_now.<locals>.beat",
+                                          *feed_read])
     assert list(meter.applied.values()) == [1]  # claim.taken, once
 
     # the feed reading everything again brings nothing twice

@@ -89,8 +89,9 @@ class ChangeBus(QObject):
         return version not in self._above
 
     def _advance(self) -> None:
-        # versions are stamped contiguously (services.tx): applied ones next to the floor
-        # lift it; a gap (an event not seen yet) stops it until the feed reads past it
+        # SQLite stamps versions contiguously (services.tx): applied ones next to the floor
+        # lift it; a gap (an event not seen yet) stops it until the feed reads past it.
+        # PostgreSQL's are sparse positions (migration 0008): only feed reads lift the floor.
         if self.version is None:
             return
         while self.version + 1 in self._above:
