@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QGroupBox, QLabel, QLineEdit, QPushButton, QTreeWidget
+from PySide6.QtWidgets import QDateEdit, QGroupBox, QLabel, QLineEdit, QPushButton, QTreeWidget
 from pytest import MonkeyPatch
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
 from tests.ui.find import board
+from tests.ui.screens import save_screen
 from vidtask.config import read_config_file
 from vidtask.db.engine import Database
 from vidtask.db.migrate import upgrade
@@ -75,6 +76,8 @@ def test_first_start_loads_the_demo_and_picks_a_person(
                         specialist.text(0).split()[-1])
         login = dialog.people.current_login()
         assert login is not None and login in dialog.people.visible_logins()
+        save_screen(dialog, f"first-start-people-{db.backend}.png")
+        assert dialog.findChild(QDateEdit, "newSprintStart").text().count("/") == 2  # en_GB
         dialog.findChild(QPushButton, "startButton").click()
         assert dialog.result_identity is not None
         assert dialog.result_identity[0].login == login

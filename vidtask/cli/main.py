@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from vidtask import __version__
 from vidtask.cli import (
+    appeals,
     assessments,
     claims,
     clues,
@@ -35,6 +36,7 @@ from vidtask.cli import (
     series,
     sprints,
     stats,
+    tips,
 )
 from vidtask.cli.context import CommonOptions
 
@@ -42,7 +44,8 @@ ENV_DEBUG = "VIDTASK_DEBUG"
 
 #: In `vidtask --help` order.
 COMMAND_MODULES = (gui, demo, db, doctor, series, claims, clues, assessments, review, comments,
-                   stats, people, sprints, narrow, packets, security, report, intake)
+                   stats, people, sprints, narrow, packets, security, report, intake, appeals,
+                   tips)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

@@ -201,7 +201,6 @@ class Media(Base):
     __table_args__ = (
         UniqueConstraint("series_id", "md5", name="uq_media_series_md5"),
         Index("ix_media_md5", "md5"),
-        Index("ix_media_sha1", "sha1"),
         Index("uq_media_series_sha1_without_md5", "series_id", "sha1", unique=True,
               sqlite_where=text("md5 IS NULL"), postgresql_where=text("md5 IS NULL")),
         CheckConstraint("md5 IS NOT NULL OR sha1 IS NOT NULL", name="a_hash"),
@@ -352,34 +351,101 @@ class CountryFeedback(Base):
 
 
 class AppealObject(Base):
-    """A publishable, sanitised crop of a clue for the public 'Trace an Object' appeal."""
+    """A publishable, sanitised crop of an object from a series, for the public 'Trace an
+    Object' appeal (migration 0007). The crop is re-encoded without any metadata; the original
+    file is never stored. Approval is four-eyes: the CHECK holds on both backends, and on
+    PostgreSQL a trigger stamps the approver from the session's login.
+    """
 
     __tablename__ = "appeal_objects"
     id: Mapped[int] = mapped_column(primary_key=True)
-    clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id", ondelete="CASCADE"), index=True)
-    object_code: Mapped[str] = mapped_column(String(20), unique=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"),
+                                           index=True)
+    clue_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id", ondelete="SET NULL"))
+    public_id: Mapped[str] = mapped_column(String(20), unique=True)
     object_type: Mapped[str] = mapped_column(String(100))
     question: Mapped[str] = mapped_column(Text)
-    crop_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    region_hint: Mapped[str] = mapped_column(String(200), default="")
+    crop_image: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    crop_mime: Mapped[str] = mapped_column(String(20))
+    crop_width: Mapped[int] = mapped_column(Integer)
+    crop_height: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="draft")
-    outcome: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_country: Mapped[str | None] = mapped_column(String(2))
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    approved_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
-    __table_args__ = length_checks("appeal_objects")
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    series: Mapped[Series] = relationship()
+    created_by: Mapped[Participant] = relationship(foreign_keys=[created_by_id])
+    approved_by: Mapped[Participant | None] = relationship(foreign_keys=[approved_by_id])
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("status IN ('draft','approved','published','withdrawn')", name="status"),
+        CheckConstraint("outcome IS NULL OR outcome IN ('identified','too_widespread',"
+                        "'no_result')", name="outcome"),
+        CheckConstraint("coalesce(outcome = 'identified', false) = (outcome_country IS NOT NULL)",
+                        name="outcome_country"),
+        CheckConstraint("crop_mime IN ('image/png','image/jpeg')", name="crop_mime"),
+        # four-eyes, held by the database itself: nobody approves what they drafted
+        CheckConstraint("approved_by_id IS NULL OR approved_by_id <> created_by_id",
+                        name="four_eyes"),
+        CheckConstraint("status NOT IN ('approved','published') OR approved_by_id IS NOT NULL",
+                        name="approved_before_public"),
+        *length_checks("appeal_objects"),
+    )
 
 
 class Tip(Base):
+    """One tip from the public about an appeal object, with its provenance and triage.
+
+    Tips with the same object and normalised text share `text_key` (a duplicate group);
+    `fingerprint` makes re-importing a file add nothing. Contact details are not here but in
+    `tip_contacts`, which only coordinators may read.
+    """
+
     __tablename__ = "tips"
     id: Mapped[int] = mapped_column(primary_key=True)
     appeal_object_id: Mapped[int] = mapped_column(
-        ForeignKey("appeal_objects.id", ondelete="CASCADE"), index=True
-    )
+        ForeignKey("appeal_objects.id", ondelete="CASCADE"))
     received_at: Mapped[datetime]
     channel: Mapped[str] = mapped_column(String(50), default="web form")
+    source: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str] = mapped_column(Text)
+    text_key: Mapped[str] = mapped_column(String(32))
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    suggested_place: Mapped[str] = mapped_column(String(200), default="")
     suggested_country: Mapped[str | None] = mapped_column(String(2))
-    status: Mapped[str] = mapped_column(String(20), default="received")
-    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
-    __table_args__ = length_checks("tips")
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    triaged_at: Mapped[datetime | None]
+    clue_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id", ondelete="SET NULL"))
+    __table_args__ = (
+        Index("ix_tips_object_text", "appeal_object_id", "text_key"),
+        Index("ix_tips_object_status", "appeal_object_id", "status"),
+        CheckConstraint("status IN ('new','relevant','not_relevant','duplicate','developed',"
+                        "'disseminated')", name="status"),
+        *length_checks("tips"),
+    )
+
+
+class TipContact(Base):
+    """A tipster's contact, held apart from the tip (PostgreSQL: coordinators only)."""
+
+    __tablename__ = "tip_contacts"
+    tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    contact: Mapped[str] = mapped_column(Text)
+    __table_args__ = length_checks("tip_contacts")
 
 
 class Presence(Base):

@@ -62,9 +62,18 @@ WRITE_GRANTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("INSERT", "comments", ALL_GROUPS),
     ("INSERT, UPDATE, DELETE", "packets", LEADS),
     ("INSERT, UPDATE, DELETE", "country_feedback", LEADS),
+    # appeals and tips: the guard triggers of 0007 decide which step and column (four-eyes)
     ("INSERT, UPDATE", "appeal_objects", ALL_GROUPS),
     ("INSERT, UPDATE", "tips", ALL_GROUPS),
+    # a tipster's contact: anyone recording a tip adds it; row rules show it to leads only
+    ("INSERT", "tip_contacts", ALL_GROUPS),
+    ("UPDATE, DELETE", "tip_contacts", LEADS),
     ("INSERT, UPDATE, DELETE", "presence", ALL_GROUPS),
+)
+
+#: (table, groups) that lose the SELECT every group gets: row rules hide the rows as well.
+READ_REVOKES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("tip_contacts", (SPECIALIST_GROUP,)),
 )
 
 
@@ -141,6 +150,8 @@ def init_roles(connection: Connection) -> list[str]:
     ]
     statements += [f"GRANT {privilege} ON {table} TO {', '.join(to)}"
                    for privilege, table, to in WRITE_GRANTS]
+    statements += [f"REVOKE SELECT ON {table} FROM {', '.join(to)}"
+                   for table, to in READ_REVOKES]
     statements += [
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON events FROM PUBLIC, {groups}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON change_counter FROM PUBLIC, {groups}",

@@ -129,14 +129,28 @@ class PacketStatus(StrEnum):
 
 
 class AppealStatus(StrEnum):
+    """A Trace-an-Object crop: drafted, approved by a second coordinator, public, taken down."""
+
     DRAFT = "draft"
     APPROVED = "approved"
     PUBLISHED = "published"
     WITHDRAWN = "withdrawn"
 
 
+class AppealOutcome(StrEnum):
+    """What the public's tips came to (domain.md §4: 70 identified, 45 too widespread …)."""
+
+    IDENTIFIED = "identified"  # with the country it was traced to
+    TOO_WIDESPREAD = "too_widespread"
+    NO_RESULT = "no_result"
+
+
 class TipStatus(StrEnum):
-    RECEIVED = "received"
-    VERIFIED = "verified"
-    REJECTED = "rejected"
-    PASSED_ON = "passed_on"
+    """A tip's triage: new → relevant / not relevant / duplicate → developed → disseminated."""
+
+    NEW = "new"
+    RELEVANT = "relevant"
+    NOT_RELEVANT = "not_relevant"
+    DUPLICATE = "duplicate"
+    DEVELOPED = "developed"
+    DISSEMINATED = "disseminated"

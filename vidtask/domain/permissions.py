@@ -26,6 +26,13 @@ class Action(StrEnum):
     EXPORT_PACKETS = "export packets"
     RECORD_FEEDBACK = "record country feedback"
     OVERRIDE_HANDLING = "override a handling restriction"
+    DRAFT_APPEAL = "draft a public appeal object"
+    APPROVE_APPEAL = "approve a public appeal object"
+    PUBLISH_APPEALS = "publish or withdraw public appeal objects"
+    IMPORT_TIPS = "import a file of public tips"
+    RECORD_TIP = "record a tip"
+    TRIAGE_TIPS = "triage tips"
+    SEE_TIP_CONTACTS = "see a tipster's contact details"
 
 
 _EVERYONE = frozenset(Role)
@@ -49,6 +56,14 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     Action.EXPORT_PACKETS: _LEADS,
     Action.RECORD_FEEDBACK: _LEADS,
     Action.OVERRIDE_HANDLING: _LEADS,
+    Action.DRAFT_APPEAL: _EVERYONE,  # a specialist only on a series they hold
+    Action.APPROVE_APPEAL: _LEADS,  # and never the person who drafted it (four-eyes)
+    Action.PUBLISH_APPEALS: _LEADS,
+    # the public form's files carry contact details, which only leads may read
+    Action.IMPORT_TIPS: _LEADS,
+    Action.RECORD_TIP: _EVERYONE,
+    Action.TRIAGE_TIPS: _EVERYONE,
+    Action.SEE_TIP_CONTACTS: _LEADS,
 }
 
 

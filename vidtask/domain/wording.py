@@ -9,6 +9,7 @@ emits has one.
 from __future__ import annotations
 
 from vidtask.domain.enums import (
+    AppealOutcome,
     AppealStatus,
     ClueCategory,
     ClueConfidence,
@@ -94,16 +95,24 @@ PACKET_STATUS: dict[str, str] = {
 
 APPEAL_STATUS: dict[str, str] = {
     AppealStatus.DRAFT: "draft",
-    AppealStatus.APPROVED: "approved",
+    AppealStatus.APPROVED: "approved, not yet public",
     AppealStatus.PUBLISHED: "published",
     AppealStatus.WITHDRAWN: "withdrawn",
 }
 
+APPEAL_OUTCOME: dict[str, str] = {
+    AppealOutcome.IDENTIFIED: "country identified",
+    AppealOutcome.TOO_WIDESPREAD: "too widespread",
+    AppealOutcome.NO_RESULT: "no result",
+}
+
 TIP_STATUS: dict[str, str] = {
-    TipStatus.RECEIVED: "received",
-    TipStatus.VERIFIED: "verified",
-    TipStatus.REJECTED: "rejected",
-    TipStatus.PASSED_ON: "passed on",
+    TipStatus.NEW: "new",
+    TipStatus.RELEVANT: "relevant",
+    TipStatus.NOT_RELEVANT: "not relevant",
+    TipStatus.DUPLICATE: "duplicate",
+    TipStatus.DEVELOPED: "developed",
+    TipStatus.DISSEMINATED: "disseminated",
 }
 
 #: Event log actions as a person reads them in a timeline ("Anna claimed the series").
@@ -138,6 +147,16 @@ EVENT_ACTION: dict[str, str] = {
     "sprint.signing_key_replaced": "replaced the sprint's packet-signing key",
     "participant.added": "added a participant",
     "roles.initialised": "set up the database roles",
+    "appeal.created": "drafted a public appeal object",
+    "appeal.approved": "approved a public appeal object (four-eyes)",
+    "appeal.published": "published a public appeal object",
+    "appeal.withdrawn": "withdrew a public appeal object",
+    "appeal.outcome_recorded": "recorded what a public appeal came to",
+    "appeal.site_written": "wrote the public appeal pages",
+    "tips.imported": "imported a file of public tips",
+    "tip.recorded": "recorded a tip taken by phone or mail",
+    "tip.triaged": "triaged a public tip",
+    "tip.clue_made": "made a clue from a public tip",
 }
 
 
@@ -213,6 +232,16 @@ def appeal_status(code: str) -> str:
 
 def tip_status(code: str) -> str:
     return _lookup(TIP_STATUS, code)
+
+
+def appeal_outcome(code: str | None, country: str | None = None) -> str:
+    """'country identified (DE Germany)', 'too widespread', or '' before any outcome."""
+    words = _lookup(APPEAL_OUTCOME, code)
+    if code == AppealOutcome.IDENTIFIED and country:
+        from vidtask.domain.countries_basic import country_label
+
+        return f"{words} ({country} {country_label(country)})"
+    return words
 
 
 def event_action(action: str) -> str:

@@ -76,6 +76,9 @@ class SprintReportData:
     countries: tuple[tuple[str, int], ...]  # country name, series confirmed
     agencies: tuple[AgencyLine, ...]
     participants_total: int
+    #: Trace an Object: (label, figure) rows, and tips per public object ID ("G19")
+    appeal: tuple[tuple[str, int], ...] = ()
+    tips_per_object: tuple[tuple[str, int], ...] = ()
 
 
 def register_fonts() -> None:
@@ -311,6 +314,15 @@ def render_sprint_report(data: SprintReportData, out: Path | IO[bytes]) -> None:
                 Paragraph(f"The other {len(rest)} countries with a confirmed series",
                           styles["h2"]),
                 _country_table(rest, width)]))
+    if data.appeal:
+        rows: list[list[Any]] = [["Trace an Object (public appeal)", ""],
+                                 *[[label, f"{value:,}"] for label, value in data.appeal]]
+        shown = data.tips_per_object[:COUNTRIES_CHARTED]
+        if shown:
+            rows += [["Tips per published object", ""],
+                     *[[f"Object {public}", f"{count:,}"] for public, count in shown]]
+        story += [CondPageBreak(40 * mm), Paragraph("Trace an Object", styles["h2"]),
+                  _table(rows, [width - 40 * mm, 40 * mm])]
     if data.agencies:
         heading = Paragraph("Participating agencies", styles["h2"])
         table = _table([["Agency", "Country", "People", "Series proposed", "Clues recorded"],

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from vidtask.db.engine import Database
 from vidtask.db.models import Clue, Event, Participant, Series
 from vidtask.domain.enums import CLAIMABLE_STATUSES, Priority, Role, SeriesStatus
+from vidtask.services.appeal_stats import AppealStats, appeal_stats
 from vidtask.services.common import load_sprint
 from vidtask.services.stats import ASSESSED_STATUSES, SprintStats, sprint_stats
 
@@ -107,6 +108,8 @@ class SprintDashboard:
     unclaimed_high_priority_total: int
     stuck_after: timedelta = DEFAULT_STUCK_AFTER
     overloaded_at: int = DEFAULT_OVERLOADED_AT
+    #: Trace an Object: tips, objects, countries found through tips
+    appeals: AppealStats | None = None
 
 
 def sprint_dashboard(db: Database, sprint_id: int, *,
@@ -115,6 +118,7 @@ def sprint_dashboard(db: Database, sprint_id: int, *,
                      unclaimed_limit: int = 50) -> SprintDashboard:
     """Everything the dashboard tab shows, read in one short session (plus `sprint_stats`)."""
     stats = sprint_stats(db, sprint_id)
+    appeals = appeal_stats(db, sprint_id)
     with db.read() as session:
         now = db.server_now(session)
         burn_up = _burn_up(session, sprint_id, now)
@@ -126,7 +130,7 @@ def sprint_dashboard(db: Database, sprint_id: int, *,
         stats=stats, as_of=now, burn_up=burn_up, clues_by_category=categories,
         participants=people, agencies=agency_activity(people),
         unclaimed_high_priority=waiting, unclaimed_high_priority_total=waiting_total,
-        stuck_after=stuck_after, overloaded_at=overloaded_at)
+        stuck_after=stuck_after, overloaded_at=overloaded_at, appeals=appeals)
 
 
 def _burn_up(session: Session, sprint_id: int, now: datetime) -> BurnUp:

@@ -38,7 +38,7 @@ from vidtask.interchange.vics import read_vics
 from vidtask.services.common import load_sprint
 from vidtask.services.intake_pipeline import ParseAhead
 from vidtask.services.intake_sink import MediaSink
-from vidtask.services.intake_stage import ScratchSink, copy_staged
+from vidtask.services.intake_stage import ScratchSink, copy_staged, shared_with_stored
 from vidtask.services.series import NewSeries, add_series, link_series, set_series_media_flags
 from vidtask.services.tx import WriteTx, write_tx
 
@@ -281,6 +281,8 @@ class _Intake:
         self.provisional: dict[int, str] = {}  # staged: new series' names by provisional id
         self.planned: dict[int, tuple[dict[str, Any], dict[str, Any], int]] = {}
         self.deferred: list[tuple[int, bytes | str, MediaRecord, int]] = []
+        # staged: links to series already holding this file's media, found before the lock
+        self.stored_links: list[tuple[int, int, str, str]] | None = None
         rows = session.execute(select(Series.id, Series.code, Series.vics_name)
                                   .where(Series.sprint_id == sprint_id))
         self.existing: dict[str, tuple[int, str, str | None]] = {}
@@ -536,6 +538,9 @@ class _Intake:
 
         self.pairs = {(min(real(a), real(b)), max(real(a), real(b))): md5
                       for (a, b), md5 in self.pairs.items()}
+        if self.stored_links is not None:
+            self.stored_links = [(real(a), real(b), code, md5)
+                                 for a, b, code, md5 in self.stored_links]
         self._write_updates({media_id: (before, after, real(sid))
                              for media_id, (before, after, sid) in self.planned.items()})
         self.planned = {}
@@ -551,6 +556,12 @@ class _Intake:
         touched = [i.series_id for i in self.infos.values() if i.new]
         codes = {i.series_id: i.code for i in self.infos.values()}
         if not touched:
+            return codes
+        if self.stored_links is not None:  # staged on SQLite: found with no lock held
+            for a, b, code, first in self.stored_links:
+                if code:
+                    codes[b] = code
+                self.pairs.setdefault((min(a, b), max(a, b)), first)
             return codes
         new, old, other = aliased(Media), aliased(Media), aliased(Series)
         rows = self.session.execute(
@@ -692,7 +703,9 @@ def _run(db: Database, actor: str, sprint_id: int, stream: IO[bytes], *, fmt: st
                                  default_series=default_series, fmt=fmt, sink=scratch)
                 reader, _, issues = read(intake)
                 intake.merge_pending()  # planned against what is stored; written below
-            scratch.close()
+                scratch.close()
+                intake.stored_links = shared_with_stored(session.connection(), scratch.path,
+                                                         sprint_id)
             with write_tx(db, actor, Action.IMPORT_SERIES) as tx:
                 intake.adopt(tx, scratch.path)
                 conclude(intake, reader, issues)
@@ -728,8 +741,8 @@ def _refuse_empty(intake: _Intake, records: int, issues: list[ImportIssue]) -> N
                         f"imported (the first: {first}). Nothing was imported.")
 
 
-NO_SERIES = ("This file names no series: give --series NAME (in the Import window: "
-             "'Series for records without one'). Nothing was imported.")
+NO_SERIES = ("This file names no series: give --series NAME (in the Import window: the "
+             "'Series' field). Nothing was imported.")
 
 
 def _pump(intake: _Intake, reader: Any, counted: _Counting, *, strict: bool,

@@ -18,16 +18,18 @@ import os
 import sqlite3
 import tempfile
 import uuid
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.pool import Pool
 
-from vidtask.services.intake_sink import INSERT_COLUMNS
+from vidtask.services.intake_sink import INSERT_COLUMNS, SQLITE_CACHE_KIB
 
-STAGE_ROWS = 5000  # rows per executemany into the scratch file
+STAGE_ROWS = 1900  # rows per multi-row INSERT into the scratch file (17 columns)
 _ATTACHED = "vidtask_stage_alias"
+_CACHE = "vidtask_stage_cache"
 
 
 class ScratchSink:
@@ -45,15 +47,23 @@ class ScratchSink:
         columns = ", ".join(INSERT_COLUMNS)
         self._db.execute(f"CREATE TABLE stage ({columns})")
         self._db.execute("BEGIN")
-        self._insert = (f"INSERT INTO stage ({columns}) VALUES "
-                        f"({', '.join('?' * len(INSERT_COLUMNS))})")
+        # multi-row INSERTs, as MediaSink does: one sqlite3_step (one release of the GIL the
+        # parse thread is waiting for) per few thousand rows instead of one per row
+        limit = self._db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        self._batch = max(1, min(STAGE_ROWS, limit // len(INSERT_COLUMNS)))
+        one = "(" + ", ".join("?" * len(INSERT_COLUMNS)) + ")"
+        self._statement = f"INSERT INTO stage ({columns}) VALUES " + ", ".join(
+            [one] * self._batch)
+        self._one = f"INSERT INTO stage ({columns}) VALUES {one}"
         self._rows: list[tuple[Any, ...]] = []
         self.written = 0
 
     def add(self, row: tuple[Any, ...]) -> None:
         self._rows.append(row)
-        if len(self._rows) >= STAGE_ROWS:
-            self._flush()
+        if len(self._rows) >= self._batch:
+            rows, self._rows = self._rows, []
+            self._db.execute(self._statement, tuple(chain.from_iterable(rows)))
+            self.written += len(rows)
 
     def pause(self) -> None:
         self._flush()
@@ -87,7 +97,7 @@ class ScratchSink:
     def _flush(self) -> None:
         if self._rows:
             rows, self._rows = self._rows, []
-            self._db.executemany(self._insert, rows)
+            self._db.executemany(self._one, rows)  # the last, short batch
             self.written += len(rows)
 
 
@@ -106,6 +116,10 @@ def copy_staged(connection: Any, scratch: Path, series_map: dict[int, int],
     connection.connection.info[_ATTACHED] = alias  # detached when the connection is returned
     driver.executemany(f"INSERT INTO {alias}.series_map VALUES (?, ?)", series_map.items())
     driver.executemany(f"INSERT INTO {alias}.case_map VALUES (?, ?)", case_map.items())
+    # the indexes of a million rows fit in this page cache; put back by close_staged()
+    old_cache = int(driver.execute("PRAGMA cache_size").fetchone()[0])
+    connection.connection.info[_CACHE] = old_cache
+    driver.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     columns = ", ".join(INSERT_COLUMNS)
     values = ", ".join(
         "coalesce(sm.real, s.series_id)" if c == "series_id"
@@ -118,6 +132,34 @@ def copy_staged(connection: Any, scratch: Path, series_map: dict[int, int],
         "ORDER BY s.rowid")
 
 
+def shared_with_stored(connection: Any, scratch: Path, sprint_id: int
+                       ) -> list[tuple[int, int, str, str]]:
+    """Before the write transaction: (staged series, other series, its code, an MD5) for
+    each series of the sprint that already holds a media this file brings to another one —
+    the links to make, found with no lock (a read on the attached scratch file)."""
+    alias = f"stage_{uuid.uuid4().hex[:12]}"
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    _ensure_detach_hook(connection.engine.pool)
+    driver.execute(f"ATTACH DATABASE ? AS {alias}", (str(scratch),))
+    connection.connection.info[_ATTACHED] = alias
+    rows = driver.execute(
+        f"SELECT s.series_id, m.series_id, se.code, min(s.md5) FROM {alias}.sorted s "
+        "JOIN media m ON m.md5 = s.md5 AND m.series_id != s.series_id "
+        "JOIN series se ON se.id = m.series_id AND se.sprint_id = ? "
+        "WHERE s.md5 IS NOT NULL GROUP BY s.series_id, m.series_id, se.code",
+        (sprint_id,)).fetchall()
+    found = [(int(a), int(b), str(code), str(md5)) for a, b, code, md5 in rows]
+    # the same media in two records of this file, for two series: linked too (their codes
+    # are the importer's to fill in: "" here)
+    within = driver.execute(
+        f"SELECT a.series_id, b.series_id, min(a.md5) FROM {alias}.sorted a "
+        f"JOIN {alias}.sorted b ON b.md5 = a.md5 AND b.series_id > a.series_id "
+        "WHERE a.md5 IS NOT NULL GROUP BY a.series_id, b.series_id").fetchall()
+    found += [(int(a), int(b), "", str(md5)) for a, b, md5 in within]
+    return found
+
+
 def _ensure_detach_hook(pool: Pool) -> None:
     if getattr(pool, "_vidtask_detach_hook", False):
         return
@@ -128,5 +170,9 @@ def _ensure_detach_hook(pool: Pool) -> None:
         if alias is not None:  # the transaction is over: DETACH is allowed again
             with contextlib.suppress(sqlite3.Error):
                 dbapi_connection.execute(f"DETACH DATABASE {alias}")
+        cache = record.info.pop(_CACHE, None)
+        if cache is not None:
+            with contextlib.suppress(sqlite3.Error):
+                dbapi_connection.execute(f"PRAGMA cache_size={int(cache)}")
 
     pool._vidtask_detach_hook = True  # type: ignore[attr-defined]

@@ -31,7 +31,9 @@ from vidtask.db.models import (
     Tip,
 )
 from vidtask.domain import wording
+from vidtask.domain.appeals import USEFUL_TIPS
 from vidtask.domain.countries_basic import country_label
+from vidtask.domain.enums import AppealStatus
 from vidtask.domain.narrowing import InvalidClue
 from vidtask.interchange.packet_content import (
     EFFECTS,
@@ -55,6 +57,8 @@ STEP_OF_ACTION = {"claim.taken": "claimed", "clue.added": "clues recorded",
 ANNEX_COLUMNS = (Media.md5, Media.sha1, Media.sha256, Media.size_bytes, Media.mime_type,
                  Media.category_code, Media.category_scheme, Media.victim_identified,
                  Media.offender_identified, Media.is_distributed)
+#: Tips counted as "verified" in the packet's appeal section: found relevant, or more.
+USEFUL = [s.value for s in USEFUL_TIPS]
 
 
 def series_for_country(session: Session, sprint_id: int, country: str,
@@ -114,19 +118,17 @@ def read_packet_series(session: Session, rows: Sequence[Series], country: str, *
         if e.series_id is not None:
             events[e.series_id].append(e)
     entered = _entered_for_others(session, ids)
-    clue_ids = [c.id for group in clues.values() for c in group]
     appeals: dict[int, list[PacketAppeal]] = defaultdict(list)
-    if clue_ids:
-        tips = {oid: (total, verified) for oid, total, verified in session.execute(
-            select(Tip.appeal_object_id, func.count(),
-                   func.count().filter(Tip.status.in_(("verified", "passed_on"))))
-            .group_by(Tip.appeal_object_id))}
-        clue_series = {c.id: c.series_id for group in clues.values() for c in group}
-        for obj in session.scalars(select(AppealObject).where(AppealObject.clue_id.in_(clue_ids))
-                                   .order_by(AppealObject.object_code)):
-            total, verified = tips.get(obj.id, (0, 0))
-            appeals[clue_series[obj.clue_id]].append(PacketAppeal(
-                obj.object_code, obj.object_type, obj.question, obj.status, total, verified))
+    tips = {oid: (total, useful) for oid, total, useful in session.execute(
+        select(Tip.appeal_object_id, func.count(), func.count().filter(Tip.status.in_(USEFUL)))
+        .join(AppealObject, AppealObject.id == Tip.appeal_object_id)
+        .where(AppealObject.series_id.in_(ids)).group_by(Tip.appeal_object_id))}
+    for obj in session.scalars(select(AppealObject).where(  # drafts were never public
+            AppealObject.series_id.in_(ids), AppealObject.status != AppealStatus.DRAFT)
+            .order_by(AppealObject.public_id)):
+        total, useful = tips.get(obj.id, (0, 0))
+        appeals[obj.series_id].append(PacketAppeal(
+            obj.public_id, obj.object_type, obj.question, obj.status, total, useful))
 
     person_ids: set[int] = set()
     for s in rows:

@@ -40,6 +40,15 @@ HEADLINE_FIELDS: tuple[tuple[str, str], ...] = (
     ("offenders_identified", "Offenders identified"),
 )
 MEDIA_WORKED_LABEL = "Media records in the series worked on"
+#: Trace an Object's figures (`AppealStats`), as Europol publishes them.
+APPEAL_FIELDS: tuple[tuple[str, str], ...] = (
+    ("tips_received", "Tips received from the public"),
+    ("objects_published", "Objects published"),
+    ("identified", "Objects traced to a country"),
+    ("countries_found", "Countries found through tips"),
+    ("too_widespread", "Objects found too widespread"),
+    ("tips_made_clues", "Tips that became location clues"),
+)
 #: Events that set a sprint up rather than work it: they make nobody a participant.
 SETUP_ACTIONS = ("sprint.created", "sprint.edited", "sprint.signing_key_replaced",
                  "participant.added", "roles.initialised", "series.created",
@@ -105,7 +114,10 @@ def report_data(db: Database, sprint_id: int, *, dashboard: SprintDashboard | No
         burn_up=tuple((d.day, d.assessed, d.confirmed) for d in board.burn_up.days),
         countries=tuple((country_label(code), count)
                         for code, count in board.stats.confirmed_per_country.items()),
-        agencies=agencies, participants_total=len(people))
+        agencies=agencies, participants_total=len(people),
+        appeal=tuple((label, int(getattr(board.appeals, name))) for name, label in APPEAL_FIELDS)
+        if board.appeals and board.appeals.objects_published else (),
+        tips_per_object=board.appeals.tips_per_object if board.appeals else ())
 
 
 def export_sprint_report(db: Database, sprint_id: int, out: Path | BinaryIO, *,

@@ -128,7 +128,9 @@ def sprint_line(sprint: SprintInfo) -> str:
 def _date_edit(day: QDate) -> QDateEdit:
     edit = QDateEdit(day)
     edit.setCalendarPopup(True)
-    short = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+    locale = QLocale(dates.user_locale())  # the C locale reads as en_GB, never "1 12 2026"
+    edit.setLocale(locale)
+    short = locale.dateFormat(QLocale.FormatType.ShortFormat)
     edit.setDisplayFormat(short if "yyyy" in short else short.replace("yy", "yyyy"))
     return edit
 

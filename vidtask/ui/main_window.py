@@ -33,6 +33,7 @@ from vidtask.services.series_detail import ClueInfo
 from vidtask.services.sprints import SprintInfo
 from vidtask.sync.outbox import OutboxEntry
 from vidtask.ui import claims as claim_ops
+from vidtask.ui.appeals import AppealsScreen, TipInbox
 from vidtask.ui.commands import Command, Handler, Screen
 from vidtask.ui.context import AppContext
 from vidtask.ui.dashboard import DashboardWidget
@@ -108,6 +109,10 @@ class MainWindow(QMainWindow):
             lambda path: ctx.notices.info(f"Sprint report written: {path}"))
         self.dashboard.reportFailed.connect(ctx.notices.warning)
         self.add_screen(self.dashboard, "Dashboard")
+        self.appeals = AppealsScreen(ctx)
+        self.add_screen(self.appeals, "Trace an Object")
+        self.tip_inbox = TipInbox(ctx)
+        self.add_screen(self.tip_inbox, "Tips")
         self.dialogs = CoordinatorDialogs(ctx, self, self.dashboard, self.current_row)
         self.help = HelpDialogs(db, me, self)
         self.status_bar.identity.show_person(db, me)
@@ -201,6 +206,8 @@ class MainWindow(QMainWindow):
             Command.NEXT_TAB: lambda: self.tabs.step(1),
             Command.PREVIOUS_TAB: lambda: self.tabs.step(-1),
             Command.SHOW_DASHBOARD: lambda: self.tabs.setCurrentWidget(self.dashboard),
+            Command.SHOW_APPEALS: lambda: self.tabs.setCurrentWidget(self.appeals),
+            Command.SHOW_TIPS: lambda: self.tabs.setCurrentWidget(self.tip_inbox),
             Command.IMPORT: self.dialogs.open_import,
             Command.EXPORT_PACKETS: self.dialogs.open_export,
             Command.SPRINT_SETTINGS: self.dialogs.open_sprint_settings,
@@ -257,6 +264,8 @@ class MainWindow(QMainWindow):
         if self.review is not None:
             self.review.refresh()
         self.dashboard.refresh()
+        self.appeals.reload()
+        self.tip_inbox.reload()
         self.live.poll_now()
         self.session.read_presence()
 

@@ -30,11 +30,15 @@ from vidtask.ui.common import country_text, name_widget
 #: Group order: the few who run the sprint first.
 ROLE_ORDER = (Role.ADMIN, Role.COORDINATOR, Role.SPECIALIST)
 _LOGIN = Qt.ItemDataRole.UserRole
+_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def role_group_title(role: Role, count: int) -> str:
-    label = wording.role(role.value)
-    return f"{label.capitalize()}s ({count})" if count != 1 else f"{label.capitalize()} (1)"
+def role_group_title(role: Role, count: int, shown: int | None = None) -> str:
+    """'Coordinators (4)'; while searching, 'Specialists (4 of 36)'."""
+    label = wording.role(role.value).capitalize()
+    label = f"{label}s" if count != 1 else label
+    return f"{label} ({count})" if shown is None or shown == count else \
+        f"{label} ({shown} of {count})"
 
 
 def person_line(person: ParticipantInfo) -> str:
@@ -86,6 +90,7 @@ class PeoplePicker(QWidget):
             if not members:
                 continue
             group = QTreeWidgetItem(self.tree, [role_group_title(role, len(members))])
+            group.setData(0, _ROLE, role.value)
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             group.setFirstColumnSpanned(True)
             font = group.font(0)
@@ -152,6 +157,8 @@ class PeoplePicker(QWidget):
                 item.setHidden(hidden)
                 shown += not hidden
             group.setHidden(shown == 0)
+            group.setText(0, role_group_title(Role(group.data(0, _ROLE)), group.childCount(),
+                                              shown if words else None))
         current = self.tree.currentItem()
         if words and (current is None or current.isHidden() or current.childCount()):
             visible = [i for i in self._person_items() if not i.isHidden()]

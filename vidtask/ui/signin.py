@@ -134,7 +134,9 @@ class SignInDialog(QDialog):
         file_row.addWidget(self.open_file_button)
         sqlite_layout = QVBoxLayout(sqlite_page)
         sqlite_form = QFormLayout()
-        sqlite_form.addRow("&File", file_row)
+        file_label = QLabel("&File")
+        file_label.setBuddy(self.sqlite_path)  # a row of two widgets: the label needs a buddy
+        sqlite_form.addRow(file_label, file_row)
         sqlite_layout.addLayout(sqlite_form)
         sqlite_layout.addWidget(self.new_file_button)
         sqlite_layout.addWidget(self.sqlite_note)

@@ -10,6 +10,7 @@ import pytest
 
 from vidtask.domain import dates, wording
 from vidtask.domain.enums import (
+    AppealOutcome,
     AppealStatus,
     ClueCategory,
     PacketStatus,
@@ -26,7 +27,7 @@ VIDTASK = Path(__file__).resolve().parents[3] / "vidtask"
     (wording.SERIES_STATUS, SeriesStatus), (wording.ROLE, Role),
     (wording.CLUE_CATEGORY, ClueCategory), (wording.STRUCTURED_KIND, StructuredKind),
     (wording.PACKET_STATUS, PacketStatus), (wording.APPEAL_STATUS, AppealStatus),
-    (wording.TIP_STATUS, TipStatus),
+    (wording.TIP_STATUS, TipStatus), (wording.APPEAL_OUTCOME, AppealOutcome),
 ])
 def test_every_enum_value_has_words_without_underscores(table: dict[str, str],
                                                          enum: type) -> None:

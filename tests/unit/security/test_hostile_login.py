@@ -462,43 +462,51 @@ def test_presence_rows_are_each_persons_own(room: Room) -> None:
 
 
 def _appeal_object_and_tip(room: Room) -> tuple[int, int, int]:
+    """Bert, holding S-002, drafts G19 from his clue by raw SQL; cora records a tip about it."""
     s2 = room.series_ids[1]
     claims.claim_series(room.db("bert"), room.login("bert"), s2)
     clue_id, _ = clues.add_clue(room.db("bert"), room.login("bert"), s2,
                                 clues.ClueInput(category="product", description="shampoo"))
-    appeal = written(room.db("bert"), "INSERT INTO appeal_objects (clue_id, object_code, "
-                    "object_type, question, status, outcome, created_at) VALUES (:c, 'G19', "
-                    "'bottle', 'Where is it sold?', 'draft', '', now()) RETURNING id", c=clue_id)
-    tip = written(room.db("cora"), "INSERT INTO tips (appeal_object_id, received_at, channel, "
-                 "text, status) VALUES (:a, now(), 'web form', 'Sold in RU', 'received') "
-                 "RETURNING id", a=appeal)
+    appeal = written(room.db("bert"), _APPEAL_INSERT, s=s2, c=clue_id, p="G19",
+                     me=pid(room, "bert"))
+    tip = written(room.db("cora"), _TIP_INSERT, a=appeal, st="new", me=pid(room, "cora"))
     return clue_id, int(appeal), int(tip)
 
 
-def test_tips_are_recorded_by_coordinators_and_verified_in_ones_own_name(room: Room) -> None:
+_APPEAL_INSERT = ("INSERT INTO appeal_objects (series_id, clue_id, public_id, object_type, "
+                  "question, region_hint, crop_image, crop_mime, crop_width, crop_height, "
+                  "status, outcome_note, withdrawn_reason, created_by_id, created_at, "
+                  "updated_at, version) VALUES (:s, :c, :p, 'bottle', 'Where is it sold?', '', "
+                  "'png', 'image/png', 1, 1, 'draft', '', '', :me, now(), now(), 1) RETURNING id")
+_TIP_INSERT = ("INSERT INTO tips (appeal_object_id, received_at, channel, source, text, "
+               "text_key, fingerprint, suggested_place, status, recorded_by_id) VALUES "
+               "(:a, now(), 'web form', '', 'Sold in RU', 'k', md5(random()::text), '', :st, "
+               ":me) RETURNING id")
+
+
+def test_tips_are_recorded_and_triaged_in_ones_own_name(room: Room) -> None:
     _clue, appeal, tip = _appeal_object_and_tip(room)
     anna = room.db("anna")
-    refused(anna, "INSERT INTO tips (appeal_object_id, received_at, channel, text, status) "
-            "VALUES (:a, now(), 'web form', 'planted', 'relevant')", a=appeal)
-    assert "somebody else's name" in refused(
-        anna, "UPDATE tips SET status = 'relevant', verified_by_id = :admin WHERE id = :t",
-        admin=pid(room, "admin"), t=tip)
-    assert run(anna, "UPDATE tips SET status = 'relevant', verified_by_id = :me WHERE id = :t",
-               me=pid(room, "anna"), t=tip) == 1
-    assert "somebody else's name" in refused(
-        room.db("cora"), "UPDATE tips SET verified_by_id = :admin WHERE id = :t",
-        admin=pid(room, "admin"), t=tip)
+    # not in somebody else's name, and not straight into a triaged state (migration 0007)
+    refused(anna, _TIP_INSERT.removesuffix(" RETURNING id"), a=appeal, st="new",
+            me=pid(room, "cora"))
+    refused(anna, _TIP_INSERT.removesuffix(" RETURNING id"), a=appeal, st="relevant",
+            me=pid(room, "anna"))
+    # whoever triages is the database's to say
+    assert run(anna, "UPDATE tips SET status = 'relevant', triaged_by_id = :admin "
+               "WHERE id = :t", admin=pid(room, "admin"), t=tip) == 1
+    assert scalar(room.owner, "SELECT triaged_by_id FROM tips WHERE id = :t",
+                  t=tip) == pid(room, "anna")
 
 
 def test_appeal_objects_are_drafted_by_the_holder_and_published_by_coordinators(
         room: Room) -> None:
     clue_id, appeal, _tip = _appeal_object_and_tip(room)
     anna, bert = room.db("anna"), room.db("bert")
-    refused(anna, "INSERT INTO appeal_objects (clue_id, object_code, object_type, question, "
-            "status, outcome, created_at) VALUES (:c, 'G20', 'x', 'x', 'draft', '', now())",
-            c=clue_id)
-    assert run(anna, "UPDATE appeal_objects SET question = 'hijacked' WHERE id = :a",
-               a=appeal) == 0
+    refused(anna, _APPEAL_INSERT.removesuffix(" RETURNING id"), s=room.series_ids[1],
+            c=clue_id, p="G20", me=pid(room, "anna"))
+    assert "only its author" in refused(
+        anna, "UPDATE appeal_objects SET question = 'hijacked' WHERE id = :a", a=appeal)
     refused(bert, "UPDATE appeal_objects SET status = 'published' WHERE id = :a", a=appeal)
     assert run(room.db("cora"), "UPDATE appeal_objects SET status = 'approved' WHERE id = :a",
                a=appeal) == 1

@@ -10,12 +10,12 @@ from tests.conftest import World
 from vidtask.cli import main
 from vidtask.db.models import Base
 from vidtask.domain.errors import InvalidInput, NotFound, VidtaskError
-from vidtask.domain.limits import TEXT_LIMITS, TextLimit
+from vidtask.domain.limits import ALL_TEXT_LIMITS, TextLimit
 from vidtask.services import assessments, claims, clues, feedback, participants, review, sprints
 from vidtask.services.series import NewSeries, create_series, series_id_by_code
 from vidtask.services.tx import write_tx
 
-LIMITS = {f"{limit.table}.{limit.column}": limit for limit in TEXT_LIMITS}
+LIMITS = {f"{limit.table}.{limit.column}": limit for limit in ALL_TEXT_LIMITS}
 
 
 def _constraints(world: World) -> dict[str, str]:
@@ -37,7 +37,7 @@ def _constraints(world: World) -> dict[str, str]:
 def test_every_text_limit_is_a_check_constraint_in_the_database_and_the_model(
         world: World) -> None:
     held = _constraints(world)
-    for limit in TEXT_LIMITS:
+    for limit in ALL_TEXT_LIMITS:
         definition = held.get(limit.full_name, "")
         assert limit.column in definition and str(limit.max_chars) in definition, limit
         model = {c.name for c in Base.metadata.tables[limit.table].constraints}
@@ -58,12 +58,19 @@ def _with_a_row_in_every_table(world: World) -> None:
             "INSERT INTO series_links (series_a_id, series_b_id, reason, created_at) "
             "VALUES (:a, :b, 'same hash', :now)"), {"a": s1, "b": s2, "now": tx.now})
         appeal = tx.session.execute(text(
-            "INSERT INTO appeal_objects (clue_id, object_code, object_type, question, status, "
-            "outcome, created_at) VALUES (:c, 'G1', 'bottle', 'where?', 'draft', '', :now) "
-            "RETURNING id"), {"c": clue_id, "now": tx.now}).scalar_one()
-        tx.session.execute(text(
-            "INSERT INTO tips (appeal_object_id, received_at, channel, text, status) "
-            "VALUES (:a, :now, 'web form', 'RU', 'received')"), {"a": appeal, "now": tx.now})
+            "INSERT INTO appeal_objects (series_id, clue_id, public_id, object_type, question, "
+            "region_hint, crop_image, crop_mime, crop_width, crop_height, status, "
+            "outcome_note, withdrawn_reason, created_by_id, created_at, updated_at, version) "
+            "VALUES (:s, :c, 'G1', 'bottle', 'where?', '', :img, 'image/png', 1, 1, 'draft', "
+            "'', '', :me, :now, :now, 1) RETURNING id"),
+            {"s": s1, "c": clue_id, "img": b"png", "me": tx.actor.id if tx.actor else None,
+             "now": tx.now}).scalar_one()
+        tip = tx.session.execute(text(
+            "INSERT INTO tips (appeal_object_id, received_at, channel, source, text, text_key, "
+            "fingerprint, suggested_place, status) VALUES (:a, :now, 'web form', '', 'RU', "
+            "'k', 'f', '', 'new') RETURNING id"), {"a": appeal, "now": tx.now}).scalar_one()
+        tx.session.execute(text("INSERT INTO tip_contacts (tip_id, contact) VALUES (:t, 'x')"),
+                           {"t": tip})
 
 
 @pytest.mark.parametrize("column", sorted(LIMITS))

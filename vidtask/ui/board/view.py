@@ -179,8 +179,9 @@ class BoardView(QWidget):
         if not self._loaded:
             text = "Loading the series board…"
         elif total == 0:
-            text = ("This sprint has no series yet.\nA coordinator imports them "
-                    "(vidtask import), or load the demo sprint from File ▸ Start over.")
+            text = ("This sprint has no series yet.\nA coordinator imports them with File ▸ "
+                    "Import series… (Ctrl+I); the demo sprint is offered at first start "
+                    "(File ▸ Sign out).")
         else:
             text = ("No series match these filters.\nClear the text (Esc) or switch off "
                     "“Mine” / “Unclaimed”.")

@@ -66,6 +66,12 @@ HEADLINE = (
     ("eliminated", "Eliminated"), ("countries_with_confirmed", "Countries confirmed"),
     ("clues_total", "Clues"),
 )
+#: Trace an Object (`AppealStats`): the figures Europol publishes.
+APPEAL_HEADLINE = (
+    ("tips_received", "Tips received"), ("tips_useful", "Tips found relevant"),
+    ("objects_on_appeal", "Objects on appeal"),
+    ("identified", "Countries found through tips"), ("too_widespread", "Too widespread"),
+)
 
 
 def _category_label(name: str) -> str:
@@ -135,6 +141,9 @@ class DashboardWidget(QWidget):
         self._reading = False
 
         self.tiles = {key: _Tile(key, caption) for key, caption in HEADLINE}
+        self.appeal_tiles = {key: _Tile(key, caption) for key, caption in APPEAL_HEADLINE}
+        self.tips_chart = HorizontalBars("Tips per public appeal object", "tips", ASSESSED,
+                                         "dashboardTipsChart", self)
         self.burn_up = BurnUpChart(self)
         self.countries = HorizontalBars("Confirmed series per country", "confirmed", CONFIRMED,
                                         "dashboardCountryChart", self)
@@ -229,9 +238,24 @@ class DashboardWidget(QWidget):
             box.addWidget(caption)
             box.addWidget(view)
             grid.addLayout(box, 3, column)
+        appeal_row = QVBoxLayout()
+        caption = QLabel("Trace an Object")
+        bold = caption.font()
+        bold.setBold(True)
+        caption.setFont(bold)
+        appeal_row.addWidget(caption)
+        appeal_tiles = QHBoxLayout()
+        for tile in self.appeal_tiles.values():
+            tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            appeal_tiles.addWidget(tile)
+        appeal_row.addLayout(appeal_tiles)
+        appeal_row.addStretch(1)
+        grid.addLayout(appeal_row, 4, 0)
+        grid.addWidget(self.tips_chart.view, 4, 1)
+        self.tips_chart.view.setMinimumHeight(260)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
-        for row in (1, 2, 3):
+        for row in (1, 2, 3, 4):
             grid.setRowStretch(row, 1)
         for chart_view in (self.burn_up.view, self.countries.view, self.agencies.view,
                      self.clue_categories.view):
@@ -299,6 +323,10 @@ class DashboardWidget(QWidget):
                   "proposed": stats.by_status.get("proposed", 0)}
         for key, tile in self.tiles.items():
             tile.show_value(int(values[key]))
+        if data.appeals is not None:
+            for key, tile in self.appeal_tiles.items():
+                tile.show_value(int(getattr(data.appeals, key)))
+            self.tips_chart.update(list(data.appeals.tips_per_object))
         self.burn_up.update(data.burn_up)
         self.countries.update([(country_label(code), count)
                                for code, count in stats.confirmed_per_country.items()])

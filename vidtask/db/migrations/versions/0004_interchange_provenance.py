@@ -55,7 +55,6 @@ def upgrade() -> None:
         batch_op.create_check_constraint('a_hash', 'md5 IS NOT NULL OR sha1 IS NOT NULL')
     op.create_index('uq_media_series_sha1_without_md5', 'media', ['series_id', 'sha1'], unique=True,
                     sqlite_where=sa.text('md5 IS NULL'), postgresql_where=sa.text('md5 IS NULL'))
-    op.create_index('ix_media_sha1', 'media', ['sha1'], unique=False)
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         # the importing roles write case headers as they write media (see vidtask.db.roles)
@@ -67,7 +66,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index('ix_media_sha1', table_name='media')
     op.drop_index('uq_media_series_sha1_without_md5', table_name='media')
     op.execute("DELETE FROM media WHERE md5 IS NULL")
     with op.batch_alter_table('media', schema=None) as batch_op:
