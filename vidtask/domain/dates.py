@@ -66,30 +66,51 @@ def format_date(day: date | datetime | None, *, utc: bool = False,
     return babel_date(day, "medium", locale=locale or user_locale())
 
 
-def format_time(moment: datetime | None, *, utc: bool = False, locale: str | None = None) -> str:
-    """'17:05' (en_GB), '5:05 PM' (en_US); with ' UTC' appended when `utc`."""
+def format_day(day: date | datetime | None, *, utc: bool = False,
+                locale: str | None = None) -> str:
+    """Day and month alone, for a chart's axis: '1 Dec' (en_GB), 'Dec 1' (en_US), '1. Dez.'
+    (de_DE); '' for None."""
+    if day is None:
+        return ""
+    from babel.dates import format_skeleton
+
+    if isinstance(day, datetime):
+        day = _aware(day, utc).date()
+    return str(format_skeleton("MMMd", day, locale=locale or user_locale()))
+
+
+def format_time(moment: datetime | None, *, utc: bool = False, locale: str | None = None,
+                seconds: bool = False) -> str:
+    """'17:05' (en_GB), '5:05 PM' (en_US); '17:05:09' with `seconds` (a log, a sync time);
+    with ' UTC' appended when `utc`."""
     if moment is None:
         return ""
-    text = _time_only(_aware(moment, utc), locale)
+    text = _time_only(_aware(moment, utc), locale, seconds)
     return f"{text} UTC" if utc else text
 
 
 def format_datetime(moment: datetime | None, *, utc: bool = False,
-                    locale: str | None = None) -> str:
-    """'1 Dec 2026, 17:05' in the user's locale; ' UTC' appended when `utc`."""
+                    locale: str | None = None, seconds: bool = False) -> str:
+    """'1 Dec 2026, 17:05' in the user's locale ('1 Dec 2026, 17:05:09' with `seconds`);
+    ' UTC' appended when `utc`."""
     if moment is None:
         return ""
-    from babel import Locale
-
     chosen = locale or user_locale()
     shown = _aware(moment, utc)
-    pattern = str(Locale.parse(chosen).datetime_formats.get("medium", "{1}, {0}"))
-    text = pattern.replace("{1}", format_date(shown, utc=utc, locale=chosen)).replace(
-        "{0}", _time_only(shown, chosen))
+    text = _datetime_pattern(chosen).replace(
+        "{1}", format_date(shown, utc=utc, locale=chosen)).replace(
+        "{0}", _time_only(shown, chosen, seconds))
     return f"{text} UTC" if utc else text
 
 
-def _time_only(moment: datetime, locale: str | None = None) -> str:
+@cache
+def _datetime_pattern(locale: str) -> str:
+    from babel import Locale
+
+    return str(Locale.parse(locale).datetime_formats.get("medium", "{1}, {0}"))
+
+
+def _time_only(moment: datetime, locale: str | None = None, seconds: bool = False) -> str:
     from babel.dates import format_time as babel_time
 
-    return babel_time(moment, "short", locale=locale or user_locale())
+    return babel_time(moment, "medium" if seconds else "short", locale=locale or user_locale())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from vidtask.domain.dates import format_datetime
+
 
 class VidtaskError(Exception):
     """Base of every error a user may see. `str()` is the sentence to show."""
@@ -37,7 +39,7 @@ class ClaimConflict(VidtaskError):
     def __init__(self, series_code: str, holder: str | None, expires_at: datetime | None,
                  reason: str = "") -> None:
         if holder:
-            until = f" until {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else ""
+            until = f" until {format_datetime(expires_at, utc=True)}" if expires_at else ""
             text = f"Series {series_code} is claimed by {holder}{until}."
         else:
             text = reason or f"Series {series_code} cannot be claimed now."

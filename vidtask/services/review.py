@@ -141,6 +141,9 @@ class ReviewItem:
     assessors: tuple[str, ...]  # logins of everyone who ranked or proposed: they may not confirm
     clues: tuple[ReviewClue, ...] = ()  # every clue, in recording order
     warnings: tuple[RankingWarning, ...] = ()  # the ranking against the clues
+    #: who proposed and who assessed, as people know them (display names, same order)
+    proposed_by_name: str | None = None
+    assessor_names: tuple[str, ...] = ()
 
     def may_confirm(self, login: str) -> bool:
         """Four-eyes rule as the queue shows it (the service enforces it again)."""
@@ -152,22 +155,26 @@ def review_queue(db: Database, sprint_id: int) -> list[ReviewItem]:
     with db.read() as session:
         proposer = aliased(Participant)
         rows = session.execute(
-            select(Series, proposer.login).outerjoin(proposer, proposer.id == Series.proposed_by_id)
+            select(Series, proposer.login, proposer.display_name)
+            .outerjoin(proposer, proposer.id == Series.proposed_by_id)
             .where(Series.sprint_id == sprint_id, Series.status == SeriesStatus.PROPOSED.value)
             .order_by(Series.priority, Series.proposed_at, Series.code)).all()
         items: list[ReviewItem] = []
-        for series, proposed_by in rows:
+        for series, proposed_by, proposer_name in rows:
             candidates = candidates_of(session, series.id)
             clues = clues_of(session, series.id)
-            assessors = tuple(sorted({c.author for c in candidates}
-                                     | ({proposed_by} if proposed_by else set())))
+            names = {c.author: c.author_name or c.author for c in candidates}
+            if proposed_by:
+                names[proposed_by] = proposer_name or proposed_by
+            assessors = tuple(sorted(names))
             items.append(ReviewItem(
                 series.id, series.code, series.alias, series.priority, series.handling,
                 proposed_by, series.proposed_at, candidates,
                 tuple(c for c in clues if c.supports),
                 tuple(c for c in clues if c.excludes and not c.supports), assessors,
                 tuple(_review_clue(c, candidates) for c in clues),
-                ranking_warnings(clues, candidates)))
+                ranking_warnings(clues, candidates), proposer_name or proposed_by,
+                tuple(names[login] for login in assessors)))
         return items
 
 

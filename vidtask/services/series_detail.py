@@ -61,6 +61,7 @@ class ClueInfo:
     updated_by: str
     updated_at: datetime
     version: int
+    updated_by_name: str = ""  # the last editor as people know them (display name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,7 @@ class CandidateInfo:
     author: str
     confirmed: bool
     confirmed_by: str | None
+    author_name: str = ""  # who ranked it, as people know them (display name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,15 +155,15 @@ def clues_of(session: Any, series_id: int) -> tuple[ClueInfo, ...]:
     author = aliased(Participant)
     editor = aliased(Participant)
     rows = session.execute(
-        select(Clue, author.login, author.display_name, editor.login)
+        select(Clue, author.login, author.display_name, editor.login, editor.display_name)
         .join(author, author.id == Clue.author_id).join(editor, editor.id == Clue.updated_by_id)
         .where(Clue.series_id == series_id).order_by(Clue.created_at, Clue.id))
     return tuple(
         ClueInfo(c.id, c.series_id, c.category, c.description, c.kind, c.value, c.evidence_md5,
                  c.evidence_time, c.evidence_region, c.confidence, tuple(c.supports or ()),
                  tuple(c.excludes or ()), c.handling, login, name, c.created_at, editor_login,
-                 c.updated_at, c.version)
-        for c, login, name, editor_login in rows)
+                 c.updated_at, c.version, editor_name)
+        for c, login, name, editor_login, editor_name in rows)
 
 
 def candidates_of(session: Any, series_id: int) -> tuple[CandidateInfo, ...]:
@@ -170,9 +172,9 @@ def candidates_of(session: Any, series_id: int) -> tuple[CandidateInfo, ...]:
     confirmer = aliased(Participant)
     return tuple(
         CandidateInfo(a.country, a.rank, a.confidence, a.rationale, login, a.confirmed,
-                      confirmer_login)
-        for a, login, confirmer_login in session.execute(
-            select(CountryAssessment, author.login, confirmer.login)
+                      confirmer_login, name)
+        for a, login, name, confirmer_login in session.execute(
+            select(CountryAssessment, author.login, author.display_name, confirmer.login)
             .join(author, author.id == CountryAssessment.author_id)
             .outerjoin(confirmer, confirmer.id == CountryAssessment.confirmed_by_id)
             .where(CountryAssessment.series_id == series_id)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from vidtask.domain.changes import Changes
+from vidtask.domain.dates import format_time
 from vidtask.services import claims
 from vidtask.services.claims import ClaimResult
-from vidtask.ui.common import local_time
 from vidtask.ui.context import AppContext
 from vidtask.ui.operations import Op
 
@@ -22,11 +22,11 @@ Failed = Callable[[BaseException], object]
 
 
 def claimed_text(result: ClaimResult) -> str:
-    return f"You claimed {result.code}; lease until {local_time(result.expires_at, '%H:%M')}."
+    return f"You claimed {result.code}; lease until {format_time(result.expires_at)}."
 
 
 def renewed_text(result: ClaimResult) -> str:
-    return f"Lease on {result.code} extended to {local_time(result.expires_at, '%H:%M')}."
+    return f"Lease on {result.code} extended to {format_time(result.expires_at)}."
 
 
 NOTHING_FREE = "No free series left in this sprint."

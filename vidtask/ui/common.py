@@ -9,7 +9,9 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QFontDatabase, QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
+from vidtask.domain import wording
 from vidtask.domain.countries import UnknownCountry, country_name, flag_emoji
+from vidtask.domain.dates import format_datetime
 from vidtask.domain.enums import Priority, SeriesStatus
 
 # Mid-tone colours read on light and dark palettes; they sit beside the word, never alone.
@@ -26,10 +28,8 @@ PRIORITY_COLOURS: dict[int, str] = {Priority.URGENT: "#c0392b", Priority.HIGH: "
 
 
 def status_label(status: str) -> str:
-    try:
-        return SeriesStatus(status).label
-    except ValueError:
-        return status
+    """The status in the app's one vocabulary (`domain.wording`): "being assessed"."""
+    return wording.series_status(status)
 
 
 def status_colour(status: str) -> QColor:
@@ -77,12 +77,10 @@ def lease_left(expires_at: datetime | None, now: datetime | None = None) -> str:
     return f"{seconds} s"
 
 
-def local_time(moment: datetime | None, fmt: str = "%d %b %H:%M") -> str:
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime(fmt)
+def local_time(moment: datetime | None, *, seconds: bool = False) -> str:
+    """A moment as the person's locale writes it, in their time zone: "1 Dec 2026, 17:05"
+    ('' for None). The clock alone: `vidtask.domain.dates.format_time`."""
+    return format_datetime(moment, seconds=seconds)
 
 
 def name_widget(widget: QWidget, object_name: str, accessible: str) -> QWidget:

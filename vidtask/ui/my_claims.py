@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from vidtask.domain.claims import lease_is_live
+from vidtask.domain.dates import format_time
 from vidtask.services import claims
 from vidtask.services.claims import MyClaim
 from vidtask.ui import claims as claim_ops
-from vidtask.ui.common import lease_left, local_time, name_widget
+from vidtask.ui.common import lease_left, name_widget
 from vidtask.ui.context import AppContext
 from vidtask.ui.operations import ChangeBatch, Op
 
@@ -94,7 +95,7 @@ class MyClaimsPane(QWidget):
             soon = (claim.expires_at - now).total_seconds() < SOON_SECONDS
             item = QListWidgetItem(f"{claim.code}  {claim.alias}\n    "
                                    f"{'⚠ ' if soon else ''}{left} left · until "
-                                   f"{local_time(claim.expires_at, '%H:%M')}")
+                                   f"{format_time(claim.expires_at)}")
             item.setData(SERIES_ROLE, claim.series_id)
             self.list.addItem(item)
             if claim.series_id == selected:

@@ -22,7 +22,7 @@ def test_board_lists_every_series_with_its_facts(window: MainWindow, world: Worl
     assert headers[:6] == ["Code", "Alias", "Status", "Priority", "Claimed by", "Lease left"]
     assert "Top country" in headers and "Clues" in headers and "Last activity" in headers
     status = model.index(0, 2)
-    assert model.data(status) == "new"  # the word, with a colour swatch beside it
+    assert model.data(status) == "unclaimed"  # the word, with a colour swatch beside it
     assert model.data(status, Qt.ItemDataRole.DecorationRole) is not None
     assert "Synced" in text(window, "lastSync") or text(window, "lastSync") == ""
     assert text(window, "claimCounts") == "Mine 0 · claimed 0 · unclaimed 3"

@@ -3,8 +3,11 @@ and its figures are read off the GUI thread, only while someone looks."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -16,11 +19,13 @@ from vidtask.db.engine import Database
 from vidtask.domain.changes import Changes
 from vidtask.services import assessments, claims, review
 from vidtask.services.assessments import CandidateInput
+from vidtask.services.dashboard import SprintDashboard, sprint_dashboard
 from vidtask.services.participants import get_participant
 from vidtask.services.sprints import find_sprint
 from vidtask.sync.feed import changes_since, current_version
 from vidtask.ui.context import AppContext
 from vidtask.ui.dashboard import DashboardWidget
+from vidtask.ui.dashboard import widget as dashboard_widget
 from vidtask.ui.operations import Origin
 
 pytestmark = pytest.mark.gui
@@ -118,6 +123,27 @@ def test_renewals_alone_do_not_refresh_and_a_hidden_tab_reads_when_shown(
     widget.show()
     qtbot.waitUntil(lambda: _tile(widget, "claimed") == "1", timeout=3000)
     assert started == ["sprint_dashboard"]
+
+
+def test_the_figures_are_read_off_the_gui_thread_and_a_refresh_leaves_it_free(
+        qtbot: QtBot, db: Database, contexts: list[AppContext],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    readers: list[threading.Thread] = []
+
+    def read(*args: Any) -> SprintDashboard:
+        readers.append(threading.current_thread())
+        time.sleep(0.3)  # a slow database: the GUI thread must not wait for it
+        return sprint_dashboard(*args)
+
+    monkeypatch.setattr(dashboard_widget, "sprint_dashboard", read)
+    widget = dashboard(qtbot, build_world(db, series=2), contexts)
+    started = time.perf_counter()
+    widget.refresh()
+    returned = time.perf_counter() - started
+    assert returned < 0.1  # refresh() only starts the read
+    qtbot.waitUntil(lambda: len(readers) == 2 and not widget.ctx.runner.busy, timeout=5_000)
+    assert readers and all(t is not threading.main_thread() for t in readers)
+    assert _tile(widget, "series_total") == "2"
 
 
 def test_export_button_writes_the_report_off_the_gui_thread(

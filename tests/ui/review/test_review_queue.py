@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -237,6 +238,18 @@ def test_the_pane_shows_every_clue_in_words_and_warns_when_the_ranking_contradic
     assert warning.isVisible()
     assert warning.text() == "⚠ France is ranked 2nd but no clue supports it."
     assert "⚠ 2" in queue(widget).index(0, 5).data()
+
+
+def test_people_are_named_as_people_know_them_not_by_login(
+        qtbot: QtBot, world: World, make_ctx: MakeCtx) -> None:
+    propose(world, world.series_ids[0])
+    widget = open_queue(qtbot, make_ctx, "cora", 1)
+    select(widget, "S-001")
+    detail = child(widget, QTextBrowser, "reviewDetail").toPlainText()
+    assert "proposed by Anna Specialist on " in detail
+    assert "Assessed by\nAnna Specialist" in detail
+    assert re.search(r"\banna\b", detail) is None  # the login is for the database, not people
+    assert queue(widget).index(0, 3).data() == "Anna Specialist"
 
 
 def test_the_decision_box_defaults_to_cancel(qtbot: QtBot) -> None:

@@ -171,7 +171,8 @@ def test_losing_a_claim_race_names_the_winner_without_a_dialog(
     claims.claim_series(world.db, "bert", world.series_ids[2])  # bert is faster
     qtbot.mouseClick(child(workspace, QPushButton, "claimToEditButton"),
                      Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "bert" in text(workspace, "workspaceClaim"), timeout=5_000)
+    qtbot.waitUntil(lambda: "Claimed by Bert Specialist (" in text(workspace, "workspaceClaim"),
+                    timeout=5_000)
     assert "bert" in notice(window)
     assert _read_only(workspace)
     trigger(window, "actShowBoard")

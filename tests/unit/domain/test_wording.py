@@ -65,3 +65,12 @@ def test_dates_follow_the_chosen_locale_and_c_reads_as_british() -> None:
             "Dec 1, 2026, 5:05 PM UTC")
     finally:
         dates.set_user_locale(None)
+
+
+def test_seconds_and_a_chart_day_follow_the_locale_too() -> None:
+    moment = datetime(2026, 12, 1, 17, 5, 9, tzinfo=UTC)
+    assert dates.format_datetime(moment, utc=True, seconds=True, locale="en_GB") == (
+        "1 Dec 2026, 17:05:09 UTC")
+    assert dates.format_time(moment, utc=True, seconds=True, locale="de_DE") == "17:05:09 UTC"
+    assert dates.format_day(date(2026, 12, 1), locale="en_GB") == "1 Dec"
+    assert dates.format_day(date(2026, 12, 1), locale="en_US") == "Dec 1"

@@ -1,29 +1,32 @@
 """The series board's Qt model: a QAbstractTableModel over plain SeriesRow tuples.
 
 Filtering and sorting run on keys computed once per row (a QSortFilterProxyModel over 100k Python
-rows was measured at seconds), so a keystroke over 10,000 series costs a few milliseconds.
-Changed rows from the change feed are replaced in place with `dataChanged`; only a change in
-which rows pass the filter resets the model.
+rows was measured at seconds): the load prepares the search keys off the GUI thread
+(`filtering.load_board_rows`), a sort computes the display order of every row once, and a
+keystroke is one pass of substring tests over the keys (only over the rows shown when it narrows
+the filter), shown with `layoutChanged` — the view keeps its selection, nothing is reset.
+Cell texts are worked out the first time a row is painted and kept until the row changes.
+Changed rows from the change feed are replaced in place with `dataChanged`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeAlias
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from vidtask.domain.claims import holds_live_claim, is_claimable, lease_is_live
-from vidtask.domain.countries import UnknownCountry, country_name
 from vidtask.services.series import SeriesRow
+from vidtask.ui.board.filtering import (
+    BoardFilter,
+    BoardRows,
+    filter_positions,
+    prepare_rows,
+    search_key,
+)
 from vidtask.ui.common import (
     PRIORITY_COLOURS,
     country_text,
@@ -33,6 +36,9 @@ from vidtask.ui.common import (
     status_colour,
     status_label,
 )
+
+__all__ = ["COLUMNS", "ROW_ROLE", "SERIES_ID_ROLE", "BoardFilter", "BoardRows", "Column",
+           "SeriesBoardModel"]
 
 Index: TypeAlias = QModelIndex | QPersistentModelIndex
 SERIES_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -76,57 +82,31 @@ COLUMNS: tuple[Column, ...] = (
     Column("Clues", lambda r: str(r.clue_count), lambda r: -r.clue_count, 55, "", True),
     Column("Media", lambda r: str(r.media_count), lambda r: -r.media_count, 60, "", True),
     Column("Last activity", lambda r: local_time(r.updated_at),
-           lambda r: -r.updated_at.timestamp(), 115),
+           lambda r: -r.updated_at.timestamp(), 135),
 )
 STATUS_COLUMN = 2
 PRIORITY_COLUMN = 3
 LEASE_COLUMN = 5
 VIEWERS_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.title == "Open by")
+_LAST_COLUMN = len(COLUMNS) - 1
 
-
-@dataclass(frozen=True)
-class BoardFilter:
-    """What the board shows; every test runs on precomputed row keys, not in SQL."""
-
-    text: str = ""
-    statuses: frozenset[str] = frozenset()
-    mine: bool = False
-    unclaimed: bool = False
-    country: str | None = None
-    me: str = ""
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    def accepts(self, row: SeriesRow, key: str) -> bool:
-        if self.statuses and row.status not in self.statuses:
-            return False
-        # plain functions, not a ClaimState per row: this runs for every row on each keystroke
-        if self.mine and not holds_live_claim(row.claimed_by, self.me, row.claim_expires_at,
-                                              self.now):
-            return False
-        # "Unclaimed" means free to take: nobody holds it and it is still open for work.
-        if self.unclaimed and (lease_is_live(row.claimed_by, row.claim_expires_at, self.now)
-                               or not is_claimable(row.status)):
-            return False
-        if self.country and row.top_country != self.country:
-            return False
-        needle = self.text.strip().lower()
-        return not needle or all(word in key for word in needle.split())
-
-
-def search_key(row: SeriesRow) -> str:
-    """Everything a person may type to find a series, lower-cased once."""
-    country = ""
-    if row.top_country:
-        try:
-            country = country_name(row.top_country)
-        except UnknownCountry:
-            country = row.top_country
-    return " ".join((row.code, row.alias, row.claimed_by or "", row.claimed_by_name or "",
-                     row.top_country or "", country, row.status.replace("_", " "))).lower()
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+#: A view asks ~7 roles of every cell it paints; the others are answered before any lookup.
+_ANSWERED = frozenset({_DISPLAY, _ACCESSIBLE, _DECORATION, _FOREGROUND, _FONT, _ALIGNMENT,
+                       _TOOLTIP, SERIES_ID_ROLE, ROW_ROLE})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT_ALIGNED = frozenset(i for i, c in enumerate(COLUMNS) if c.align_right)
+_PRIORITY_BRUSHES = {priority: QColor(colour) for priority, colour in PRIORITY_COLOURS.items()}
 
 
 class SeriesBoardModel(QAbstractTableModel):
-    """Rows of the board; `rowsReplaced` is just the usual Qt signals (dataChanged, resets)."""
+    """Rows of the board; `rowsReplaced` is just the usual Qt signals (dataChanged, layout)."""
 
     def __init__(self, me: str = "", parent: Any = None) -> None:
         super().__init__(parent)
@@ -134,7 +114,10 @@ class SeriesBoardModel(QAbstractTableModel):
         self._all: list[SeriesRow] = []
         self._keys: list[str] = []
         self._where: dict[int, int] = {}  # series id -> position in _all
-        self._visible: list[int] = []  # positions in _all, in display order
+        self._order: list[int] = []  # every position in _all, in display (sort) order
+        self._order_stale = False  # a changed row's sort key moved: sort again before use
+        self._visible: list[int] = []  # positions in _all that pass the filter, in order
+        self._texts: dict[int, tuple[str, ...]] = {}  # position -> cell texts, once painted
         self._filter = BoardFilter(me=me)
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -160,30 +143,42 @@ class SeriesBoardModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._visible):
+        # Runs for every role of every painted cell: the cheap refusals come first.
+        if role not in _ANSWERED:
             return None
-        row = self._all[self._visible[index.row()]]
+        number = index.row()
+        if not 0 <= number < len(self._visible):
+            return None
+        position = self._visible[number]
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in (_DISPLAY, _ACCESSIBLE):
+            if column == LEASE_COLUMN:  # counts down: never kept
+                return lease_left(self._all[position].claim_expires_at)
             if column == VIEWERS_COLUMN:
-                return self.viewers_text(row.id)
-            return COLUMNS[column].text(row)
-        if role == Qt.ItemDataRole.DecorationRole and column == STATUS_COLUMN:
-            return status_colour(row.status)
-        if role == Qt.ItemDataRole.ForegroundRole and column == PRIORITY_COLUMN:
-            colour = PRIORITY_COLOURS.get(row.priority)
-            return QColor(colour) if colour else None
-        if role == Qt.ItemDataRole.FontRole and row.claimed_by == self.me and column == 0:
-            return self._bold
-        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[column].align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+                return self.viewers_text(self._all[position].id)
+            texts = self._texts.get(position)
+            if texts is None:
+                texts = self._texts[position] = self._cell_texts(self._all[position])
+            return texts[column]
+        row = self._all[position]
+        if role == _DECORATION:
+            return status_colour(row.status) if column == STATUS_COLUMN else None
+        if role == _FOREGROUND:
+            return _PRIORITY_BRUSHES.get(row.priority) if column == PRIORITY_COLUMN else None
+        if role == _FONT:
+            return self._bold if column == 0 and row.claimed_by == self.me else None
+        if role == _ALIGNMENT:
+            return _RIGHT if column in _RIGHT_ALIGNED else None
+        if role == _TOOLTIP:
             return self._tooltip(row)
         if role == SERIES_ID_ROLE:
             return row.id
-        if role == ROW_ROLE:
-            return row
-        return None
+        return row  # ROW_ROLE
+
+    @staticmethod
+    def _cell_texts(row: SeriesRow) -> tuple[str, ...]:
+        return tuple("" if i in (LEASE_COLUMN, VIEWERS_COLUMN) else column.text(row)
+                     for i, column in enumerate(COLUMNS))
 
     def _tooltip(self, row: SeriesRow) -> str:
         parts = [f"{row.code} — {row.alias}", f"Status: {status_label(row.status)}"]
@@ -198,11 +193,9 @@ class SeriesBoardModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort_column, self._sort_order = column, order
-        self.layoutAboutToBeChanged.emit()
-        old_ids = [self._all[p].id for p in self._visible]
-        self._visible = self._sorted(self._visible)
-        self._remap_persistent(old_ids)
-        self.layoutChanged.emit()
+        self._order = self._sorted_order()
+        self._order_stale = False
+        self._show(self._filtered(), always=True)
 
     # ---------------------------------------------------------------- board API
     @property
@@ -220,31 +213,31 @@ class SeriesBoardModel(QAbstractTableModel):
         position = self._where.get(series_id)
         if position is None:
             return None
-        try:
-            return self._visible.index(position)
-        except ValueError:
-            return None
+        return _index_of(self._visible, position)
 
     def series(self, series_id: int) -> SeriesRow | None:
         position = self._where.get(series_id)
         return None if position is None else self._all[position]
 
-    def set_rows(self, rows: Iterable[SeriesRow]) -> None:
+    def set_rows(self, rows: BoardRows | Iterable[SeriesRow]) -> None:
+        """All rows anew (a load). Give `BoardRows` prepared off the GUI thread when you can."""
+        prepared = rows if isinstance(rows, BoardRows) else prepare_rows(rows)
         self.beginResetModel()
-        self._all = list(rows)
-        self._keys = [search_key(r) for r in self._all]
-        self._where = {r.id: i for i, r in enumerate(self._all)}
+        self._all, self._keys, self._where = prepared.rows, prepared.keys, prepared.where
+        self._texts = {}
+        self._order = self._sorted_order()
+        self._order_stale = False
         self._visible = self._filtered()
         self.endResetModel()
 
     def set_filter(self, board_filter: BoardFilter) -> None:
-        self._filter = board_filter
-        visible = self._filtered()
-        if visible == self._visible:
-            return
-        self.beginResetModel()
-        self._visible = visible
-        self.endResetModel()
+        before, self._filter = self._filter, board_filter
+        if not self._order_stale and board_filter.narrows(before):
+            # typing on: only the rows shown now can still pass (their order is kept)
+            visible = filter_positions(board_filter, self._all, self._keys, self._visible)
+        else:
+            visible = self._filtered()
+        self._show(visible)
 
     @property
     def board_filter(self) -> BoardFilter:
@@ -254,34 +247,36 @@ class SeriesBoardModel(QAbstractTableModel):
         """Replace changed rows in place; new series are added. Keeps the view's selection."""
         changed: list[int] = []
         added = False
+        key = COLUMNS[self._sort_column].key if self._sort_column >= 0 else None
         for row in rows:
             position = self._where.get(row.id)
             if position is None:
-                self._where[row.id] = len(self._all)
+                position = self._where[row.id] = len(self._all)
                 self._all.append(row)
                 self._keys.append(search_key(row))
+                self._order.append(position)
                 added = True
             elif self._all[position] != row:
+                old = self._all[position]
                 self._all[position] = row
                 self._keys[position] = search_key(row)
+                self._texts.pop(position, None)
                 changed.append(position)
+                if key is not None and key(old) != key(row):
+                    self._order_stale = True  # sorted again at the next filter or load
         if not changed and not added:
             return
-        visible = self._filtered()
-        if not added and sorted(visible) == sorted(self._visible):
-            # Same rows pass the filter: targeted updates, no reset (measured 6 ms for 50).
-            shown = {p: i for i, p in enumerate(self._visible)}
-            last = len(COLUMNS) - 1
-            for position in changed:
-                at = shown.get(position)
+        shown = {position: _index_of(self._visible, position) for position in changed}
+        passes = set(filter_positions(self._filter, self._all, self._keys, changed))
+        if not added and all((at is not None) == (p in passes) for p, at in shown.items()):
+            # Same rows pass the filter: targeted updates, no layout change (6 ms for 50).
+            for at in shown.values():
                 if at is not None:
-                    self.dataChanged.emit(self.index(at, 0), self.index(at, last))
+                    self.dataChanged.emit(self.index(at, 0), self.index(at, _LAST_COLUMN))
             return
-        self.layoutAboutToBeChanged.emit()
-        old_ids = [self._all[p].id for p in self._visible]
-        self._visible = visible
-        self._remap_persistent(old_ids)
-        self.layoutChanged.emit()
+        if added and key is not None:
+            self._order_stale = True
+        self._show(self._filtered())
 
     def viewers_text(self, series_id: int) -> str:
         names = self._viewers.get(series_id, [])
@@ -296,7 +291,7 @@ class SeriesBoardModel(QAbstractTableModel):
         for series_id in changed:
             at = self.row_of(series_id)
             if at is not None:
-                self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
+                self.dataChanged.emit(self.index(at, 0), self.index(at, _LAST_COLUMN))
 
     def refresh_leases(self) -> None:
         """The lease column counts down on its own: repaint it without touching rows."""
@@ -307,25 +302,43 @@ class SeriesBoardModel(QAbstractTableModel):
 
     # ---------------------------------------------------------------- internals
     def _filtered(self) -> list[int]:
-        accepts, keys, rows = self._filter.accepts, self._keys, self._all
-        chosen = [i for i in range(len(rows)) if accepts(rows[i], keys[i])]
-        return self._sorted(chosen)
+        if self._order_stale:
+            self._order = self._sorted_order()
+            self._order_stale = False
+        return filter_positions(self._filter, self._all, self._keys, self._order)
 
-    def _sorted(self, positions: list[int]) -> list[int]:
+    def _sorted_order(self) -> list[int]:
         if self._sort_column < 0:
-            return positions
+            return list(range(len(self._all)))
         key = COLUMNS[self._sort_column].key
-        rows = self._all
-        return sorted(positions, key=lambda p: key(rows[p]),
+        keys = [key(row) for row in self._all]
+        return sorted(range(len(keys)), key=keys.__getitem__,
                       reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
 
-    def _remap_persistent(self, old_ids: list[int]) -> None:
-        new_rows = {self._all[p].id: i for i, p in enumerate(self._visible)}
+    def _show(self, visible: list[int], *, always: bool = False) -> None:
+        """Show `visible` in place of the rows shown now, as a layout change: the selection
+        and the current row follow their series (or go, when it is filtered out)."""
+        if visible == self._visible and not always:
+            return
+        self.layoutAboutToBeChanged.emit()
+        before, self._visible = self._visible, visible
         old = self.persistentIndexList()
-        new = []
-        for index in old:
-            series_id = old_ids[index.row()] if index.row() < len(old_ids) else None
-            at = new_rows.get(series_id) if series_id is not None else None
-            new.append(self.index(at, index.column()) if at is not None else QModelIndex())
         if old:
+            moved: dict[int, int | None] = {}  # old row -> new row, for the few rows held
+            new = []
+            for index in old:
+                number = index.row()
+                if number not in moved:
+                    moved[number] = (_index_of(visible, before[number])
+                                     if 0 <= number < len(before) else None)
+                at = moved[number]
+                new.append(self.index(at, index.column()) if at is not None else QModelIndex())
             self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+
+def _index_of(positions: list[int], position: int) -> int | None:
+    try:
+        return positions.index(position)
+    except ValueError:
+        return None

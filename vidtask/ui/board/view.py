@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from vidtask.domain.claims import CLAIMABLE
 from vidtask.domain.countries import all_countries
 from vidtask.domain.enums import SeriesStatus
+from vidtask.domain.wording import series_status
 from vidtask.ui.board.model import COLUMNS, SERIES_ID_ROLE, BoardFilter, SeriesBoardModel
 from vidtask.ui.common import name_widget
 
@@ -52,9 +53,11 @@ class BoardView(QWidget):
         self.status_combo = QComboBox()
         name_widget(self.status_combo, "statusChip", "Status filter")
         self.status_combo.addItem("Any status", "")
-        self.status_combo.addItem("Open (new, claimed, in assessment)", "open")
+        self.status_combo.addItem(
+            "Open (" + ", ".join(series_status(s) for s in SeriesStatus if s in CLAIMABLE) + ")",
+            "open")
         for status in SeriesStatus:
-            self.status_combo.addItem(status.label.capitalize(), status.value)
+            self.status_combo.addItem(series_status(status).capitalize(), status.value)
         self.mine_chip = self._chip("Mine", "mineChip", "Only series I hold (Alt+M)")
         self.unclaimed_chip = self._chip("Unclaimed", "unclaimedChip",
                                          "Only series nobody holds (Alt+U)")

@@ -26,6 +26,7 @@ from PySide6.QtCore import QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
+from vidtask.domain.dates import format_day
 from vidtask.services.dashboard import BurnUp
 
 ASSESSED = QColor("#2a6fdb")
@@ -116,7 +117,7 @@ class BurnUpChart:
         self.confirmed.replace([QPointF(x(d.day), d.confirmed) for d in burn_up.days])
         self.total.replace([QPointF(0, burn_up.total), QPointF(span, burn_up.total)])
         self.end.replace([QPointF(span, 0), QPointF(span, top)])
-        self.end.setName(f"sprint end {burn_up.ends_on:%d %b}")
+        self.end.setName(f"sprint end {format_day(burn_up.ends_on)}")
         self.total.setName(f"all series ({burn_up.total})")
         if self._x_span != (burn_up.starts_on, burn_up.ends_on):
             self._x_span = (burn_up.starts_on, burn_up.ends_on)
@@ -124,7 +125,7 @@ class BurnUpChart:
                 self.x_axis.remove(label)
             step = 1 if span <= 10 else 2 if span <= 20 else max(span // 10, 1)
             for offset in range(0, span + 1, step):
-                self.x_axis.append(f"{burn_up.starts_on + timedelta(days=offset):%d %b}",
+                self.x_axis.append(format_day(burn_up.starts_on + timedelta(days=offset)),
                                    float(offset))
             self.x_axis.setStartValue(0)
         self.x_axis.setRange(-0.3, span + 0.3)

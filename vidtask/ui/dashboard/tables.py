@@ -11,7 +11,8 @@ from datetime import datetime
 
 from PySide6.QtGui import QColor
 
-from vidtask.domain.enums import Priority, SeriesStatus
+from vidtask.domain import wording
+from vidtask.domain.enums import Priority
 from vidtask.services.dashboard import ParticipantActivity, WaitingSeries
 from vidtask.ui.rows_model import Column, RowsModel
 
@@ -58,7 +59,7 @@ def waiting_model(now: Callable[[], datetime]) -> RowsModel[WaitingSeries]:
         Column("Series", lambda s: s.code),
         Column("Alias", lambda s: s.alias),
         Column("Priority", lambda s: Priority(s.priority).label),
-        Column("Status", lambda s: SeriesStatus(s.status).label),
+        Column("Status", lambda s: wording.series_status(s.status)),
         Column("Waiting", lambda s: _ago(s.waiting_since, now()).removesuffix(" ago")),
     ]
     return RowsModel(columns, key=lambda s: s.series_id)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import country_label
+from vidtask.domain.dates import format_time
 from vidtask.domain.enums import ClueCategory
 from vidtask.services.dashboard import SprintDashboard, sprint_dashboard
 from vidtask.services.report import default_report_name, export_sprint_report
@@ -351,7 +352,7 @@ class DashboardWidget(QWidget):
         shown, total = len(data.unclaimed_high_priority), data.unclaimed_high_priority_total
         self.waiting_caption.setText(f"Unclaimed high-priority series — {total}"
                                      + (f" (first {shown} shown)" if shown < total else ""))
-        self.as_of.setText(f"as of {data.as_of:%H:%M} UTC")
+        self.as_of.setText(f"as of {format_time(data.as_of, utc=True)}")
 
     # ------------------------------------------------------------------ report
 

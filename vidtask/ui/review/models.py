@@ -15,7 +15,7 @@ QUEUE_COLUMNS: list[Column[ReviewItem]] = [
     Column("Series", lambda i: i.code),
     Column("Alias", lambda i: i.alias),
     Column("Top candidates", top_candidates),
-    Column("Assessed by", lambda i: ", ".join(i.assessors)),
+    Column("Assessed by", lambda i: ", ".join(i.assessor_names or i.assessors)),
     Column("Proposed", lambda i: format_datetime(i.proposed_at)),
     Column("Warnings", lambda i: f"⚠ {len(i.warnings)}" if i.warnings else ""),
 ]

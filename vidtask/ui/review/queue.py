@@ -109,19 +109,21 @@ def detail_html(item: ReviewItem) -> str:
     candidates = "".join(
         f"<tr><td>{c.rank}</td><td><b>{html.escape(c.country)}</b> "
         f"{html.escape(country_label(c.country))}</td><td align='right'>{c.confidence} %</td>"
-        f"<td>{html.escape(c.rationale)}</td><td>{html.escape(c.author)}</td></tr>"
+        f"<td>{html.escape(c.rationale)}</td><td>{html.escape(c.author_name or c.author)}</td></tr>"
         for c in item.candidates)
     proposed = format_datetime(item.proposed_at) if item.proposed_at else "—"
     return (
         f"<h3>{html.escape(series_title(item))}</h3>"
         f"<p>Priority {item.priority} · handling {html.escape(item.handling)} · proposed by "
-        f"{html.escape(item.proposed_by or '—')} on {html.escape(proposed)}</p>"
+        f"{html.escape(item.proposed_by_name or item.proposed_by or '—')} on "
+        f"{html.escape(proposed)}</p>"
         "<h4>Candidates</h4><table cellspacing='0' cellpadding='3' width='100%'>"
         "<tr><th align='left'>#</th><th align='left'>Country</th><th align='right'>Conf.</th>"
         "<th align='left'>Rationale</th><th align='left'>By</th></tr>"
         f"{candidates}</table>"
         f"<h4>Clues ({len(item.clues)})</h4>{_clue_lines(item.clues)}"
-        f"<h4>Assessed by</h4><p>{html.escape(', '.join(item.assessors) or '—')}</p>")
+        f"<h4>Assessed by</h4>"
+        f"<p>{html.escape(', '.join(item.assessor_names or item.assessors) or '—')}</p>")
 
 
 def series_title(item: ReviewItem) -> str:

@@ -8,6 +8,7 @@ Signals: ``draftChanged()`` — any field changed (the live ranking listens);
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -112,6 +113,11 @@ def shown_value(kind: str, value: str | None) -> str:
     if not implied_countries(structured, value):
         return value
     return value_words(structured, value)
+
+
+def _name(clue: ClueInfo) -> str:
+    """Who last saved the clue, as people know them."""
+    return clue.updated_by_name or clue.updated_by
 
 
 def clue_summary(clue: ClueInfo) -> str:
@@ -350,8 +356,8 @@ class ClueEditor(QGroupBox):
             return
         edited = ""
         if clue.updated_at != clue.created_at:
-            edited = f"; edited by {clue.updated_by} {local_time(clue.updated_at)}"
-        self.meta.setText(f"Clue #{clue.id} by {clue.author_name} ({clue.author}), "
+            edited = f"; edited by {_name(clue)} {local_time(clue.updated_at)}"
+        self.meta.setText(f"Clue #{clue.id} by {clue.author_name or clue.author}, "
                           f"{local_time(clue.created_at)}{edited} · version {clue.version}")
         self.setTitle(f"Clue #{clue.id}")
 
@@ -510,7 +516,7 @@ class ClueEditor(QGroupBox):
         excludes = ", ".join(country_text(c, with_name=False) for c in theirs.excludes) or "—"
         value = describe_value(theirs.kind, theirs.value) or "free clue"
         self.merge_info.setText(
-            f"<b>{theirs.updated_by}</b> saved version {theirs.version} at "
+            f"<b>{html.escape(_name(theirs))}</b> saved version {theirs.version} at "
             f"{local_time(theirs.updated_at)}. Your text is kept on the left; nothing was "
             f"overwritten.<br>Their category: {ClueCategory(theirs.category).label} · "
             f"{value} · confidence {theirs.confidence}<br>Supports {supports} · excludes "

@@ -125,7 +125,7 @@ class CluesTab(QSplitter):
         if shown.id in set(kept_clue_ids):
             return None  # the user's edit waits in the outbox: keep showing it until it is sent
         if editor.dirty:
-            editor.meta.setText(f"Changed by {fresh.updated_by} at "
+            editor.meta.setText(f"Changed by {fresh.updated_by_name or fresh.updated_by} at "
                                 f"{local_time(fresh.updated_at)} since you opened it — "
                                 "your text is kept; saving shows both versions to merge.")
             return fresh

@@ -8,16 +8,17 @@ Signals: ``claimRequested()``, ``extendRequested()``, ``releaseRequested()``;
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vidtask.domain.claims import ClaimState
+from vidtask.domain.dates import format_time
 from vidtask.services.series_detail import ClueInfo, SeriesDetail
 from vidtask.ui.common import (
     lease_left,
-    local_time,
     name_widget,
     priority_label,
     status_colour,
@@ -139,9 +140,8 @@ class WorkspaceHeader(QWidget):
             self.read_only_note.hide()
             return
         if state.live:
-            self.claim_label.setText(f"Claimed by {detail.claimed_by_name} "
-                                     f"({detail.claimed_by}, "
-                                     f"{lease_left(detail.claim_expires_at)} left)")
+            self.claim_label.setText(f"Claimed by {detail.claimed_by_name or detail.claimed_by} "
+                                     f"({lease_left(detail.claim_expires_at)} left)")
         else:
             self.claim_label.setText("Not claimed")
         if claimable:
@@ -158,8 +158,9 @@ class WorkspaceHeader(QWidget):
 
     def show_change(self, fresh: ClueInfo) -> None:
         self.change_banner.setText(
-            f"⚠ This clue was changed by <b>{fresh.updated_by}</b> at "
-            f"{local_time(fresh.updated_at, '%H:%M')} — <a href='review'>review</a> "
+            f"⚠ This clue was changed by "
+            f"<b>{html.escape(fresh.updated_by_name or fresh.updated_by)}</b> at "
+            f"{format_time(fresh.updated_at)} — <a href='review'>review</a> "
             "(your unsaved text is kept)")
         self.change_banner.show()
 

@@ -40,7 +40,7 @@ def _details(entry: TimelineEntry) -> str:
 
 
 COLUMNS: list[Column[TimelineEntry]] = [
-    Column("When", lambda e: local_time(e.occurred_at, "%d %b %H:%M:%S")),
+    Column("When", lambda e: local_time(e.occurred_at, seconds=True)),
     Column("Who", lambda e: e.who),
     Column("What", lambda e: ACTION_WORDS.get(e.action, e.action)),
     Column("Details", _details),

@@ -24,6 +24,7 @@ from vidtask.domain.permissions import Action
 from vidtask.services.claims import ClaimResult
 from vidtask.services.series import SeriesFilter, SeriesRow, list_series
 from vidtask.ui import claims as claim_ops
+from vidtask.ui.board.filtering import BoardRows, load_board_rows
 from vidtask.ui.board.model import SeriesBoardModel
 from vidtask.ui.board.view import BoardView
 from vidtask.ui.commands import Command, Handler
@@ -102,7 +103,8 @@ class BoardPage(QWidget):
 
     # ---------------------------------------------------------------- rows
     def reload(self) -> None:
-        Op(self.ctx, list_series, self.ctx.db, self.ctx.sprint.id).success(self._loaded)\
+        # the query and every row's search key on the worker: the GUI thread only swaps lists
+        Op(self.ctx, load_board_rows, self.ctx.db, self.ctx.sprint.id).success(self._loaded)\
             .failure(self._failed).run()
 
     def on_changes(self, batch: ChangeBatch) -> None:
@@ -116,7 +118,7 @@ class BoardPage(QWidget):
            SeriesFilter(series_ids=series_ids)).success(self._replaced).failure(self._failed)\
             .run()
 
-    def _loaded(self, rows: list[SeriesRow]) -> None:
+    def _loaded(self, rows: BoardRows) -> None:
         keep = self.board.selected_series_id()
         self.model.set_rows(rows)
         self.board.set_loaded()
