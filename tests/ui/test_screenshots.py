@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
 from tests.ui.conftest import WindowFactory
 from tests.ui.find import child, trigger
+from tests.ui.first_start import opened
 from tests.ui.screens import save_screen
 from tests.unit.services.appeal_world import published, tips_csv
 from vidtask.domain.enums import StructuredKind
@@ -80,9 +81,5 @@ def test_the_split_screens_draw(qtbot: QtBot, world: World, tmp_path: Path,
                     timeout=10_000)
     _grab(qtbot, inbox, "tip-inbox.png", backend)
 
-    dialog = IdentityDialog(world.db, qsettings)  # type: ignore[arg-type]
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitUntil(lambda: child(dialog, QComboBox, "sprintCombo").count() > 0
-                    and child(dialog, QComboBox, "sprintCombo").isEnabled(), timeout=10_000)
+    dialog = opened(qtbot, IdentityDialog(world.db, qsettings))  # type: ignore[arg-type]
     _grab(qtbot, dialog, "identity-dialog.png", backend)

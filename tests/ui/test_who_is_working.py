@@ -21,8 +21,8 @@ from vidtask.db.engine import Database
 from vidtask.services.participants import get_participant
 from vidtask.services.sprints import find_sprint
 from vidtask.ui import app
-from vidtask.ui.identity import SPRINT_KEY
 from vidtask.ui.main_window import MainWindow
+from vidtask.ui.remembered_identity import SPRINT_KEY
 from vidtask.ui.switch_person import LOGIN_DECIDES, SwitchPersonDialog
 
 pytestmark = pytest.mark.gui
