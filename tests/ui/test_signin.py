@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
-from tests.unit.services.test_credentials import MemoryKeyring
+from tests.services.test_credentials import MemoryKeyring
 from vidtask.domain.errors import InvalidInput
 from vidtask.services import credentials
 from vidtask.ui.signin import SignInDialog

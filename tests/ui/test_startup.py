@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
+from tests.db.security.conftest import Room
 from tests.ui.screens import save_screen
-from tests.unit.security.conftest import Room
 from vidtask.domain import dates
 from vidtask.services import participants
 from vidtask.ui import app
