@@ -380,3 +380,51 @@ def test_a_refused_vics_export_leaves_the_existing_file_untouched(
     assert main(["export", "vics", "--out", str(out), "--series", "S-001",
                  "--database", db_url]) == 0
     assert json.loads(out.read_text())["value"]
+
+
+def test_a_change_committed_during_the_export_is_in_the_packet(world: World,
+                                                               tmp_path: Path) -> None:
+    """The export reads its plans first and writes each packet later: a change to a planned
+    series committed in between is seen and the packet re-planned, not sent stale."""
+    confirm(world, world.series_ids[0])
+    detail = get_series_detail(world.db, world.series_ids[0])
+
+    def meanwhile(done: int, total: int, country: str) -> None:
+        if country == "DE":
+            update_series(world.db, "cora", detail.id, detail.version, victim_age_band="7-10")
+
+    result = export_country_packets(world.db, "cora", world.sprint_id, tmp_path, progress=meanwhile)
+    assert result[0].path is not None
+    assert '"victim_age_band": "7-10"' in zip_text(result[0].path)
+
+
+def test_a_transaction_that_appended_earlier_but_commits_later_is_not_missed(
+        world: World, tmp_path: Path) -> None:
+    """PostgreSQL positions are taken while appending, so an earlier transaction can commit
+    after a later one; the export's snapshot is the feed horizon, not the largest version."""
+    if not world.db.is_postgresql:
+        pytest.skip("SQLite writers are serialised: versions are commit-ordered")
+    import psycopg
+
+    confirm(world, world.series_ids[0])
+    sid = world.series_ids[0]
+    early = psycopg.connect(world.db.url.set(drivername="postgresql").render_as_string(
+        hide_password=False))
+    try:
+        early.execute("UPDATE series SET victim_age_band = '7-10' WHERE id = %s", (sid,))
+        early.execute("SELECT vidtask_append_events(%s::jsonb)", (json.dumps([{
+            "actor_login": "postgres", "action": "series.updated", "entity_type": "series",
+            "entity_id": sid, "series_id": sid, "sprint_id": world.sprint_id}]),))
+        claims.claim_series(world.db, "bert", world.series_ids[2])  # later, commits first
+
+        def meanwhile(done: int, total: int, country: str) -> None:
+            if country == "DE" and not early.closed:
+                early.commit()
+                early.close()
+
+        result = export_country_packets(world.db, "cora", world.sprint_id, tmp_path,
+                                        progress=meanwhile)
+    finally:
+        early.close()
+    assert result[0].path is not None
+    assert '"victim_age_band": "7-10"' in zip_text(result[0].path)

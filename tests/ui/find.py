@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QLabel, QTableView, QWidget
 
 from vidtask.services.series import SeriesRow
 from vidtask.ui.board.model import SeriesBoardModel
+from vidtask.ui.series.assessment import AssessmentPanel
+from vidtask.ui.series.clue_editor import ClueEditor
 from vidtask.ui.series.workspace import SeriesWorkspace
 
 W = TypeVar("W", bound=QObject)
@@ -61,6 +63,16 @@ def select(window: QWidget, series_id: int) -> None:
 
 def workspace(window: QWidget, series_id: int) -> SeriesWorkspace | None:
     return window.findChild(SeriesWorkspace, f"seriesWorkspace_{series_id}")
+
+
+def clue_editor(root: QObject) -> ClueEditor:
+    """A workspace's clue editor (its state: `clue`, `dirty`, `read_only`)."""
+    return child(root, ClueEditor, "clueEditor")
+
+
+def assessment(root: QObject) -> AssessmentPanel:
+    """A workspace's assessment panel (its state: `candidates()`)."""
+    return child(root, AssessmentPanel, "assessmentPanel")
 
 
 def text(root: QObject, name: str) -> str:

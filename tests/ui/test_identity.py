@@ -5,18 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDateEdit, QGroupBox, QLabel, QLineEdit, QPushButton, QTreeWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+)
 from pytest import MonkeyPatch
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
-from tests.ui.find import board
+from tests.ui.find import board, child
+from tests.ui.first_start import opened, started
 from tests.ui.screens import save_screen
 from vidtask.config import read_config_file
 from vidtask.db.engine import Database
 from vidtask.db.migrate import upgrade
 from vidtask.services import demo
-from vidtask.ui.identity import IdentityDialog, remembered
+from vidtask.ui.identity import IdentityDialog
+from vidtask.ui.people_picker import PeoplePicker
+from vidtask.ui.remembered_identity import SPRINT_KEY, remembered
 
 
 def test_first_start_creates_the_first_person_and_a_sprint(
@@ -24,9 +35,7 @@ def test_first_start_creates_the_first_person_and_a_sprint(
     db = Database(db_url)
     try:
         settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-        dialog = IdentityDialog(db, settings)
-        qtbot.addWidget(dialog)
-        dialog.show()
+        dialog = opened(qtbot, IdentityDialog(db, settings))
         assert not dialog.findChild(QTreeWidget, "participantList").isVisible()
         note = dialog.findChild(QLabel, "personNote").text()
         assert "first person in this database, and so its administrator" in note
@@ -35,7 +44,7 @@ def test_first_start_creates_the_first_person_and_a_sprint(
         qtbot.keyClicks(dialog.findChild(QLineEdit, "newSprintName"), "VIDTF 10")
         qtbot.keyClicks(dialog.findChild(QLineEdit, "newLogin"), "ines.kask")
         qtbot.keyClicks(dialog.findChild(QLineEdit, "newDisplayName"), "Ines Kask")
-        start.click()
+        started(qtbot, dialog)
         assert dialog.result() == IdentityDialog.DialogCode.Accepted
         assert dialog.result_identity is not None
         me, sprint = dialog.result_identity
@@ -57,15 +66,14 @@ def test_first_start_loads_the_demo_and_picks_a_person(
     db = Database(db_url)
     try:
         settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-        dialog = IdentityDialog(db, settings)
-        qtbot.addWidget(dialog)
-        dialog.show()
-        dialog.sprint_name.clear()
+        dialog = opened(qtbot, IdentityDialog(db, settings))
+        child(dialog, QLineEdit, "newSprintName").clear()
         qtbot.mouseClick(dialog.findChild(QPushButton, "loadDemoButton"),
                          Qt.MouseButton.LeftButton)
         people = dialog.findChild(QTreeWidget, "participantList")
         qtbot.waitUntil(lambda: people.topLevelItemCount() == 3, timeout=60_000)
-        assert dialog.sprint_combo.currentData() == demo.DEMO_SPRINT_NAME
+        qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
+        assert child(dialog, QComboBox, "sprintCombo").currentData() == demo.DEMO_SPRINT_NAME
         assert not dialog.findChild(QGroupBox, "newPersonBox").isVisible()
         groups = [people.topLevelItem(i).text(0) for i in range(3)]
         assert groups[0] == "Administrator (1)" and groups[1].startswith("Coordinators (")
@@ -74,11 +82,12 @@ def test_first_start_loads_the_demo_and_picks_a_person(
         assert specialist.text(1) == "specialist" and specialist.text(2)  # full role, agency
         qtbot.keyClicks(dialog.findChild(QLineEdit, "participantSearch"),
                         specialist.text(0).split()[-1])
-        login = dialog.people.current_login()
-        assert login is not None and login in dialog.people.visible_logins()
+        picker = child(dialog, PeoplePicker, "peoplePicker")
+        login = picker.current_login()
+        assert login is not None and login in picker.visible_logins()
         save_screen(dialog, f"first-start-people-{db.backend}.png")
         assert dialog.findChild(QDateEdit, "newSprintStart").text().count("/") == 2  # en_GB
-        dialog.findChild(QPushButton, "startButton").click()
+        started(qtbot, dialog)
         assert dialog.result_identity is not None
         assert dialog.result_identity[0].login == login
         assert settings.value("identity/sprint") == demo.DEMO_SPRINT_NAME
@@ -98,7 +107,6 @@ def test_unknown_remembered_identity_asks_again(db: Database, tmp_path: Path) ->
 def test_a_remembered_identity_opens_the_board_directly(qtbot: QtBot, world: World,
                                                         tmp_path: Path) -> None:
     from vidtask.ui.app import open_main_window
-    from vidtask.ui.identity import SPRINT_KEY
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     settings.setValue(SPRINT_KEY, "Test sprint")

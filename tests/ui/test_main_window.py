@@ -117,13 +117,11 @@ def test_import_and_export_menu_actions_open_their_dialogs(
         qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window("cora")
     trigger(window, "actImport")
-    dialog = window.dialogs.open["import"]
-    assert isinstance(dialog, ImportDialog)
+    dialog = child(window, ImportDialog, "importDialog")
     qtbot.waitUntil(dialog.isVisible, timeout=2_000)
     dialog.reject()
     trigger(window, "actExportPackets")
-    export = window.dialogs.open["export"]
-    assert isinstance(export, ExportPacketsDialog)
+    export = child(window, ExportPacketsDialog, "exportDialog")
     qtbot.waitUntil(export.isVisible, timeout=2_000)
     export.reject()
     assert "export" not in window.dialogs.open
@@ -252,9 +250,9 @@ def test_record_feedback_opens_for_a_confirmed_series(
     qtbot.waitUntil(lambda: row(window, series_id).status == "confirmed", timeout=5_000)
     select(window, series_id)
     trigger(window, "actRecordFeedback")
-    qtbot.waitUntil(lambda: "feedback" in window.dialogs.open, timeout=5_000)
-    dialog = window.dialogs.open["feedback"]
-    assert isinstance(dialog, FeedbackDialog)
+    qtbot.waitUntil(lambda: window.findChild(FeedbackDialog, "feedbackDialog") is not None,
+                    timeout=5_000)
+    dialog = child(window, FeedbackDialog, "feedbackDialog")
     assert "S-001" in dialog.windowTitle()
     dialog.reject()
 

@@ -27,7 +27,7 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import World
 from tests.reliability.tcp_proxy import TcpProxy
 from tests.ui.conftest import WindowFactory
-from tests.ui.find import board, child, notice, text
+from tests.ui.find import board, child, clue_editor, notice, text
 from vidtask.db.engine import Database
 from vidtask.services import claims, clues, presence
 from vidtask.services.offline import database_key
@@ -77,7 +77,7 @@ def _type_clue_and_comment(qtbot: QtBot, workspace: SeriesWorkspace) -> None:
                     "Shop sign reads Apteka")
     child(workspace, QPushButton, "clueSaveButton").click()
     qtbot.waitUntil(lambda: SAVED_LOCALLY in text(workspace, "clueMeta"), timeout=5_000)
-    assert not workspace.editor.dirty
+    assert not clue_editor(workspace).dirty
     box = child(workspace, QPlainTextEdit, "commentBox")
     box.setPlainText("Tram ticket on the table, check Lviv")
     child(workspace, QPushButton, "postCommentButton").click()
@@ -168,7 +168,7 @@ def test_a_stale_edit_kept_offline_ends_in_the_merge_view_with_the_text_intact(
     window = make_window("anna")
     workspace = _claimed_workspace(qtbot, window, series_id)
     child(workspace, QListWidget, "clueList").setCurrentRow(0)
-    qtbot.waitUntil(lambda: workspace.editor.clue is not None)
+    qtbot.waitUntil(lambda: clue_editor(workspace).clue is not None)
     description = child(workspace, QPlainTextEdit, "clueDescription")
     save = child(workspace, QPushButton, "clueSaveButton")
     back = _cut(window)

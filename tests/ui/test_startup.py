@@ -9,16 +9,30 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, QSettings
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTabWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QTreeWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
 from tests.db.security.conftest import Room
+from tests.ui.find import child
+from tests.ui.first_start import connected, opened, started
 from tests.ui.screens import save_screen
 from vidtask.domain import dates
 from vidtask.services import participants
 from vidtask.ui import app
-from vidtask.ui.identity import SPRINT_KEY, IdentityDialog, NotAParticipant, remembered
+from vidtask.ui.identity import IdentityDialog
+from vidtask.ui.people_picker import PeoplePicker
+from vidtask.ui.remembered_identity import SPRINT_KEY, NotAParticipant, remembered
 from vidtask.ui.signin import SignInDialog
 from vidtask.ui.startup import Choice, StartupErrorDialog, startup_sentence
 
@@ -143,12 +157,13 @@ def test_connect_opens_an_existing_file_and_refuses_a_missing_one(
     assert dialog.findChild(QTabWidget, "connectPages").currentIndex() == 0
     path = dialog.findChild(QLineEdit, "sqlitePath")
     path.setText(str(tmp_path / "nope" / "x.sqlite3"))
-    dialog.findChild(QPushButton, "connectButton").click()
+    connected(qtbot, dialog)
     assert dialog.isVisible() and not (tmp_path / "nope").exists()
-    assert dialog.error.text().startswith(f"There is no database at {tmp_path}/nope/x.sqlite3")
-    assert "New database file…" in dialog.error.text()
+    error = child(dialog, QLabel, "signInError").text()
+    assert error.startswith(f"There is no database at {tmp_path}/nope/x.sqlite3")
+    assert "New database file…" in error
     path.setText(db_url.removeprefix("sqlite:///"))
-    dialog.findChild(QPushButton, "connectButton").click()
+    connected(qtbot, dialog)
     assert dialog.database_url() == db_url and dialog.created_file() is None
 
 
@@ -163,8 +178,8 @@ def test_new_database_file_makes_one_and_says_so(qtbot: QtBot, tmp_path: Path,
     dialog.findChild(QPushButton, "newSqliteFileButton").click()
     made = target.with_suffix(".sqlite3")
     assert not made.exists()  # made on Open, not while choosing
-    assert f"will be made at {made}" in dialog.sqlite_note.text()
-    dialog.findChild(QPushButton, "connectButton").click()
+    assert f"will be made at {made}" in child(dialog, QLabel, "sqliteNote").text()
+    connected(qtbot, dialog)
     assert made.exists() and dialog.created_file() == made
     assert dialog.database_url() == f"sqlite:///{made}"
     save_screen(dialog, "connect-new-file.png")
@@ -186,14 +201,13 @@ def test_a_personal_login_opens_its_own_window_whatever_was_remembered(
 
 def test_the_first_start_dialog_shows_the_signed_in_person(qtbot: QtBot, room: Room,
                                                           qsettings: QSettings) -> None:
-    dialog = IdentityDialog(room.db("cora"), qsettings)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = opened(qtbot, IdentityDialog(room.db("cora"), qsettings))
     label = dialog.findChild(QLabel, "signedInAs").text()
     assert label == "You are signed in as <b>Cora</b> — coordinator, police."
-    assert not dialog.people.isVisible() and not dialog.new_box.isVisible()
-    assert not dialog.demo_button.isEnabled()
-    dialog.start_button.click()
+    assert not child(dialog, PeoplePicker, "peoplePicker").isVisible()
+    assert not child(dialog, QGroupBox, "newPersonBox").isVisible()
+    assert not child(dialog, QPushButton, "loadDemoButton").isEnabled()
+    started(qtbot, dialog)
     assert dialog.result_identity is not None
     assert dialog.result_identity[0].login == room.login("cora")
 
@@ -212,19 +226,21 @@ def test_a_login_that_is_nobody_here_is_told_to_ask_an_admin(
 
 # ---------------------------------------------------------------- dates in the user's locale
 
+def sprint_text(dialog: IdentityDialog) -> str:
+    return child(dialog, QComboBox, "sprintCombo").itemText(0)
+
+
 def test_the_first_start_dialog_shows_dates_in_the_users_locale(
         qtbot: QtBot, world: World, qsettings: QSettings) -> None:
     try:
         app.use_system_locale("de_DE")
-        dialog = IdentityDialog(world.db, qsettings)
-        qtbot.addWidget(dialog)
-        assert dialog.sprint_combo.itemText(0) == "Test sprint (01.06.2026 – 12.06.2026)"
-        assert dialog.sprint_start.displayFormat() == "dd.MM.yyyy"
+        dialog = opened(qtbot, IdentityDialog(world.db, qsettings))
+        assert sprint_text(dialog) == "Test sprint (01.06.2026 – 12.06.2026)"
+        assert child(dialog, QDateEdit, "newSprintStart").displayFormat() == "dd.MM.yyyy"
         app.use_system_locale("C")  # no real convention: British English, never "1 12 2026"
-        dialog = IdentityDialog(world.db, qsettings)
-        qtbot.addWidget(dialog)
-        assert dialog.sprint_combo.itemText(0) == "Test sprint (1 Jun 2026 – 12 Jun 2026)"
-        assert dialog.sprint_start.displayFormat() == "dd/MM/yyyy"
+        dialog = opened(qtbot, IdentityDialog(world.db, qsettings))
+        assert sprint_text(dialog) == "Test sprint (1 Jun 2026 – 12 Jun 2026)"
+        assert child(dialog, QDateEdit, "newSprintStart").displayFormat() == "dd/MM/yyyy"
     finally:
         dates.set_user_locale(None)
         QLocale.setDefault(QLocale.system())
@@ -232,14 +248,14 @@ def test_the_first_start_dialog_shows_dates_in_the_users_locale(
 
 def test_people_are_grouped_by_role_and_searchable(qtbot: QtBot, world: World,
                                                    qsettings: QSettings) -> None:
-    dialog = IdentityDialog(world.db, qsettings)
-    qtbot.addWidget(dialog)
-    tree = dialog.people.tree
+    dialog = opened(qtbot, IdentityDialog(world.db, qsettings))
+    tree = child(dialog, QTreeWidget, "participantList")
     assert [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())] == [
         "Administrator (1)", "Coordinators (2)", "Specialists (3)"]
     qtbot.keyClicks(dialog.findChild(QLineEdit, "participantSearch"), "ua police")
-    assert dialog.people.visible_logins() == ["dmytro"]
-    assert dialog.people.current_login() == "dmytro"
+    picker = child(dialog, PeoplePicker, "peoplePicker")
+    assert picker.visible_logins() == ["dmytro"]
+    assert picker.current_login() == "dmytro"
     assert participants.get_participant(world.db, "dmytro").role.value == "specialist"
 
 
@@ -324,8 +340,10 @@ def test_a_server_asking_for_a_password_opens_its_sign_in_filled_in(
     assert ask_for_database(url="postgresql://kim.meyer@db.vidtf.example:6432/vidtf10") is None
     dialog = shown[0]
     assert dialog.findChild(QTabWidget, "connectPages").currentIndex() == 1
-    assert (dialog.host.text(), dialog.port.value(), dialog.database.text(),
-            dialog.user.text()) == ("db.vidtf.example", 6432, "vidtf10", "kim.meyer")
+    assert (child(dialog, QLineEdit, "host").text(), child(dialog, QSpinBox, "port").value(),
+            child(dialog, QLineEdit, "database").text(),
+            child(dialog, QLineEdit, "user").text()) == ("db.vidtf.example", 6432, "vidtf10",
+                                                         "kim.meyer")
     assert ask_for_database(url=f"sqlite:///{tmp_path}/x.sqlite3") is None
     assert shown[1].findChild(QTabWidget, "connectPages").currentIndex() == 0
-    assert shown[1].sqlite_path.text() == f"{tmp_path}/x.sqlite3"
+    assert child(shown[1], QLineEdit, "sqlitePath").text() == f"{tmp_path}/x.sqlite3"

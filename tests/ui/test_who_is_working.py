@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QTextBrowser
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QTextBrowser
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
@@ -21,8 +21,9 @@ from vidtask.db.engine import Database
 from vidtask.services.participants import get_participant
 from vidtask.services.sprints import find_sprint
 from vidtask.ui import app
-from vidtask.ui.identity import SPRINT_KEY
 from vidtask.ui.main_window import MainWindow
+from vidtask.ui.people_picker import PeoplePicker
+from vidtask.ui.remembered_identity import SPRINT_KEY
 from vidtask.ui.switch_person import LOGIN_DECIDES, SwitchPersonDialog
 
 pytestmark = pytest.mark.gui
@@ -91,7 +92,7 @@ def test_switch_person_reopens_the_window_as_the_chosen_person(
         shown.append(dialog)
         assert "working as <b>Anna Specialist</b>" in child(dialog, QLabel,
                                                             "switchPersonIntro").text()
-        dialog.people.search.setText("bert")
+        child(dialog, QLineEdit, "participantSearch").setText("bert")
         save_screen(dialog, "switch-person.png")
         child(dialog, QPushButton, "switchButton").click()
         return dialog.result() == QDialog.DialogCode.Accepted
@@ -111,7 +112,7 @@ def test_switch_person_reopens_the_window_as_the_chosen_person(
 def test_switching_to_yourself_is_refused_in_the_dialog(qtbot: QtBot, world: World) -> None:
     dialog = SwitchPersonDialog(world.db, get_participant(world.db, "anna"))
     qtbot.addWidget(dialog)
-    dialog.people.select("anna")
+    child(dialog, PeoplePicker, "peoplePicker").select("anna")
     child(dialog, QPushButton, "switchButton").click()
     assert dialog.chosen is None
     assert child(dialog, QLabel, "switchPersonError").text() == \

@@ -47,8 +47,10 @@ class ParseAhead:
 
     def __init__(self, items: Iterable[Any], *, records_read: Callable[[], int],
                  bytes_read: Callable[[], int], issues: Callable[[], int],
-                 prepare: Callable[[MediaRecord, int], Any], batch_records: int) -> None:
+                 prepare: Callable[[MediaRecord, int], Any], batch_records: int,
+                 threaded: bool = True) -> None:
         self._items = items
+        self._threaded = threaded
         self._records_read = records_read
         self._bytes_read = bytes_read
         self._issues = issues
@@ -60,18 +62,24 @@ class ParseAhead:
         self._thread = threading.Thread(target=self._work, name="intake-parse", daemon=True)
 
     def __enter__(self) -> ParseAhead:
-        self._thread.start()
+        if self._threaded:
+            self._thread.start()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self._stop.set()
+        if not self._threaded:
+            return
         while self._thread.is_alive():  # unblock a worker waiting on a full queue
             with contextlib.suppress(queue.Empty):
                 self._queue.get(timeout=_POLL_SECONDS)
         self._thread.join()
 
     def __iter__(self) -> Iterator[ParsedBatch]:
+        if not self._threaded:
+            yield from self._batches()
+            return
         while True:
             item = self._queue.get()
             if isinstance(item, _Done):
@@ -95,25 +103,29 @@ class ParseAhead:
         return ParsedBatch(records, cases, self._records_read(), self._bytes_read(),
                            self._issues())
 
-    def _work(self) -> None:
+    def _batches(self) -> Iterator[ParsedBatch]:
         prepare = self._prepare
         records_read = self._records_read
+        records: list[Any] = []
+        cases = 0
+        next_batch = self._batch_records
+        for item in self._items:
+            if type(item) is MediaRecord:
+                records.append(prepare(item, records_read()))
+            else:  # a case header travels in order with its media
+                records.append(item)
+                cases += 1
+            if records_read() >= next_batch or len(records) >= self._batch_records:
+                yield self._batch(records, cases)
+                records, cases = [], 0
+                next_batch = records_read() + self._batch_records
+        yield self._batch(records, cases)
+
+    def _work(self) -> None:
         try:
-            records: list[Any] = []
-            cases = 0
-            next_batch = self._batch_records
-            for item in self._items:
-                if type(item) is MediaRecord:
-                    records.append(prepare(item, records_read()))
-                else:  # a case header travels in order with its media
-                    records.append(item)
-                    cases += 1
-                if records_read() >= next_batch or len(records) >= self._batch_records:
-                    if not self._put(self._batch(records, cases)):
-                        return
-                    records, cases = [], 0
-                    next_batch = records_read() + self._batch_records
-            if self._put(self._batch(records, cases)):
-                self._put(_DONE)
+            for batch in self._batches():
+                if not self._put(batch):
+                    return
+            self._put(_DONE)
         except BaseException as exc:  # handed to the caller's thread
             self._put(exc)

@@ -57,6 +57,7 @@ from vidtask.services.packet_content import (
 )
 from vidtask.services.sprints import issuer_problem, signing_key
 from vidtask.services.tx import WriteTx, write_tx
+from vidtask.sync.feed import final_version
 
 PACKET_EVENT = "packet.generated"
 SENDABLE = (SeriesStatus.CONFIRMED.value, SeriesStatus.NOTIFIED.value)
@@ -173,7 +174,7 @@ class _Run:
     private_key: str
     me: PacketPerson
     options: _Options
-    snapshot: int = 0  # newest event version when the plans were read
+    snapshot: int = 0  # final version (feed horizon) when the plans were read
     own: set[int] = field(default_factory=set)  # versions of this run's own events
 
 
@@ -376,8 +377,7 @@ def export_country_packets(db: Database, actor: str, sprint_id: int, out_dir: Pa
     with PacketBuilder(private_key, len(wanted), workers=workers) as builder:
         jobs: dict[str, int] = {}
         with db.read() as session:
-            run.snapshot = int(session.scalar(select(func.coalesce(func.max(Event.version),
-                                                                   0))) or 0)
+            run.snapshot = final_version(session, postgresql=db.is_postgresql)
             now = db.server_now(session)
             sprint = load_sprint(session, sprint_id)
             plans = []

@@ -12,6 +12,7 @@ skips one.
 from __future__ import annotations
 
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from vidtask.db.engine import Database
 from vidtask.db.models import Event
@@ -27,9 +28,19 @@ _PG_POSITION = text("SELECT vidtask_feed_position()")
 def current_version(db: Database) -> int:
     """The newest final version: where a new reader starts (it will miss nothing after it)."""
     with db.read() as session:
-        if db.is_postgresql:
-            return int(session.execute(_PG_POSITION).scalar_one())
-        return int(session.scalar(select(func.coalesce(func.max(Event.version), 0))) or 0)
+        return final_version(session, postgresql=db.is_postgresql)
+
+
+def final_version(session: Session, *, postgresql: bool) -> int:
+    """The newest version below which nothing can still appear, read in `session`.
+
+    On PostgreSQL this is the feed horizon, not the largest version: a transaction that took
+    its position earlier may commit after a later one, so "newer than the largest version seen"
+    would miss its events.
+    """
+    if postgresql:
+        return int(session.execute(_PG_POSITION).scalar_one())
+    return int(session.scalar(select(func.coalesce(func.max(Event.version), 0))) or 0)
 
 
 def changes_since(db: Database, version: int, *, limit: int = DEFAULT_BATCH) -> list[ChangeEvent]:

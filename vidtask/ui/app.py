@@ -24,15 +24,10 @@ from vidtask.config import resolve_settings
 from vidtask.db.engine import Database
 from vidtask.db.migrate import upgrade
 from vidtask.domain import dates
-from vidtask.ui.identity import (
-    IdentityDialog,
-    forget_identity,
-    identity_login,
-    remember,
-    remembered,
-)
+from vidtask.ui.identity import IdentityDialog
 from vidtask.ui.main_window import MainWindow
 from vidtask.ui.operations.errors import install_handlers, setup_logging
+from vidtask.ui.remembered_identity import forget_identity, identity_login, remember, remembered
 from vidtask.ui.signin import Connection, ask_for_database
 from vidtask.ui.startup import Choice, StartupErrorDialog, startup_sentence
 from vidtask.ui.switch_person import LOGIN_DECIDES, SwitchPersonDialog

@@ -5,8 +5,10 @@ empty database may they register, and they are told that the first person is the
 PostgreSQL: the signed-in login is who you are (nobody to pick); the maintenance login picks
 whom it acts for, with a warning that the log records it as entered by that login.
 
-The choice is remembered: the login in the config file (`identity`, shared with the CLI; SQLite
-only) and the sprint name in QSettings, so the next start goes straight to the board.
+Every read and write runs on the dialog's own `OpRunner` (`identity_choice`): the dialog opens at
+once and says it is reading the database (Start disabled) until the sprints and people arrive;
+Start waits for its answer the same way. The choice is remembered (`remembered_identity`), so
+the next start goes straight to the board.
 """
 
 from __future__ import annotations
@@ -30,93 +32,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vidtask.config import remove_config_value, write_config_value
 from vidtask.db.engine import Database
 from vidtask.db.roles import SignedIn
 from vidtask.domain import dates, wording
 from vidtask.domain.enums import Role
-from vidtask.domain.errors import InvalidInput, NotFound, VidtaskError
-from vidtask.services import demo, participants, sprints
+from vidtask.services import demo
 from vidtask.services.participants import ParticipantInfo
 from vidtask.services.sprints import SprintInfo
 from vidtask.ui.common import name_widget
+from vidtask.ui.identity_choice import (
+    Choice,
+    FirstStart,
+    NewSprint,
+    Registration,
+    Resolved,
+    read_first_start,
+    resolve_identity,
+)
 from vidtask.ui.operations import Op, OpRunner, Progress, sentence
 from vidtask.ui.people_picker import PeoplePicker
+from vidtask.ui.remembered_identity import SPRINT_KEY, remember
 from vidtask.ui.signin import Connection, ask_for_database
 
-SPRINT_KEY = "identity/sprint"
-
-
-def signed_in_as(db: Database) -> SignedIn | None:
-    """PostgreSQL: who the database says this connection is. SQLite: None."""
-    from vidtask.db.roles import signed_in
-
-    if not db.is_postgresql:
-        return None
-    with db.read() as session:
-        return signed_in(db, session)
-
-
-class NotAParticipant(VidtaskError):
-    """A PostgreSQL login with no participant row (the desktop's sentence: no CLI command)."""
-
-    def __init__(self, login: str) -> None:
-        super().__init__(f"Your database login {login} is not a participant of this sprint "
-                         "database yet; ask an administrator of the sprint to add you.")
-        self.login = login
-
-
-def identity_login(db: Database, remembered_login: str | None) -> str | None:
-    """Whose window opens: PostgreSQL's personal login (whatever was remembered), else the
-    remembered SQLite identity. The maintenance login acts for whoever it picked."""
-    me = signed_in_as(db)
-    if me is None or me.maintenance:
-        return remembered_login
-    return me.login
-
-
-def remembered(db: Database, login: str | None, settings: QSettings
-               ) -> tuple[ParticipantInfo, SprintInfo] | None:
-    """The remembered person and sprint, if both still exist.
-
-    On PostgreSQL a personal login is the person, whatever `login` says; NotAParticipant when
-    that login has no participant row.
-    """
-    me_signed_in = signed_in_as(db)
-    if me_signed_in is not None and not me_signed_in.maintenance:
-        try:
-            person = participants.get_participant(db, me_signed_in.login)
-        except NotFound:
-            raise NotAParticipant(me_signed_in.login) from None
-        if not person.active:
-            raise VidtaskError(f"Your database login {person.login} is deactivated in this "
-                               "sprint database; ask an administrator of the sprint.")
-        login = me_signed_in.login
-    if not login:
-        return None
-    try:
-        me = participants.get_participant(db, login)
-        name = settings.value(SPRINT_KEY)
-        try:
-            sprint = sprints.find_sprint(db, str(name) if name else None)
-        except NotFound:
-            sprint = sprints.find_sprint(db)
-    except NotFound:
-        return None
-    return (me, sprint) if me.active else None
-
-
-def remember(me: ParticipantInfo, sprint: SprintInfo, settings: QSettings,
-             db: Database | None = None) -> None:
-    """Remember the sprint; on SQLite also the person (PostgreSQL: the login says it)."""
-    if db is None or not db.is_postgresql:
-        write_config_value("identity", me.login)
-    settings.setValue(SPRINT_KEY, sprint.name)
-
-
-def forget_identity() -> None:
-    """Sign out (SQLite): the next start asks who is working."""
-    remove_config_value("identity")
+#: What the dialog says while the database is read.
+READING = "Reading the database…"
 
 
 def sprint_line(sprint: SprintInfo) -> str:
@@ -152,7 +91,12 @@ class IdentityDialog(QDialog):
         self.result_note = ""
         #: Open or make another database… chose one: the caller opens it instead.
         self.result_connection: Connection | None = None
-        self.signed_in = signed_in_as(db)
+        #: Who the database says this login is (read with the sprints and people).
+        self.signed_in: SignedIn | None = None
+        #: The sprints and people have arrived (until then Start is disabled).
+        self.loaded = False
+        self._reading = 0
+        self._starting = False
 
         intro = QLabel("<b>Welcome to vidtask.</b> Choose the sprint you work on and who you "
                        "are. vidtask remembers this for next time.")
@@ -246,15 +190,40 @@ class IdentityDialog(QDialog):
         self.resize(640, 640)
         self.refresh()
 
-    def refresh(self) -> None:
-        all_sprints = sprints.list_sprints(self.db)
-        people = participants.list_participants(self.db)
+    def refresh(self, select: str | None = None) -> None:
+        """Read the sprints and people off the GUI thread (then `select` that sprint)."""
+        self.loaded = False
+        self._reading += 1
+        reading = self._reading
+        self.sprint_combo.clear()
+        self.sprint_combo.addItem(READING, "")
+        self.sprint_combo.setEnabled(False)
+        self.demo_button.setEnabled(False)
+        self.start_button.setEnabled(False)
+        if not self.person_note.text():
+            self.person_note.setText(READING)
+
+        def arrived(facts: FirstStart) -> None:
+            if reading == self._reading:
+                self._show(facts, select)
+
+        def failed(error: BaseException) -> None:
+            if reading == self._reading:
+                self.error.setText(sentence(error))
+                self.person_note.setText("")
+
+        Op(self.runner, read_first_start, self.db).success(arrived).failure(failed)\
+            .owned_by(self).run()
+
+    def _show(self, facts: FirstStart, select: str | None) -> None:
+        self.signed_in = facts.signed_in
+        all_sprints, people = facts.sprints, facts.people
         self.sprint_combo.clear()
         for sprint in all_sprints:
             self.sprint_combo.addItem(sprint_line(sprint), sprint.name)
         if not all_sprints:
             self.sprint_combo.addItem("No sprint yet — create one or load the demo", "")
-        remembered_name = self.settings.value(SPRINT_KEY)
+        remembered_name = select or self.settings.value(SPRINT_KEY)
         at = self.sprint_combo.findData(remembered_name)
         self.sprint_combo.setCurrentIndex(max(at, 0))
         self.sprint_combo.setEnabled(bool(all_sprints))
@@ -265,6 +234,7 @@ class IdentityDialog(QDialog):
             self.demo_button.setToolTip("The demo is loaded by the database's administrator "
                                         "(its people have no logins of their own).")
         self._refresh_person(people)
+        self.loaded = True
 
     def _refresh_person(self, people: list[ParticipantInfo]) -> None:
         me = self.signed_in
@@ -336,9 +306,7 @@ class IdentityDialog(QDialog):
         def finished(summary: demo.DemoSummary) -> None:
             self.progress.hide()
             self.error.setText("")
-            self.refresh()
-            at = self.sprint_combo.findData(summary.sprint.name)
-            self.sprint_combo.setCurrentIndex(max(at, 0))
+            self.refresh(select=summary.sprint.name)
 
         def failed(error: BaseException) -> None:
             self.progress.hide()
@@ -351,49 +319,44 @@ class IdentityDialog(QDialog):
             .success(finished).failure(failed).run()
 
     def start(self) -> None:
-        try:
-            self.result_identity = self._resolve()
-        except VidtaskError as exc:
-            self.error.setText(str(exc))
+        """Resolve the choice off the GUI thread; accept once it is made (or say why not)."""
+        if not self.loaded or self._starting:
             return
-        remember(*self.result_identity, self.settings, self.db)
-        self.accept()
+        self._starting = True
+        self.start_button.setEnabled(False)
+        Op(self.runner, resolve_identity, self.db, self.signed_in, self._choice())\
+            .success(self._resolved).failure(self._refused).owned_by(self).run()
 
-    def _resolve(self) -> tuple[ParticipantInfo, SprintInfo]:
-        me = self._resolve_person()
+    def _choice(self) -> Choice:
+        me = self.signed_in
+        personal = me is not None and not me.maintenance
+        registration = None
+        if not personal and self.new_box.isVisible():
+            login = self.new_login.text().strip()
+            registration = Registration(login, self.new_name.text().strip() or login,
+                                        self.new_agency.text().strip())
+        new_sprint = None
         new_name = self.sprint_name.text().strip()
         if new_name:
             start = self.sprint_start.date().toPython()
             end = self.sprint_end.date().toPython()
             assert isinstance(start, date) and isinstance(end, date)
-            sprint, _ = sprints.create_sprint(self.db, me.login, new_name, start, end)
-            return me, sprint
+            new_sprint = NewSprint(new_name, start, end)
         chosen = self.sprint_combo.currentData()
-        if not chosen:
-            raise InvalidInput("sprint", "create a sprint (name and dates) or load the demo")
-        return me, sprints.find_sprint(self.db, str(chosen))
+        return Choice(None if personal else self.people.current_login(), registration,
+                      new_sprint, str(chosen) if chosen else None)
 
-    def _resolve_person(self) -> ParticipantInfo:
-        me = self.signed_in
-        if me is not None and not me.maintenance:
-            try:
-                return participants.get_participant(self.db, me.login)
-            except NotFound:
-                raise NotAParticipant(me.login) from None
-        if not self.new_box.isVisible():
-            login = self.people.current_login()
-            if not login:
-                raise InvalidInput("you", "choose yourself in the list (type to search)")
-            return participants.get_participant(self.db, login)
-        login = self.new_login.text().strip()
-        name = self.new_name.text().strip() or login
-        # Nobody named: allowed only for the first person, who becomes the admin (told so).
-        person, _ = participants.add_participant(self.db, None, login, name,
-                                                 agency=self.new_agency.text().strip())
-        if person.role is Role.ADMIN:
-            self.result_note = (f"Welcome, {person.display_name}: you are the first person in "
-                                "this database, so you are its administrator.")
-        return person
+    def _resolved(self, resolved: Resolved) -> None:
+        self._starting = False
+        self.result_identity = (resolved.me, resolved.sprint)
+        self.result_note = resolved.note
+        remember(resolved.me, resolved.sprint, self.settings, self.db)
+        self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self._starting = False
+        self.start_button.setEnabled(True)
+        self.error.setText(sentence(error))
 
     def done(self, result: int) -> None:
         self.runner.close()

@@ -54,6 +54,7 @@ class PeoplePicker(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        name_widget(self, "peoplePicker", "Choose a person")
         self.search = QLineEdit()
         name_widget(self.search, "participantSearch", "Find a person by name, login or agency")
         self.search.setPlaceholderText("Type to find yourself: name, login or agency")

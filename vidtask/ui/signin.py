@@ -7,6 +7,10 @@ vidtask database; **New database file…** makes one (the only place the desktop
 away from the default location) and `created_file()` then names it. A path typed by hand must
 exist. Standalone: the caller opens it with `exec()` and reads `database_url()` when accepted.
 
+Opening the file and checking the server run on the dialog's own `OpRunner` (a server may take
+seconds to answer): meanwhile the dialog stays responsive, its button says "Connecting…" and is
+disabled (`checking` is True); it closes once the database answered, or shows why not.
+
 Signals: none beyond QDialog's accepted/rejected.
 """
 
@@ -37,6 +41,7 @@ from PySide6.QtWidgets import (
 from vidtask.domain.errors import VidtaskError
 from vidtask.services import credentials
 from vidtask.services.credentials import SSL_MODES, SignIn
+from vidtask.ui.operations import Op, OpRunner, sentence
 
 W = TypeVar("W", bound=QWidget)
 
@@ -110,6 +115,10 @@ class SignInDialog(QDialog):
         self._created: Path | None = None
         self.setWindowTitle("Connect to a sprint database")
         self.setObjectName("signInDialog")
+        #: Before any window exists: its own runner (no change bus, errors shown inline).
+        self.runner = OpRunner(self)
+        #: The database is being opened or the server asked (the button is disabled).
+        self.checking = False
 
         self.sqlite_path = self._line("sqlitePath", "SQLite database file", "/path/to/sprint"
                                       ".sqlite3")
@@ -187,6 +196,7 @@ class SignInDialog(QDialog):
         buttons.setObjectName("signInButtons")
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setObjectName("connectButton")
+        self.ok_button.setAccessibleName("Connect to the database")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -238,37 +248,38 @@ class SignInDialog(QDialog):
         return self._created
 
     def _accept_sqlite(self) -> None:
-        from vidtask.db.engine import DatabaseUrlError, NoDatabaseFile
-        from vidtask.services.setup import create_database
-
         text = self.sqlite_path.text().strip()
         if not text:
             self._show_error("Choose a database file: Open file… or New database file….")
             return
         path = Path(text).expanduser().absolute()
         url = f"sqlite:///{path}"
-        if self._create_path is not None and path == self._create_path.absolute():
-            try:
-                db, _ = create_database(url)
-            except (VidtaskError, OSError) as exc:
-                self._show_error(str(exc))
-                return
-            db.dispose()
-            self._created = path
-        else:
-            from vidtask.db.engine import Database
+        create = self._create_path is not None and path == self._create_path.absolute()
 
-            try:
-                Database(url, create=False).dispose()
-            except NoDatabaseFile as exc:
-                self._show_error(f"There is no database at {exc.path}{exc.hint}: check the "
-                                 "path, or choose New database file… to make one.")
-                return
-            except DatabaseUrlError as exc:
-                self._show_error(str(exc))
-                return
-        self._details, self._url = None, url
-        super().accept()
+        def opened(_none: None) -> None:
+            if create:
+                self._created = path
+            self._details, self._url = None, url
+            super(SignInDialog, self).accept()
+
+        self._run(Op(self.runner, open_sqlite, url, create).success(opened)
+                  .failure(lambda error: self._show_error(sqlite_refusal(error))))
+
+    def _run(self, op: Op[None]) -> None:
+        """One check at a time; the button says so until it answers."""
+        self.checking = True
+        self.ok_button.setEnabled(False)
+        self.ok_button.setText("Connecting…")
+        self.error.hide()
+
+        def finished(_name: str) -> None:
+            self.runner.finished.disconnect(finished)
+            self.checking = False
+            self.ok_button.setEnabled(True)
+            self._update_ok_text()
+
+        self.runner.finished.connect(finished)
+        op.owned_by(self).run()
 
     def _line(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
         edit = _named(QLineEdit(), name, accessible)
@@ -308,6 +319,8 @@ class SignInDialog(QDialog):
         self.error.show()
 
     def accept(self) -> None:
+        if self.checking:
+            return
         if self.pages.currentIndex() == SQLITE_PAGE:
             self._accept_sqlite()
             return
@@ -316,17 +329,55 @@ class SignInDialog(QDialog):
                                                 self.database.text(), self.user.text(),
                                                 self.sslmode.currentText())
             url = credentials.database_url(details, self.password.text())
-            if self._check is not None:
-                self._check(url)
         except VidtaskError as exc:
             self._show_error(str(exc))
             return
-        credentials.remember_sign_in(details, self._config_path)
-        if self.remember.isChecked():
-            if not credentials.remember_password(details, self.password.text()):
-                self._show_error("No system keyring is available; the password was not "
-                                 "remembered.")
-        else:
-            credentials.forget_password(details)
-        self._details, self._url = details, url
-        super().accept()
+        password = self.password.text()
+
+        def answered(_none: None) -> None:
+            credentials.remember_sign_in(details, self._config_path)
+            if self.remember.isChecked():
+                if not credentials.remember_password(details, password):
+                    self._show_error("No system keyring is available; the password was not "
+                                     "remembered.")
+            else:
+                credentials.forget_password(details)
+            self._details, self._url = details, url
+            super(SignInDialog, self).accept()
+
+        self._run(Op(self.runner, check_server, self._check, url).success(answered)
+                  .failure(lambda error: self._show_error(sentence(error))))
+
+    def done(self, result: int) -> None:
+        self.runner.close()
+        super().done(result)
+
+
+def check_server(check: Callable[[str], None] | None, url: str) -> None:
+    """Ask the server whether this sign-in works (raises its refusal as a VidtaskError)."""
+    if check is not None:
+        check(url)
+
+
+def open_sqlite(url: str, create: bool) -> None:
+    """Make the new database file (`create`), or check that the file is a database."""
+    from vidtask.db.engine import Database
+    from vidtask.services.setup import create_database
+
+    if create:
+        db, _ = create_database(url)
+    else:
+        db = Database(url, create=False)
+    db.dispose()
+
+
+def sqlite_refusal(error: BaseException) -> str:
+    """Why the file cannot be used, in one sentence."""
+    from vidtask.db.engine import DatabaseUrlError, NoDatabaseFile
+
+    if isinstance(error, NoDatabaseFile):
+        return (f"There is no database at {error.path}{error.hint}: check the path, or choose "
+                "New database file… to make one.")
+    if isinstance(error, (VidtaskError, OSError, DatabaseUrlError)):
+        return str(error)
+    return sentence(error)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
@@ -49,8 +49,9 @@ def test_a_crop_file_becomes_a_published_page_with_four_eyes(
     cora = open_screen(qtbot, make_ctx, "cora")
     dialog = cora.new_appeal(series_id=world.series_ids[1])
     assert dialog.objectName() == "newAppealDialog"
-    qtbot.waitUntil(lambda: dialog.series.count() == 3, timeout=5_000)
-    assert dialog.series.currentData() == world.series_ids[1]
+    series = child(dialog, QComboBox, "appealSeries")
+    qtbot.waitUntil(lambda: series.count() == 3, timeout=5_000)
+    assert series.currentData() == world.series_ids[1]
     child(dialog, QLineEdit, "appealCropPath").setText(str(crop))
     qtbot.keyClicks(child(dialog, QLineEdit, "appealObjectType"), "shampoo bottle")
     child(dialog, QLineEdit, "appealPublicId").setText("G19")
@@ -96,7 +97,8 @@ def test_a_refused_crop_is_one_sentence_in_the_dialog(
     bad.write_text("not an image")
     screen = open_screen(qtbot, make_ctx, "cora")
     dialog = screen.new_appeal()
-    qtbot.waitUntil(lambda: dialog.series.count() == 3, timeout=5_000)
+    qtbot.waitUntil(lambda: child(dialog, QComboBox, "appealSeries").count() == 3,
+                    timeout=5_000)
     child(dialog, QLineEdit, "appealCropPath").setText(str(bad))
     child(dialog, QLineEdit, "appealObjectType").setText("bag")
     child(dialog, QPushButton, "createAppealButton").click()

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableView, QTextBrowser
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTextBrowser,
+)
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
@@ -17,6 +26,7 @@ from tests.ui.conftest import WindowFactory
 from tests.ui.find import child, trigger
 from vidtask.services import claims, tips
 from vidtask.services.narrowing import series_ranking
+from vidtask.ui.appeals.tip_inbox import TipInbox
 from vidtask.ui.appeals.tips_model import TipFilter, TipsModel
 from vidtask.ui.main_window import MainWindow
 
@@ -37,11 +47,17 @@ def tipped(world: World, tmp_path: Path) -> World:
     return world
 
 
+def inbox_in(window: MainWindow) -> TipInbox:
+    return child(window, TipInbox, "tipInbox")
+
+
 def inbox_of(window: MainWindow, qtbot: QtBot) -> TipsModel:
     trigger(window, "actShowTips")
-    inbox = window.tip_inbox
-    qtbot.waitUntil(lambda: inbox.loaded and inbox.model.rowCount() == 4, timeout=10_000)
-    return inbox.model
+    inbox = inbox_in(window)
+    model = child(inbox, QTableView, "tipTable").model()
+    assert isinstance(model, TipsModel)
+    qtbot.waitUntil(lambda: inbox.loaded and model.rowCount() == 4, timeout=10_000)
+    return model
 
 
 def shown(model: TipsModel) -> list[tuple[str, str]]:
@@ -52,7 +68,7 @@ def test_filters_counts_keyboard_triage_and_make_a_clue(
         qtbot: QtBot, tipped: World, make_window: WindowFactory) -> None:
     window = make_window("anna")
     model = inbox_of(window, qtbot)
-    inbox = window.tip_inbox
+    inbox = inbox_in(window)
     assert child(inbox, QLabel, "tipCount").text() == "4 tips"
     per_object = child(inbox, QTableView, "tipsPerObject").model()
     assert [per_object.index(r, 0).data() for r in range(per_object.rowCount())] == ["G19",
@@ -114,15 +130,17 @@ def test_a_coordinator_reads_the_contact_and_records_a_phoned_tip(
         qtbot: QtBot, tipped: World, make_window: WindowFactory) -> None:
     window = make_window("cora")
     model = inbox_of(window, qtbot)
-    inbox = window.tip_inbox
+    inbox = inbox_in(window)
     child(inbox, QTableView, "tipTable").selectRow(0)
     qtbot.waitUntil(lambda: "me@example.invalid" in child(inbox, QTextBrowser, "tipDetail")
                     .toPlainText(), timeout=5_000)
     trigger(window, "actRecordTip")
-    dialog = inbox.record_dialog
-    qtbot.waitUntil(lambda: dialog.appeal.count() == 2, timeout=5_000)
-    dialog.appeal.setCurrentIndex(dialog.appeal.findData("G20"))
-    dialog.text.setPlainText("Caller says the wallpaper was sold in Poland")
+    dialog = child(window, QDialog, "recordTipDialog")
+    appeal = child(dialog, QComboBox, "tipAppeal")
+    qtbot.waitUntil(lambda: appeal.count() == 2, timeout=5_000)
+    appeal.setCurrentIndex(appeal.findData("G20"))
+    child(dialog, QPlainTextEdit, "tipText").setPlainText(
+        "Caller says the wallpaper was sold in Poland")
     child(dialog, QLineEdit, "tipSuggested").setText("Poland")
     child(dialog, QLineEdit, "tipContact").setText("+48 555 0101")
     child(dialog, QPushButton, "recordTipSave").click()

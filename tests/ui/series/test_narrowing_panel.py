@@ -12,7 +12,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QLabel,
+    QListWidget,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -22,7 +24,7 @@ from pytest import MonkeyPatch
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
-from tests.ui.find import child, text
+from tests.ui.find import assessment, child, clue_editor, text
 from vidtask.services import claims, clues
 from vidtask.services.series_detail import get_series_detail
 from vidtask.ui.main_window import MainWindow
@@ -45,7 +47,7 @@ def _series_with(world: World, series_id: int,
 def _open(qtbot: QtBot, window: MainWindow, series_id: int) -> SeriesWorkspace:
     workspace = window.open_series(series_id)
     qtbot.waitUntil(lambda: workspace.loaded and bool(workspace.last_ranking)
-                    and not workspace.editor.read_only, timeout=10_000)
+                    and not clue_editor(workspace).read_only, timeout=10_000)
     return workspace
 
 
@@ -124,11 +126,11 @@ def test_my_ranking_warns_and_an_excluded_country_needs_a_yes(
     assert asked == [("Ireland is ranked 1st but the clues rule it out (score -1.0): clue "
                       f"{workspace.detail.clues[3].id}: British Pound (GBP) is not legal tender "
                       "in Ireland.", "Cancel")]
-    assert workspace.assessment.candidates() == []
+    assert assessment(workspace).candidates() == []
 
     answer = "Rank it anyway"
     other.activated.emit(other.findData("IE"))
-    assert [c.country for c in workspace.assessment.candidates()] == ["IE"]
+    assert [c.country for c in assessment(workspace).candidates()] == ["IE"]
     assumed = child(workspace, QLabel, "candidateAssumption")
     assert assumed.isVisible() and "no confidence given yet, so it starts at 0 %" in \
         assumed.text()
@@ -142,7 +144,7 @@ def test_my_ranking_warns_and_an_excluded_country_needs_a_yes(
     qtbot.mouseClick(child(workspace, QPushButton, "addCandidateButton"),
                      Qt.MouseButton.LeftButton)  # GB, the selected suggestion: no question
     assert len(asked) == 2
-    assert [c.country for c in workspace.assessment.candidates()] == ["IE", "GB"]
+    assert [c.country for c in assessment(workspace).candidates()] == ["IE", "GB"]
     assert "starts at 96 %" in assumed.text()
 
 
@@ -154,7 +156,7 @@ def test_the_clue_editor_reads_words_and_refuses_a_value_without_a_kind(
     kind = child(workspace, QComboBox, "clueKind")
     value = child(workspace, QComboBox, "clueValue")
     reading = child(workspace, QLabel, "clueValueReading")
-    qtbot.keyClicks(child(workspace, type(workspace.editor.description), "clueDescription"),
+    qtbot.keyClicks(child(workspace, QPlainTextEdit, "clueDescription"),
                     "German text on a cereal box")
     value.setCurrentText("de")  # kind: none
     said = ("A value needs a kind (language, script, currency, socket or driving side): 'de' "
@@ -174,7 +176,7 @@ def test_the_clue_editor_reads_words_and_refuses_a_value_without_a_kind(
                     timeout=5_000)
     completer = value.completer()
     assert isinstance(completer, QCompleter)
-    qtbot.waitUntil(lambda: "Ukrainian (uk)" in workspace.editor.completion_entries(),
+    qtbot.waitUntil(lambda: "Ukrainian (uk)" in clue_editor(workspace).completion_entries(),
                     timeout=10_000)
     completer.setCompletionPrefix("ukrain")
     assert completer.currentCompletion() == "Ukrainian (uk)"
@@ -194,7 +196,7 @@ def test_the_clue_editor_reads_words_and_refuses_a_value_without_a_kind(
     qtbot.waitUntil(lambda: len(get_series_detail(world.db, series_id).clues) == 2,
                     timeout=5_000)
     assert get_series_detail(world.db, series_id).clues[1].value == "de"  # stored as the code
-    clue_list = child(workspace, type(workspace.clues.clue_list), "clueList")
+    clue_list = child(workspace, QListWidget, "clueList")
     qtbot.waitUntil(lambda: clue_list.count() == 2, timeout=5_000)
     assert "[Socket: type F (Schuko)]" in clue_list.item(0).text()
     assert "[Language of visible text: German (de)]" in clue_list.item(1).text()

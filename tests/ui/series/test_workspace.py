@@ -26,7 +26,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
 from tests.ui.conftest import Decisions, WindowFactory
-from tests.ui.find import action, child, notice, row, select, text, trigger
+from tests.ui.find import action, child, clue_editor, notice, row, select, text, trigger
 from vidtask.services import claims, clues
 from vidtask.services.series_detail import get_series_detail
 from vidtask.ui.main_window import MainWindow
@@ -63,7 +63,7 @@ def _add_clue(qtbot: QtBot, workspace: SeriesWorkspace, *, category: str, text: 
               kind: str = "none", value: str = "", supports: tuple[str, ...] = (),
               excludes: tuple[str, ...] = (), time: str = "00:10") -> None:
     count = _clue_count(workspace)
-    if workspace.editor.clue is not None:
+    if clue_editor(workspace).clue is not None:
         qtbot.mouseClick(child(workspace, QPushButton, "clueNewButton"),
                          Qt.MouseButton.LeftButton)
     category_box = child(workspace, QComboBox, "clueCategory")
@@ -85,7 +85,7 @@ def _add_clue(qtbot: QtBot, workspace: SeriesWorkspace, *, category: str, text: 
         qtbot.keyClick(search, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     qtbot.mouseClick(child(workspace, QPushButton, "clueSaveButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _clue_count(workspace) == count + 1, timeout=5_000)
-    qtbot.waitUntil(lambda: not workspace.editor.dirty)
+    qtbot.waitUntil(lambda: not clue_editor(workspace).dirty)
 
 
 def test_a_newcomer_claims_records_clues_ranks_proposes_and_comments(
@@ -205,7 +205,7 @@ def test_conflicting_clue_edit_shows_both_versions_and_loses_no_text(
         "text", "Shop sign in Cyrillic", kind="script", value="Cyrl"))
     workspace = _open(qtbot, window, series_id)
     child(workspace, QListWidget, "clueList").setCurrentRow(0)
-    qtbot.waitUntil(lambda: workspace.editor.clue is not None)
+    qtbot.waitUntil(lambda: clue_editor(workspace).clue is not None)
     # Anna's second window saves first.
     clues.edit_clue(world.db, "anna", clue_id, 1, clues.ClueInput(
         "text", "Shop sign in Cyrillic: 'Аптека' (pharmacy)", kind="script", value="Cyrl"))
@@ -226,7 +226,7 @@ def test_conflicting_clue_edit_shows_both_versions_and_loses_no_text(
     merged = description.toPlainText()
     assert mine in merged and "(pharmacy)" in merged
     qtbot.mouseClick(child(workspace, QPushButton, "clueSaveButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not workspace.editor.dirty, timeout=5_000)
+    qtbot.waitUntil(lambda: not clue_editor(workspace).dirty, timeout=5_000)
     assert get_series_detail(world.db, series_id).clues[0].description == merged.strip()
 
 

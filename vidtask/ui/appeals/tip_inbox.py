@@ -1,9 +1,10 @@
 """The tip inbox: every tip about the sprint's appeal objects, filtered as you type, triaged from
 the keyboard, and made into clues.
 
-Filters: text (`tipFilter`), object (`tipObjectFilter`), state (`tipStateFilter`), suggested
-country (`tipCountryFilter`); counts per object (`tipsPerObject`) and per country
-(`tipsPerCountry`) beside the list. Keys while the inbox shows (the window's action table):
+Filters (`tip_filters`): text (`tipFilter`), object (`tipObjectFilter`), state
+(`tipStateFilter`), suggested country (`tipCountryFilter`); counts per object (`tipsPerObject`)
+and per country (`tipsPerCountry`) beside the list (`tip_counts`); the tip in full
+(`tip_detail`). Keys while the inbox shows (the window's action table):
 R relevant, N not relevant, D duplicate, V developed, S disseminated, U back to new — each
 moves to the next tip —, Ctrl+L make a clue, Ctrl+T record a tip. Every service call is an
 `Op`; tips others triage arrive on the bus and replace their rows in place.
@@ -12,19 +13,16 @@ moves to the next tip —, Ctrl+L make a clue, Ctrl+T record a tip. Every servic
 from __future__ import annotations
 
 import functools
-import html
 from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QTimer, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -36,20 +34,20 @@ from PySide6.QtWidgets import (
 from vidtask.domain import wording
 from vidtask.domain.appeals import tip_reference
 from vidtask.domain.changes import Changes
-from vidtask.domain.countries_basic import country_label
-from vidtask.domain.dates import format_datetime
 from vidtask.domain.enums import TipStatus
 from vidtask.domain.permissions import Action
 from vidtask.domain.progress import Progress
 from vidtask.services import tips
 from vidtask.services.tips import InboxRow, TipDetail, TipsImport, TipWritten
 from vidtask.ui.appeals.dialogs import RecordTipDialog
-from vidtask.ui.appeals.tips_model import NO_COUNTRY, TipFilter, TipsModel
+from vidtask.ui.appeals.tip_counts import country_counts, counts_view
+from vidtask.ui.appeals.tip_detail import NO_TIP_HTML, tip_detail_html
+from vidtask.ui.appeals.tip_filters import TipFilters
+from vidtask.ui.appeals.tips_model import TipFilter, TipsModel
 from vidtask.ui.commands import Command, Handler
 from vidtask.ui.context import AppContext
 from vidtask.ui.naming import named
 from vidtask.ui.operations import ChangeBatch, Op
-from vidtask.ui.rows_model import Column, RowsModel
 
 #: Keys of the triage steps (see the window's action table) and the state each sets.
 TRIAGE: dict[Command, TipStatus] = {
@@ -62,23 +60,6 @@ TRIAGE: dict[Command, TipStatus] = {
 }
 #: Tip events whose rows are re-read one by one; the rest (an import) re-read the inbox.
 ROW_EVENTS = ("tip.triaged", "tip.clue_made", "tip.recorded")
-COUNT_COLUMNS: list[Column[tuple[str, int]]] = [
-    Column("", lambda kv: kv[0]), Column("Tips", lambda kv: kv[1], numeric=True)]
-
-
-def _counts_view(name: str, accessible: str) -> tuple[QTableView, RowsModel[tuple[str, int]]]:
-    model: RowsModel[tuple[str, int]] = RowsModel(COUNT_COLUMNS)
-    view = named(QTableView(), name, accessible)
-    view.setModel(model)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(22)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)  # a few rows
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setMinimumWidth(200)
-    view.setMaximumWidth(300)
-    return view, model
 
 
 class TipInbox(QWidget):
@@ -110,21 +91,13 @@ class TipInbox(QWidget):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
-        self.filter_edit = named(QLineEdit(), "tipFilter", "Search tips",
-                                 "Words of the tip, a place, TIP-42 (Ctrl+F on the board)")
-        self.filter_edit.setPlaceholderText("Search tips: words, place, TIP-42…")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.textChanged.connect(self._apply_filter)
-        self.object_combo = named(QComboBox(), "tipObjectFilter", "Only tips about this object")
-        self.state_combo = named(QComboBox(), "tipStateFilter", "Only tips in this state")
-        self.state_combo.addItem("Every state", None)
-        for status in TipStatus:
-            self.state_combo.addItem(wording.tip_status(status), status.value)
-        self.country_combo = named(QComboBox(), "tipCountryFilter",
-                                   "Only tips suggesting this country")
-        for combo in (self.object_combo, self.state_combo, self.country_combo):
-            combo.currentIndexChanged.connect(self._apply_filter)
-        self.count_label = named(QLabel(""), "tipCount", "How many tips are shown")
+        self.filters = TipFilters(self)
+        self.filter_edit = self.filters.text
+        self.object_combo = self.filters.object_combo
+        self.state_combo = self.filters.state_combo
+        self.country_combo = self.filters.country_combo
+        self.count_label = self.filters.count_label
+        self.filters.changed.connect(self._apply_filter)
 
         self.detail = named(QTextBrowser(), "tipDetail", "The selected tip in full")
         self.detail.setOpenLinks(False)
@@ -155,17 +128,11 @@ class TipInbox(QWidget):
         self.status = named(QLabel(""), "tipStatus", "What the last tip action did")
         self.status.setWordWrap(True)
 
-        self.per_object, self.per_object_model = _counts_view("tipsPerObject",
-                                                              "Tips per object")
-        self.per_country, self.per_country_model = _counts_view("tipsPerCountry",
-                                                                "Tips per suggested country")
+        self.per_object, self.per_object_model = counts_view("tipsPerObject",
+                                                             "Tips per object")
+        self.per_country, self.per_country_model = counts_view("tipsPerCountry",
+                                                               "Tips per suggested country")
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.filter_edit, 3)
-        filters.addWidget(self.object_combo, 1)
-        filters.addWidget(self.state_combo, 1)
-        filters.addWidget(self.country_combo, 1)
-        filters.addWidget(self.count_label)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -192,7 +159,7 @@ class TipInbox(QWidget):
         splitter.setStretchFactor(2, 1)
         splitter.setSizes([700, 420, 240])
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
+        layout.addLayout(self.filters.row)
         layout.addWidget(splitter, 1)
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
@@ -226,7 +193,7 @@ class TipInbox(QWidget):
         self._loading = False
         keep = self.current_tip_id()
         self.model.set_rows(rows)
-        self._fill_filters()
+        self.filters.fill(self.model)
         self._refresh_counts()
         self.loaded = True
         self._select_tip(keep)
@@ -256,56 +223,24 @@ class TipInbox(QWidget):
         if keep is not None and self.current_tip_id() != keep:
             self._select_tip(keep)
 
-    def _fill_filters(self) -> None:
-        object_ids = {r[2]: r[1] for r in self.model.rows}
-        self._refill(self.object_combo, "Every object",
-                     [(f"{public} ({count:,})", object_ids[public])
-                      for public, count in sorted(self.model.counts("object"))])
-        countries = self.model.counts("country")
-        self._refill(self.country_combo, "Every country",
-                     [(f"{code} {country_label(code)} ({count:,})" if code != NO_COUNTRY
-                       else f"no country named ({count:,})", code)
-                      for code, count in sorted(countries, key=lambda kv: kv[0])])
-
-    @staticmethod
-    def _refill(combo: QComboBox, first: str, items: list[tuple[str, object]]) -> None:
-        chosen = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(first, None)
-        for text, value in items:
-            combo.addItem(text, value)
-        at = combo.findData(chosen) if chosen is not None else 0
-        combo.setCurrentIndex(max(at, 0))
-        combo.blockSignals(False)
-
     def _refresh_counts(self) -> None:
         self.per_object_model.set_rows(self.model.counts("object"))
-        self.per_country_model.set_rows([
-            (f"{code} {country_label(code)}" if code != NO_COUNTRY else "no country named", n)
-            for code, n in self.model.counts("country")])
-        self._count_text()
-
-    def _count_text(self) -> None:
-        total, shown = len(self.model.rows), self.model.visible_count()
-        self.count_label.setText(f"{shown:,} of {total:,} tips" if shown != total
-                                 else f"{total:,} tips")
+        self.per_country_model.set_rows(country_counts(self.model))
+        self.filters.show_count(self.model)
 
     # ------------------------------------------------------------ filtering
     def current_filter(self) -> TipFilter:
-        return TipFilter(self.filter_edit.text(), self.object_combo.currentData(),
-                         self.state_combo.currentData(), self.country_combo.currentData())
+        return self.filters.current()
 
     @Slot()
     def _apply_filter(self) -> None:
         keep = self.current_tip_id()
         self.model.set_filter(self.current_filter())
-        self._count_text()
+        self.filters.show_count(self.model)
         self._select_tip(keep)
 
     def focus_filter(self) -> None:
-        self.filter_edit.setFocus()
-        self.filter_edit.selectAll()
+        self.filters.focus()
 
     # ------------------------------------------------------------ selection and detail
     def current_tip_id(self) -> int | None:
@@ -339,29 +274,11 @@ class TipInbox(QWidget):
             return  # the selection moved on while it was read
         self.detail_tip = detail
         if detail is None:
-            self.detail.setHtml("<p><i>Select a tip to read it in full.</i></p>")
+            self.detail.setHtml(NO_TIP_HTML)
             self._update_buttons()
             return
-        e = html.escape
-        country = (f"{e(detail.suggested_country)} {e(country_label(detail.suggested_country))}"
-                   if detail.suggested_country else "no country vidtask could read")
-        contact = ""
-        if self.ctx.may(Action.SEE_TIP_CONTACTS):
-            contact = (f"<p><b>Contact:</b> {e(detail.contact)}</p>" if detail.contact
-                       else "<p><b>Contact:</b> none left (anonymous)</p>")
-        same = (f" · {detail.group_size} tips with this text about {e(detail.public_id)}"
-                if detail.group_size > 1 else "")
-        clue = f" · became clue CL-{detail.clue_id}" if detail.clue_id else ""
-        triaged = (f"<br>{e(wording.tip_status(detail.status))} by {e(detail.triaged_by)}, "
-                   f"{e(format_datetime(detail.triaged_at))}" if detail.triaged_by else "")
-        self.detail.setHtml(
-            f"<h3>{e(detail.reference)} about {e(detail.public_id)} "
-            f"({e(detail.object_type)}, series {e(detail.series_code)})</h3>"
-            f"<p>{e(detail.text)}</p>"
-            f"<p><b>Suggests:</b> {e(detail.suggested_place or '—')} → {country}</p>"
-            f"{contact}<p><small>Received {e(format_datetime(detail.received_at))} by "
-            f"{e(detail.channel)} ({e(detail.source)}) · "
-            f"{e(wording.tip_status(detail.status))}{same}{clue}{triaged}</small></p>")
+        self.detail.setHtml(tip_detail_html(
+            detail, with_contact=self.ctx.may(Action.SEE_TIP_CONTACTS)))
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -9,13 +9,12 @@ ask first, naming the series and the countries (Cancel is the default). After a 
 series in the list is selected. A second tab lists the confirmed series per country, waiting or
 already sent. Every service call is an `Op` of the window; its decisions' Changes go out on the
 window's bus, and the queue reloads from the bus when a batch can change what it shows
-(`concerns_review`). Slots: refresh().
+(`concerns_review`). The evidence's text comes from `evidence_html`. Slots: refresh().
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
@@ -38,18 +37,17 @@ from PySide6.QtWidgets import (
 )
 
 from vidtask.db.engine import Database
-from vidtask.domain import wording
 from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import country_label
-from vidtask.domain.dates import format_datetime
 from vidtask.services import review
-from vidtask.services.review import DisseminationEntry, ReviewClue, ReviewItem
+from vidtask.services.review import DisseminationEntry, ReviewItem
 from vidtask.ui.commands import Command, Handler
 from vidtask.ui.context import AppContext
 from vidtask.ui.decisions import ask, countries_in_words
 from vidtask.ui.naming import named
 from vidtask.ui.operations import ChangeBatch, Op, sentence
 from vidtask.ui.review.contradictions import ContradictionNote
+from vidtask.ui.review.evidence_html import detail_html, series_title
 from vidtask.ui.review.models import DisseminationModel, ReviewQueueModel
 
 # events after which the queue or the dissemination list may look different; claims only
@@ -68,66 +66,6 @@ def concerns_review(changes: Changes) -> bool:
 def four_eyes_reason(item: ReviewItem, login: str) -> str:
     return (f"Four-eyes rule: you ({login}) proposed or ranked {item.code}, so another "
             "coordinator must confirm it.")
-
-
-EFFECT_MARK = {"supports": "points to", "excludes": "points away from",
-               "neutral": "says nothing about"}
-
-
-def _clue_lines(clues: Iterable[ReviewClue]) -> str:
-    rows = []
-    for clue in clues:
-        info = clue.info
-        evidence = [f"CL-{info.id}"]
-        if info.evidence_md5:
-            evidence.append(f"media {info.evidence_md5[:12]}…")
-        if info.evidence_time:
-            evidence.append(f"at {info.evidence_time}")
-        if info.evidence_region:
-            evidence.append(f"region {info.evidence_region}")
-        named = " ".join([*(f"+{c}" for c in info.supports), *(f"−{c}" for c in info.excludes)])
-        effects = " · ".join(f"{EFFECT_MARK[stance]} {country}" for country, stance in clue.effects)
-        value = f"<br><b>{html.escape(clue.value_words)}</b>" if clue.value_words else ""
-        rows.append(
-            f"<tr><td width='9%' valign='top'><b>CL-{info.id}</b></td><td width='91%'>"
-            f"{html.escape(info.description)}{value}"
-            f"<br><span style='color:#1f4e79'>{html.escape(effects or '—')}</span>"
-            f"<br><small>{html.escape(clue.category_words)} · "
-            f"{html.escape(wording.confidence(info.confidence))} · "
-            f"{html.escape(' · '.join(evidence[1:]) + ' · ' if evidence[1:] else '')}"
-            f"{html.escape(info.author_name or info.author)}"
-            f"{' · names ' + html.escape(named) if named else ''}"
-            f"{' · ' + html.escape(info.handling) if info.handling != 'H0' else ''}"
-            f"</small></td></tr>")
-    if not rows:
-        return "<p><i>none recorded</i></p>"
-    return "<table cellspacing='0' cellpadding='3' width='100%'>" + "".join(rows) + "</table>"
-
-
-def detail_html(item: ReviewItem) -> str:
-    """The detail pane's text; every value from the database is escaped."""
-    candidates = "".join(
-        f"<tr><td>{c.rank}</td><td><b>{html.escape(c.country)}</b> "
-        f"{html.escape(country_label(c.country))}</td><td align='right'>{c.confidence} %</td>"
-        f"<td>{html.escape(c.rationale)}</td><td>{html.escape(c.author_name or c.author)}</td></tr>"
-        for c in item.candidates)
-    proposed = format_datetime(item.proposed_at) if item.proposed_at else "—"
-    return (
-        f"<h3>{html.escape(series_title(item))}</h3>"
-        f"<p>Priority {item.priority} · handling {html.escape(item.handling)} · proposed by "
-        f"{html.escape(item.proposed_by_name or item.proposed_by or '—')} on "
-        f"{html.escape(proposed)}</p>"
-        "<h4>Candidates</h4><table cellspacing='0' cellpadding='3' width='100%'>"
-        "<tr><th align='left'>#</th><th align='left'>Country</th><th align='right'>Conf.</th>"
-        "<th align='left'>Rationale</th><th align='left'>By</th></tr>"
-        f"{candidates}</table>"
-        f"<h4>Clues ({len(item.clues)})</h4>{_clue_lines(item.clues)}"
-        f"<h4>Assessed by</h4>"
-        f"<p>{html.escape(', '.join(item.assessor_names or item.assessors) or '—')}</p>")
-
-
-def series_title(item: ReviewItem) -> str:
-    return f"{item.code} — “{item.alias}”" if item.alias.strip() else item.code
 
 
 class ReviewQueueWidget(QWidget):
@@ -217,17 +155,7 @@ class ReviewQueueWidget(QWidget):
         splitter.setStretchFactor(1, 4)
 
         self.dissemination_model = DisseminationModel()
-        self.dissemination = named(QTableView(), "disseminationList",
-                                   "Confirmed series per country, waiting or sent")
-        self.dissemination.setModel(self.dissemination_model)
-        self.dissemination.verticalHeader().hide()
-        self.dissemination.verticalHeader().setDefaultSectionSize(24)
-        self.dissemination.horizontalHeader().setStretchLastSection(True)
-        self.dissemination.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        for column, width in enumerate((200, 70, 60, 300)):
-            self.dissemination.setColumnWidth(column, width)
-        self.dissemination.horizontalHeader().setSectionResizeMode(
-            3, QHeaderView.ResizeMode.Interactive)
+        self.dissemination = dissemination_view(self.dissemination_model)
 
         self.tabs = named(QTabWidget(), "reviewTabs", "Review queue and dissemination list")
         self.tabs.addTab(splitter, "&Queue")
@@ -454,3 +382,17 @@ class ReviewQueueWidget(QWidget):
 def load_review(db: Database, sprint_id: int
                 ) -> tuple[list[ReviewItem], list[DisseminationEntry]]:
     return review.review_queue(db, sprint_id), review.dissemination_list(db, sprint_id)
+
+
+def dissemination_view(model: DisseminationModel) -> QTableView:
+    """The Dissemination tab: confirmed series per country, waiting or already sent."""
+    view = named(QTableView(), "disseminationList", "Confirmed series per country, waiting or sent")
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    for column, width in enumerate((200, 70, 60, 300)):
+        view.setColumnWidth(column, width)
+    view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+    return view

@@ -12,23 +12,17 @@ confidence says what it was given.
 
 Signals: ``saveRequested()`` and ``proposeRequested()`` (the ranking is `candidates()`);
 ``changed()`` when the user edits the ranking.
+
+Its parts: the suggestions table's model (`suggestions_model`), the texts (`suggestion_text`),
+one line of my ranking (`candidate_row`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from html import escape
-from typing import Any, TypeAlias
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSize,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,182 +32,26 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QMessageBox,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTableView,
-    QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from vidtask.domain.countries import all_countries
-from vidtask.domain.narrowing import Candidate, Contradiction, TieGroup
+from vidtask.domain.narrowing import Contradiction
 from vidtask.services.assessments import CandidateInput
 from vidtask.services.series_detail import CandidateInfo
 from vidtask.ui.common import WrappingLabel, country_text, name_widget
+from vidtask.ui.series.candidate_row import CandidateRow, ReasonsView
+from vidtask.ui.series.excluded_question import ask_rank_excluded
 from vidtask.ui.series.ranking import Suggestions
-
-Index: TypeAlias = QModelIndex | QPersistentModelIndex
-
-
-def share_text(share: float) -> str:
-    """A share as a person reads it: "96 %", "4.5 %", "< 0.1 %"."""
-    percent = share * 100  # a no-break space keeps "%" with its number when a line wraps
-    if percent >= 9.95:
-        return f"{percent:.0f}\u00a0%"
-    if percent >= 0.05:
-        return f"{percent:.1f}\u00a0%"
-    return "<\u00a00.1\u00a0%" if share > 0 else "0\u00a0%"
-
-
-def people_text(population: int | None, *, short: bool = False) -> str:
-    """"65.8 million" ("65.8 M" when short), "101,073", or "unknown"."""
-    if not population:
-        return "—" if short else "unknown"
-    if population >= 1_000_000:
-        return f"{population / 1_000_000:.1f} {'M' if short else 'million'}"
-    if short and population >= 10_000:
-        return f"{population / 1000:.0f} k"
-    return f"{population:,}"
-
+from vidtask.ui.series.suggestion_text import PRIOR_NOTE, reasons_html, tie_html
+from vidtask.ui.series.suggestions_model import RankingModel
 
 #: Rows the suggestions table shows before it scrolls.
 TABLE_ROWS = 8
-PRIOR_NOTE = ("A shared rank (=1) is a tie: the clues cannot tell those countries apart. Within "
-              "it they are listed by population and share its part in proportion: that is the "
-              "prior, not evidence.")
-
-
-class RankingModel(QAbstractTableModel):
-    """Suggested candidates from narrowing (the listed ones: at most RANKING_LIMIT rows)."""
-
-    HEADERS = ("#", "Country", "Score", "Share", "Population")
-    HEADER_TIPS = ("Rank by score; \"=1\" is shared by every country with the same score",
-                   "", "Log-odds score: the sum of the reasons (higher is likelier)",
-                   "The clues' share (a guide, not a statistic); within a tie split by population",
-                   "Within a tie only: population, the prior that orders the tie and splits its "
-                   "share (not evidence)")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.candidates: list[Candidate] = []
-        self.ties: dict[int, TieGroup] = {}
-
-    def set_candidates(self, candidates: Sequence[Candidate],
-                       ties: Sequence[TieGroup] = ()) -> None:
-        self.beginResetModel()
-        self.candidates = list(candidates)
-        self.ties = {group.rank: group for group in ties}
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.candidates)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.HEADER_TIPS[section] or None
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        candidate = self.candidates[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            population = people_text(candidate.population, short=True) \
-                if candidate.tied > 1 else ""
-            return (candidate.rank_label, country_text(candidate.country),
-                    f"{candidate.score:+.1f}", share_text(candidate.share), population)[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            group = self.ties.get(candidate.rank) if candidate.tied > 1 else None
-            if group is not None and column in (0, 4):
-                return f"{group.sentence()} {group.separation()}"
-            return None
-        if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
-            return (f"rank {candidate.rank}, shared by {candidate.tied}"
-                    if candidate.tied > 1 else f"rank {candidate.rank}")
-        if role == Qt.ItemDataRole.TextAlignmentRole and column != 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-
-class ReasonsView(QTextBrowser):
-    """The selected country's reasons: asks for a few lines and takes any height left over
-    (a plain QTextBrowser asks for 192 px and pushes My ranking out of view)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
-
-    def sizeHint(self) -> QSize:
-        return QSize(super().sizeHint().width(), self.fontMetrics().lineSpacing() * 7)
-
-
-class CandidateRow(QWidget):
-    """One ranked candidate: rank, country, confidence %, rationale, move and remove."""
-
-    changed = Signal()
-
-    def __init__(self, country: str, confidence: int, rationale: str,
-                 panel: AssessmentPanel) -> None:
-        super().__init__()
-        self.country = country
-        self.rank = QLabel()
-        self.rank.setMinimumWidth(22)
-        self.label = QLabel(country_text(country))
-        self.label.setMinimumWidth(130)
-        self.confidence = QSpinBox()
-        self.confidence.setRange(0, 100)
-        self.confidence.setSuffix(" %")
-        self.confidence.setValue(confidence)
-        name_widget(self.confidence, f"candidateConfidence_{country}",
-                    f"Confidence for {country}")
-        self.rationale = QLineEdit(rationale)
-        self.rationale.setPlaceholderText("Rationale: which clues, why")
-        name_widget(self.rationale, f"candidateRationale_{country}", f"Rationale for {country}")
-        self.up = QToolButton()
-        self.up.setText("▲")
-        self.up.setAccessibleName(f"Move {country} up")
-        self.down = QToolButton()
-        self.down.setText("▼")
-        self.down.setAccessibleName(f"Move {country} down")
-        self.remove = QToolButton()
-        self.remove.setText("✕")
-        self.remove.setAccessibleName(f"Remove {country}")
-        self.remove.setToolTip("Remove from my ranking")
-        # Two lines: the rationale needs the panel's full width to stay readable.
-        layout = QGridLayout(self)
-        layout.setContentsMargins(0, 2, 0, 2)
-        layout.setVerticalSpacing(2)
-        top = QHBoxLayout()
-        top.addWidget(self.rank)
-        top.addWidget(self.label, 1)
-        top.addWidget(QLabel("confidence"))
-        top.addWidget(self.confidence)
-        for button in (self.up, self.down, self.remove):
-            top.addWidget(button)
-        layout.addLayout(top, 0, 0)
-        layout.addWidget(self.rationale, 1, 0)
-        self.up.clicked.connect(lambda: panel.move_row(self, -1))
-        self.down.clicked.connect(lambda: panel.move_row(self, 1))
-        self.remove.clicked.connect(lambda: panel.remove(self))
-        self.confidence.valueChanged.connect(self.changed)
-        self.rationale.textChanged.connect(self.changed)
-
-    def value(self) -> CandidateInput:
-        return CandidateInput(self.country, self.confidence.value(), self.rationale.text())
 
 
 class AssessmentPanel(QGroupBox):
@@ -442,18 +280,7 @@ class AssessmentPanel(QGroupBox):
 
     def confirm_excluded(self, message: str) -> bool:
         """Ask before ranking a country the clues rule out; Cancel is the default."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Rank a country the clues rule out?",
-                          message, QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("excludedCandidateQuestion")
-        box.setAccessibleName("Rank a country the clues rule out?")
-        box.setInformativeText("You may know more than the clues recorded; if so, say why in "
-                               "the rationale. Otherwise check the clues first.")
-        rank = box.addButton("Rank it anyway", QMessageBox.ButtonRole.AcceptRole)
-        rank.setObjectName("rankAnywayButton")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is rank
+        return ask_rank_excluded(self, message)
 
     # ---------------------------------------------------------------- my ranking
     def add(self, country: str, confidence: int, rationale: str) -> None:
@@ -464,7 +291,9 @@ class AssessmentPanel(QGroupBox):
         self.changed.emit()
 
     def _append(self, country: str, confidence: int, rationale: str) -> None:
-        row = CandidateRow(country, confidence, rationale, self)
+        row = CandidateRow(country, confidence, rationale)
+        row.moveRequested.connect(lambda step, row=row: self.move_row(row, step))
+        row.removeRequested.connect(lambda row=row: self.remove(row))
         row.changed.connect(self.changed)
         row.changed.connect(self._update_buttons)
         row.changed.connect(self._update_warnings)
@@ -559,30 +388,3 @@ class AssessmentPanel(QGroupBox):
     def _update_buttons(self) -> None:
         self.save_button.setEnabled(not self.read_only)
         self.propose_button.setEnabled(not self.read_only and bool(self.rows))
-
-
-def tie_html(group: TieGroup) -> str:
-    """One tie: its shared rank, who shares it, the tie's share together, what would split it."""
-    return (f"<b>={group.rank}</b> {escape(group.sentence())} Together "
-            f"{share_text(group.share)}, listed and split by population: <i>the prior, not "
-            f"evidence</i>. {escape(group.separation())}")
-
-
-def reasons_html(candidate: Candidate) -> str:
-    """Every reason for one country, supporting then opposing, and that they sum to the score."""
-    rank = (f"rank ={candidate.rank}, shared by {candidate.tied} countries"
-            if candidate.tied > 1 else f"rank {candidate.rank}")
-    lines = [f"<b>{escape(country_text(candidate.country))}</b> — {rank}, score "
-             f"{candidate.score:+.1f}, share {share_text(candidate.share)}"]
-    if candidate.tied > 1:
-        lines.append(f"<i>Population {people_text(candidate.population)}: the prior within "
-                     "the tie, not evidence.</i>")
-    for reason in candidate.reasons:
-        mark = "✔" if reason.weight > 0 else "✘"
-        lines.append(f"{mark} {reason.weight:+.1f}&nbsp; clue {reason.clue_id}: "
-                     f"{escape(reason.explanation)}")
-    total = math.fsum(r.weight for r in candidate.reasons)
-    count = len(candidate.reasons)
-    lines.append(f"<small>{count} {'reason' if count == 1 else 'reasons'}, together "
-                 f"{total:+.1f} = the score.</small>")
-    return "<br>".join(lines)

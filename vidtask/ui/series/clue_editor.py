@@ -4,19 +4,19 @@ countries, with a merge view when someone else saved the same clue first.
 Signals: ``draftChanged()`` — any field changed (the live ranking listens);
 ``saveRequested()``, ``deleteRequested()``, ``newRequested()`` — the workspace does the writing;
 ``theirsChosen()`` — the user took the other person's version in the merge view.
+
+Its parts: the structured value's fields (`structured_value`, words from `value_reading`) and
+the merge view (`clue_merge_view`).
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import NamedTuple
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,96 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vidtask.domain.countries import DRIVING_SIDES, PLUG_LETTERS
 from vidtask.domain.enums import ClueCategory, ClueConfidence, StructuredKind
-from vidtask.domain.errors import InvalidInput
-from vidtask.domain.narrowing import implied_countries
-from vidtask.domain.vocabulary import (
-    completions,
-    describe_value,
-    other_kinds,
-    read_value,
-    unknown_value,
-    value_without_kind,
-    value_words,
-)
-from vidtask.domain.wording import structured_kind
 from vidtask.services.clues import ClueInput
 from vidtask.services.series_detail import ClueInfo, MediaInfo
-from vidtask.ui.common import WrappingLabel, country_text, local_time, name_widget
-from vidtask.ui.operations import Op, OpHost
+from vidtask.ui.common import local_time, name_widget
+from vidtask.ui.operations import OpHost
+from vidtask.ui.series.clue_merge_view import ClueMergeView, saved_by
 from vidtask.ui.series.country_picker import CountryPicker
 from vidtask.ui.series.ranking import DRAFT_ID
-
-KIND_LABELS = {StructuredKind.NONE: "None (free clue)", StructuredKind.LANGUAGE: "Language",
-               StructuredKind.SCRIPT: "Script", StructuredKind.CURRENCY: "Currency",
-               StructuredKind.SOCKET: "Socket / plug type",
-               StructuredKind.DRIVING_SIDE: "Driving side"}
-VALUE_HINTS = {StructuredKind.NONE: "choose a kind first",
-               StructuredKind.LANGUAGE: "code or name, e.g. uk, Ukrainian, pt-BR",
-               StructuredKind.SCRIPT: "code or name, e.g. Cyrl, Cyrillic, Latn",
-               StructuredKind.CURRENCY: "code, name or symbol, e.g. UAH, hryvnia, €",
-               StructuredKind.SOCKET: "letter or name, e.g. F, schuko, BS 1363",
-               StructuredKind.DRIVING_SIDE: "left or right (LHT, RHT)"}
-#: Kinds with few enough values to list them all in the drop-down (the others complete).
-LISTED_KINDS = (StructuredKind.SOCKET, StructuredKind.DRIVING_SIDE)
-#: Typing in the value field pauses this long before it is read again.
-READING_DEBOUNCE_MS = 150
-#: Completer entries per kind, built once per process (off the GUI thread: babel is slow).
-_COMPLETIONS: dict[StructuredKind, list[str]] = {}
-
-
-class ValueReading(NamedTuple):
-    """How the value field's text reads: a sentence, whether it can be saved, and (for a value
-    typed without a kind) the kind and code it names."""
-
-    text: str
-    ok: bool = True
-    fix: tuple[StructuredKind, str] | None = None
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "?", "!")) else text + "."
-
-
-def read_typed_value(kind: str, text: str) -> ValueReading:
-    """The value field in words, as saving it would read it ("Socket: type F (Schuko) — read
-    from 'schuko'"), or the service's refusal as a sentence. Pure; may build the vocabulary's
-    index on first use (about a second for languages), so the editor runs it as an `Op`."""
-    typed = text.strip()
-    structured = StructuredKind(kind or StructuredKind.NONE)
-    if not typed:
-        return ValueReading("")
-    if structured is StructuredKind.NONE:
-        found = other_kinds(typed)
-        return ValueReading(_sentence(value_without_kind(typed)), False,
-                            found[0] if found else None)
-    try:
-        reading = read_value(structured, typed)
-        if not implied_countries(structured, reading.code):
-            raise InvalidInput("value", unknown_value(structured, typed))
-    except InvalidInput as error:
-        return ValueReading(_sentence(error.reason), False)
-    words = describe_value(structured, reading.code)
-    return ValueReading(f"{words} — read from {typed!r}" if reading.note else words)
-
-
-def shown_value(kind: str, value: str | None) -> str:
-    """A stored code as the field shows it: in words, as the completer offers it ("F" →
-    "type F (Schuko)"); anything else (words already, a draft's text) as it is."""
-    if not value or not kind or kind == StructuredKind.NONE:
-        return value or ""
-    structured = StructuredKind(kind)
-    if not implied_countries(structured, value):
-        return value
-    return value_words(structured, value)
-
-
-def _name(clue: ClueInfo) -> str:
-    """Who last saved the clue, as people know them."""
-    return clue.updated_by_name or clue.updated_by
+from vidtask.ui.series.structured_value import StructuredValueField
+from vidtask.ui.series.value_reading import shown_value
 
 
 def clue_summary(clue: ClueInfo) -> str:
@@ -151,35 +71,9 @@ class ClueEditor(QGroupBox):
                                             "somewhere? (never paste imagery)")
         self.description.setTabChangesFocus(True)
         self.description.setMinimumHeight(70)
-        self.kind = QComboBox()
-        name_widget(self.kind, "clueKind", "Structured kind")
-        for kind, label in KIND_LABELS.items():
-            self.kind.addItem(label, kind.value)
-        self.value = QComboBox()
-        self.value.setEditable(True)
-        name_widget(self.value, "clueValue", "Structured value")
-        self.value.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.completer = QCompleter(QStringListModel(self), self)
-        self.completer.setObjectName("clueValueCompleter")
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.completer.setMaxVisibleItems(12)
-        self.value.setCompleter(self.completer)
-        self.reading = WrappingLabel()
-        name_widget(self.reading, "clueValueReading", "How the structured value is read")
-        self.reading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.reading.hide()
-        self.kind_fix = QPushButton()
-        name_widget(self.kind_fix, "clueKindFix", "Give the value the kind it names")
-        self.kind_fix.hide()
-        self.kind_fix.clicked.connect(self._apply_kind_fix)
-        self._fix: tuple[StructuredKind, str] | None = None
-        self._reading_generation = 0
-        self.reading_timer = QTimer(self)
-        self.reading_timer.setSingleShot(True)
-        self.reading_timer.setInterval(READING_DEBOUNCE_MS)
-        self.reading_timer.timeout.connect(self.read_value_now)
+        self.structured = StructuredValueField(host, self)
+        self.kind, self.value = self.structured.kind, self.structured.value
+        self.reading, self.kind_fix = self.structured.reading, self.structured.kind_fix
         self.evidence = QComboBox()
         name_widget(self.evidence, "clueEvidenceMedia", "Evidence media hash")
         self.evidence_time = QLineEdit()
@@ -208,30 +102,11 @@ class ClueEditor(QGroupBox):
         self.new_button.clicked.connect(self.newRequested)
         self.delete_button.clicked.connect(self.deleteRequested)
 
-        self.merge = QGroupBox("Someone else saved this clue first — merge")
-        name_widget(self.merge, "clueMergeView", "Other person's version of the clue")
-        self.merge_info = QLabel()
-        self.merge_info.setWordWrap(True)
-        self.their_text = QPlainTextEdit()
-        self.their_text.setReadOnly(True)
-        name_widget(self.their_text, "theirDescription", "Their description")
-        self.use_theirs = QPushButton("Use their version")
-        name_widget(self.use_theirs, "useTheirsButton", "Use their version")
-        self.append_theirs = QPushButton("Add their text to mine")
-        name_widget(self.append_theirs, "appendTheirsButton", "Add their text to mine")
-        self.keep_mine = QPushButton("Keep mine (save over theirs)")
-        name_widget(self.keep_mine, "keepMineButton", "Keep my version")
+        self.merge = ClueMergeView()
+        self.use_theirs, self.append_theirs, self.keep_mine = self.merge.buttons()
         self.use_theirs.clicked.connect(self._use_theirs)
         self.append_theirs.clicked.connect(self._append_theirs)
         self.keep_mine.clicked.connect(self._keep_mine)
-        merge_layout = QVBoxLayout(self.merge)
-        merge_layout.addWidget(self.merge_info)
-        merge_layout.addWidget(self.their_text)
-        merge_buttons = QHBoxLayout()
-        for button in (self.use_theirs, self.append_theirs, self.keep_mine):
-            merge_buttons.addWidget(button)
-        merge_layout.addLayout(merge_buttons)
-        self.merge.hide()
         self._theirs: ClueInfo | None = None
 
         form = QFormLayout()
@@ -272,8 +147,7 @@ class ClueEditor(QGroupBox):
                        self.confidence.currentIndexChanged, self.description.textChanged,
                        self.countries.changed):
             signal.connect(self._edited)
-        self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.value.currentTextChanged.connect(lambda _t: self.reading_timer.start())
+        self.structured.connect_edits()
         self.setTabOrder(self.category, self.description)
         self.setTabOrder(self.description, self.kind)
         self.setTabOrder(self.kind, self.value)
@@ -321,7 +195,7 @@ class ClueEditor(QGroupBox):
         self._select(self.category, str(data.category))
         self.description.setPlainText(data.description)
         self._select(self.kind, str(data.kind))
-        self._kind_changed()
+        self.structured.kind_changed()
         self.value.setCurrentText(shown_value(str(data.kind), data.value))
         self._select(self.evidence, data.evidence_md5 or "")
         self.evidence_time.setText(data.evidence_time)
@@ -356,7 +230,7 @@ class ClueEditor(QGroupBox):
             return
         edited = ""
         if clue.updated_at != clue.created_at:
-            edited = f"; edited by {_name(clue)} {local_time(clue.updated_at)}"
+            edited = f"; edited by {saved_by(clue)} {local_time(clue.updated_at)}"
         self.meta.setText(f"Clue #{clue.id} by {clue.author_name or clue.author}, "
                           f"{local_time(clue.created_at)}{edited} · version {clue.version}")
         self.setTitle(f"Clue #{clue.id}")
@@ -409,7 +283,7 @@ class ClueEditor(QGroupBox):
         self.draftChanged.emit()
 
     def set_read_only(self, read_only: bool) -> None:
-        self.read_only = read_only
+        self.read_only = self.structured.read_only = read_only
         for widget in (self.category, self.kind, self.value, self.evidence, self.confidence,
                        self.kind_fix):
             widget.setEnabled(not read_only)
@@ -427,102 +301,19 @@ class ClueEditor(QGroupBox):
         if not self._loading:
             self.draftChanged.emit()
 
-    def _kind_changed(self) -> None:
-        kind = StructuredKind(self.kind.currentData())
-        text = self.value.currentText()
-        self.value.blockSignals(True)
-        self.value.clear()
-        if kind is StructuredKind.SOCKET:
-            self.value.addItems([value_words(kind, letter) for letter in sorted(PLUG_LETTERS)])
-        elif kind is StructuredKind.DRIVING_SIDE:
-            self.value.addItems([value_words(kind, side) for side in DRIVING_SIDES])
-        self.value.setCurrentText(text)
-        self.value.blockSignals(False)
-        line = self.value.lineEdit()
-        if line is not None:
-            line.setPlaceholderText(VALUE_HINTS.get(kind, ""))
-        self._offer_completions(kind)
-        self.reading_timer.start()
-
-    # ---------------------------------------------------------------- the value in words
-    def _offer_completions(self, kind: StructuredKind) -> None:
-        """The vocabulary of the kind as the value field's completer (built once, off the GUI
-        thread)."""
-        model = self.completer.model()
-        assert isinstance(model, QStringListModel)
-        if kind is StructuredKind.NONE:
-            model.setStringList([])
-            return
-        cached = _COMPLETIONS.get(kind)
-        if cached is not None:
-            model.setStringList(cached)
-            return
-        model.setStringList([])
-
-        def built(entries: list[str]) -> None:
-            _COMPLETIONS[kind] = entries
-            if StructuredKind(self.kind.currentData()) is kind:
-                model.setStringList(entries)
-
-        Op(self.host, completions, kind).success(built).owned_by(self).run()
-
     def completion_entries(self) -> list[str]:
         """What the value field's completer offers for the current kind (empty until built)."""
-        model = self.completer.model()
-        assert isinstance(model, QStringListModel)
-        return list(model.stringList())
+        return self.structured.completion_entries()
 
     def read_value_now(self) -> None:
         """Say how the value field reads (latest request only)."""
-        self.reading_timer.stop()
-        self._reading_generation += 1
-        generation = self._reading_generation
-        kind, text = str(self.kind.currentData()), self.value.currentText()
-
-        def arrived(reading: ValueReading) -> None:
-            if generation == self._reading_generation:
-                self._show_reading(reading)
-
-        if not text.strip():
-            self._show_reading(ValueReading(""))
-            return
-        Op(self.host, read_typed_value, kind, text).success(arrived).owned_by(self).run()
-
-    def _show_reading(self, reading: ValueReading) -> None:
-        self.reading.setText(reading.text)
-        self.reading.setStyleSheet("" if reading.ok else "QLabel { color: #b3261e; }")
-        self.reading.setVisible(bool(reading.text))
-        self._fix = reading.fix
-        if reading.fix is not None:
-            kind, code = reading.fix
-            self.kind_fix.setText(f"Set kind: {structured_kind(kind)}")
-            self.kind_fix.setToolTip(f"Set the kind to {structured_kind(kind)} and the value to "
-                                     f"{value_words(kind, code)}")
-        self.kind_fix.setVisible(reading.fix is not None)
-
-    def _apply_kind_fix(self) -> None:
-        if self._fix is None or self.read_only:
-            return
-        kind, code = self._fix
-        self._select(self.kind, kind.value)
-        self.value.setCurrentText(value_words(kind, code))
-        self.read_value_now()
+        self.structured.read_value_now()
 
     # ---------------------------------------------------------------- conflicts
     def show_conflict(self, theirs: ClueInfo) -> None:
         """Keep every character the user typed; show the saved version beside it to merge."""
         self._theirs = theirs
-        supports = ", ".join(country_text(c, with_name=False) for c in theirs.supports) or "—"
-        excludes = ", ".join(country_text(c, with_name=False) for c in theirs.excludes) or "—"
-        value = describe_value(theirs.kind, theirs.value) or "free clue"
-        self.merge_info.setText(
-            f"<b>{html.escape(_name(theirs))}</b> saved version {theirs.version} at "
-            f"{local_time(theirs.updated_at)}. Your text is kept on the left; nothing was "
-            f"overwritten.<br>Their category: {ClueCategory(theirs.category).label} · "
-            f"{value} · confidence {theirs.confidence}<br>Supports {supports} · excludes "
-            f"{excludes}")
-        self.their_text.setPlainText(theirs.description)
-        self.merge.show()
+        self.merge.show_theirs(theirs)
 
     def _use_theirs(self) -> None:
         if self._theirs is not None:
