@@ -90,6 +90,7 @@ def test_switch_person_reopens_the_window_as_the_chosen_person(
     def choose(dialog: SwitchPersonDialog) -> bool:
         dialog.show()
         shown.append(dialog)
+        qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
         assert "working as <b>Anna Specialist</b>" in child(dialog, QLabel,
                                                             "switchPersonIntro").text()
         child(dialog, QLineEdit, "participantSearch").setText("bert")
@@ -112,6 +113,8 @@ def test_switch_person_reopens_the_window_as_the_chosen_person(
 def test_switching_to_yourself_is_refused_in_the_dialog(qtbot: QtBot, world: World) -> None:
     dialog = SwitchPersonDialog(world.db, get_participant(world.db, "anna"))
     qtbot.addWidget(dialog)
+    assert not child(dialog, QPushButton, "switchButton").isEnabled()  # reading the people
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
     child(dialog, PeoplePicker, "peoplePicker").select("anna")
     child(dialog, QPushButton, "switchButton").click()
     assert dialog.chosen is None
