@@ -2,8 +2,8 @@
 
 The names are exactly what `vidtask.domain.countries.country_name` computes (CLDR's English short
 names via babel, pycountry's name where CLDR has none). The table only spares short commands
-loading pycountry and babel (~65 ms) to print a few labels; `tests/unit/domain/
-test_country_names_table.py` fails when an upgrade of either changes a name: run this again.
+loading pycountry and babel (~65 ms) to print a few labels; `tests/domain/
+test_countries_basic.py` fails when an upgrade of either changes a name: run this again.
 Run: python scripts/make_country_names.py
 """
 

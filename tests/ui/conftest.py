@@ -23,10 +23,10 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
-from tests.ui.find import board
 
 # PostgreSQL rooms of personal logins, for the windows' who-is-who tests (one definition here)
-from tests.unit.security.conftest import pg_only, room, room_logins  # noqa: F401
+from tests.db.security.conftest import pg_only, room, room_logins  # noqa: F401
+from tests.ui.find import board
 from vidtask.db.engine import Database
 from vidtask.services.participants import get_participant
 from vidtask.services.sprints import find_sprint

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
+from tests.services.test_credentials import MemoryKeyring
 from tests.ui.find import child
 from tests.ui.first_start import connected
-from tests.unit.services.test_credentials import MemoryKeyring
 from vidtask.domain.errors import InvalidInput
 from vidtask.services import credentials
 from vidtask.ui.signin import SignInDialog

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QTextBrow
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
+from tests.db.security.conftest import Room
 from tests.ui.conftest import WindowFactory
 from tests.ui.find import child, trigger
 from tests.ui.screens import save_screen
-from tests.unit.security.conftest import Room
 from vidtask import __version__
 from vidtask.config import read_config_file, user_data_dir
 from vidtask.db.engine import Database
@@ -90,6 +90,7 @@ def test_switch_person_reopens_the_window_as_the_chosen_person(
     def choose(dialog: SwitchPersonDialog) -> bool:
         dialog.show()
         shown.append(dialog)
+        qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
         assert "working as <b>Anna Specialist</b>" in child(dialog, QLabel,
                                                             "switchPersonIntro").text()
         child(dialog, QLineEdit, "participantSearch").setText("bert")
@@ -112,6 +113,8 @@ def test_switch_person_reopens_the_window_as_the_chosen_person(
 def test_switching_to_yourself_is_refused_in_the_dialog(qtbot: QtBot, world: World) -> None:
     dialog = SwitchPersonDialog(world.db, get_participant(world.db, "anna"))
     qtbot.addWidget(dialog)
+    assert not child(dialog, QPushButton, "switchButton").isEnabled()  # reading the people
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
     child(dialog, PeoplePicker, "peoplePicker").select("anna")
     child(dialog, QPushButton, "switchButton").click()
     assert dialog.chosen is None

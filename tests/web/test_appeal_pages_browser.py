@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import World
-from tests.unit.services.appeal_world import draft
+from tests.services.appeal_world import draft
 from vidtask.interchange.crops import metadata_blocks
 from vidtask.services import appeals
 

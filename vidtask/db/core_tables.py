@@ -4,7 +4,7 @@ Importing `vidtask.db.models` and configuring its mappers costs more than the re
 command together (measured: `vidtask stats` spent ~0.4 s CPU on the ORM path against ~0.3 s
 for SQLAlchemy Core alone), so the reads a short command needs (`lookup`, `stats`) use these
 lightweight `table()` clauses. They name only the columns those reads use;
-`tests/unit/db/test_core_tables.py` checks every one against the models, so they cannot drift.
+`tests/db/test_core_tables.py` checks every one against the models, so they cannot drift.
 """
 
 from __future__ import annotations

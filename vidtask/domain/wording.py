@@ -2,7 +2,7 @@
 
 Every status, category and event shown to a person (window, CLI text output, PDF) goes through
 these functions; JSON output keeps the stored codes. A code without a label here is a bug:
-`tests/unit/domain/test_wording.py` checks that every enum value and every action a service
+`tests/domain/test_wording.py` checks that every enum value and every action a service
 emits has one.
 """
 

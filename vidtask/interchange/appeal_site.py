@@ -5,7 +5,7 @@ crop, type and question), `objects/<ID>.html` (one page per object), `images/<ID
 `objects.json` (the same, machine-readable) and `style.css`. It is given only what the public
 may see — the public ID, object type, question, region hint, the sanitised crop and the date it
 went public — so it cannot print a series code, an alias, a clue, a hash or an officer's name
-(tests/unit/interchange/test_appeal_site.py leak-tests it). Output is deterministic: the same
+(tests/interchange/test_appeal_site.py leak-tests it). Output is deterministic: the same
 objects give the same bytes.
 
 Accessibility (WCAG 2.1 AA, checked by axe-core in a real browser in the tests): a language,

@@ -3,6 +3,9 @@
 SQLite trusts whoever says who they are, so this is a choice, not a sign-in; the window then
 reopens as the chosen person (their claims, their role's menus). On PostgreSQL the login is who
 you are: the window says so and points at File ▸ Connect to database….
+
+The people are read on the dialog's own `OpRunner`; Switch is disabled until they arrive
+(`loaded`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from vidtask.domain import wording
 from vidtask.services import participants
 from vidtask.services.participants import ParticipantInfo
 from vidtask.ui.common import name_widget
+from vidtask.ui.operations import Op, OpRunner, sentence
 from vidtask.ui.people_picker import PeoplePicker
 
 #: What File ▸ Switch person… / Sign out say on a PostgreSQL personal login.
@@ -29,13 +33,15 @@ class SwitchPersonDialog(QDialog):
         self.setWindowTitle("Switch person")
         self.current = current
         self.chosen: ParticipantInfo | None = None
+        self.runner = OpRunner(self)
+        #: The people have arrived (Switch is disabled until then).
+        self.loaded = False
         intro = QLabel(f"You are working as <b>{current.display_name}</b> "
                        f"({wording.role(current.role.value)}, {current.agency or 'no agency'})"
                        ". Who is at the keyboard now?")
         name_widget(intro, "switchPersonIntro", "Who is working now")
         intro.setWordWrap(True)
         self.people = PeoplePicker()
-        self.people.set_people(participants.list_participants(db), current.login)
         self.people.chosen.connect(lambda _login: self.accept())
         note = QLabel("Your open editors close; anything not saved stays only if you save it "
                       "first. This database trusts whoever says who they are.")
@@ -55,8 +61,18 @@ class SwitchPersonDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(560, 520)
+        self.switch_button.setEnabled(False)
+        Op(self.runner, participants.list_participants, db).success(self._arrived)\
+            .failure(lambda error: self.error.setText(sentence(error))).owned_by(self).run()
+
+    def _arrived(self, people: list[ParticipantInfo]) -> None:
+        self.people.set_people(people, self.current.login)
+        self.switch_button.setEnabled(True)
+        self.loaded = True
 
     def accept(self) -> None:
+        if not self.loaded:
+            return
         person = self.people.current_person()
         if person is None:
             self.error.setText("Choose a person in the list (type to search).")
@@ -66,3 +82,7 @@ class SwitchPersonDialog(QDialog):
             return
         self.chosen = person
         super().accept()
+
+    def done(self, result: int) -> None:
+        self.runner.close()
+        super().done(result)

@@ -9,24 +9,20 @@ ask first, naming the series and the countries (Cancel is the default). After a 
 series in the list is selected. A second tab lists the confirmed series per country, waiting or
 already sent. Every service call is an `Op` of the window; its decisions' Changes go out on the
 window's bus, and the queue reloads from the bus when a batch can change what it shows
-(`concerns_review`). The evidence's text comes from `evidence_html`. Slots: refresh().
+(`concerns_review`). The evidence's text comes from `evidence_html`, the decisions' controls
+from `decision_controls`. Slots: refresh().
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Slot
+from PySide6.QtCore import QItemSelection, QTimer, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTableView,
@@ -38,7 +34,6 @@ from PySide6.QtWidgets import (
 
 from vidtask.db.engine import Database
 from vidtask.domain.changes import Changes
-from vidtask.domain.countries_basic import country_label
 from vidtask.services import review
 from vidtask.services.review import DisseminationEntry, ReviewItem
 from vidtask.ui.commands import Command, Handler
@@ -47,25 +42,17 @@ from vidtask.ui.decisions import ask, countries_in_words
 from vidtask.ui.naming import named
 from vidtask.ui.operations import ChangeBatch, Op, sentence
 from vidtask.ui.review.contradictions import ContradictionNote
+from vidtask.ui.review.decision_controls import NO_COMMENT_TIP, NO_REASON_TIP, DecisionControls
 from vidtask.ui.review.evidence_html import detail_html, series_title
 from vidtask.ui.review.models import DisseminationModel, ReviewQueueModel
 
 # events after which the queue or the dissemination list may look different; claims only
 # touch series that are open for work, never one waiting for review or confirmed
 RELEVANT_ENTITIES = ("series", "assessment", "clue", "packet", "comment")
-ELIMINATION_REASONS = ("too widespread", "already identified", "not enough to go on",
-                       "duplicate of another series")
-NO_COMMENT_TIP = "Write a comment first: the assessor needs to know what to do next."
-NO_REASON_TIP = "Give a reason first, e.g. “too widespread”."
 
 
 def concerns_review(changes: Changes) -> bool:
     return changes.without_actions("claim.*").touches(*RELEVANT_ENTITIES)
-
-
-def four_eyes_reason(item: ReviewItem, login: str) -> str:
-    return (f"Four-eyes rule: you ({login}) proposed or ranked {item.code}, so another "
-            "coordinator must confirm it.")
 
 
 class ReviewQueueWidget(QWidget):
@@ -94,33 +81,11 @@ class ReviewQueueWidget(QWidget):
         self.detail = named(QTextBrowser(), "reviewDetail", "Selected series: evidence")
         self.detail.setOpenLinks(False)
         self.contradictions = ContradictionNote(ctx)
-        self.countries = named(QListWidget(), "confirmCountries",
-                               "Candidate countries to confirm")
-        self.countries.setMaximumHeight(96)
-        self.countries.itemChanged.connect(lambda _item: self._update_actions())
-        self.confirm_button = named(QPushButton("&Confirm"), "confirmButton",
-                                    "Confirm the checked countries")
-        self.confirm_button.clicked.connect(self.confirm)
-        self.four_eyes = named(QLabel(), "fourEyesNote", "Why confirming is not possible")
-        self.four_eyes.setWordWrap(True)
-        self.four_eyes.setStyleSheet("color: #8a5a00")
-        self.comment = named(QLineEdit(), "sendBackComment", "Comment for the assessor")
-        self.comment.setPlaceholderText("What needs more work?")
-        self.comment.textChanged.connect(lambda _t: self._update_actions())
-        self.send_back_button = named(QPushButton("Send &back"), "sendBackButton",
-                                      "Send the series back for more work")
-        self.send_back_button.clicked.connect(self.send_back)
-        self.reason = named(QComboBox(), "eliminateReason", "Reason for eliminating")
-        self.reason.setEditable(True)
-        self.reason.addItems(["", *ELIMINATION_REASONS])
-        self.reason.setCurrentIndex(0)
-        line = self.reason.lineEdit()
-        assert line is not None
-        line.setPlaceholderText("Why eliminate? e.g. too widespread")
-        self.reason.currentTextChanged.connect(lambda _t: self._update_actions())
-        self.eliminate_button = named(QPushButton("&Eliminate"), "eliminateButton",
-                                      "Eliminate the series without a country")
-        self.eliminate_button.clicked.connect(self.eliminate)
+        self.decisions = DecisionControls(self)
+        self.decisions.edited.connect(self._update_actions)
+        self.decisions.confirm_button.clicked.connect(self.confirm)
+        self.decisions.send_back_button.clicked.connect(self.send_back)
+        self.decisions.eliminate_button.clicked.connect(self.eliminate)
         self.status = named(QLabel(), "reviewStatus", "Review status message")
         self.status.setWordWrap(True)
         self.warnings = named(QLabel(), "reviewWarnings",
@@ -128,25 +93,13 @@ class ReviewQueueWidget(QWidget):
         self.warnings.setWordWrap(True)
         self.warnings.setStyleSheet("color: #8a3b00; font-weight: bold")
 
-        actions = QGridLayout()
-        actions.addWidget(QLabel("Confirm for:"), 0, 0, Qt.AlignmentFlag.AlignTop)
-        actions.addWidget(self.countries, 0, 1)
-        actions.addWidget(self.confirm_button, 0, 2, Qt.AlignmentFlag.AlignTop)
-        actions.addWidget(self.four_eyes, 1, 1, 1, 2)
-        actions.addWidget(QLabel("Comment:"), 2, 0)
-        actions.addWidget(self.comment, 2, 1)
-        actions.addWidget(self.send_back_button, 2, 2)
-        actions.addWidget(QLabel("Reason:"), 3, 0)
-        actions.addWidget(self.reason, 3, 1)
-        actions.addWidget(self.eliminate_button, 3, 2)
-        actions.setColumnStretch(1, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.detail, 1)
         right_layout.addWidget(self.contradictions)
         right_layout.addWidget(self.warnings)
-        right_layout.addLayout(actions)
+        right_layout.addLayout(self.decisions.grid)
         right_layout.addWidget(self.status)
         splitter = QSplitter()
         splitter.addWidget(self.queue)
@@ -243,22 +196,10 @@ class ReviewQueueWidget(QWidget):
             (c.country, c.confidence) for c in item.candidates] if item else [])
         if item is None:
             self.detail.setHtml("<p><i>Nothing proposed is waiting for review.</i></p>")
-            self.countries.clear()
-        elif changed or self.countries.count() != len(item.candidates):
+            self.decisions.clear()
+        elif changed or self.decisions.offered() != len(item.candidates):
             self.detail.setHtml(detail_html(item))
-            self.countries.blockSignals(True)
-            self.countries.clear()
-            for candidate in item.candidates:
-                entry = QListWidgetItem(f"{candidate.country} — {country_label(candidate.country)}"
-                                        f" ({candidate.confidence} %)")
-                entry.setData(Qt.ItemDataRole.UserRole, candidate.country)
-                entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                # nothing pre-ticked: the coordinator chooses, every time
-                entry.setCheckState(Qt.CheckState.Unchecked)
-                self.countries.addItem(entry)
-            self.countries.blockSignals(False)
-            self.comment.clear()
-            self.reason.setCurrentIndex(0)
+            self.decisions.offer(item)
         else:
             self.detail.setHtml(detail_html(item))
         self._update_actions()
@@ -276,35 +217,10 @@ class ReviewQueueWidget(QWidget):
         self.warnings.show()
 
     def checked_countries(self) -> list[str]:
-        return [str(self.countries.item(i).data(Qt.ItemDataRole.UserRole))
-                for i in range(self.countries.count())
-                if self.countries.item(i).checkState() == Qt.CheckState.Checked]
+        return self.decisions.checked_countries()
 
     def _update_actions(self) -> None:
-        item = self.current_item()
-        idle = item is not None and not self._busy
-        allowed = item is not None and item.may_confirm(self._login)
-        self.countries.setEnabled(idle and allowed)
-        self.confirm_button.setEnabled(idle and allowed and bool(self.checked_countries()))
-        if item is not None and not allowed:
-            reason = four_eyes_reason(item, self._login)
-            self.confirm_button.setToolTip(reason)
-            self.four_eyes.setText(reason)
-            self.four_eyes.show()
-        else:
-            self.confirm_button.setToolTip("Confirm the checked candidate countries "
-                                           "(Ctrl+Return)")
-            self.four_eyes.hide()
-        has_comment = bool(self.comment.text().strip())
-        self.send_back_button.setEnabled(idle and has_comment)
-        self.send_back_button.setToolTip("Send back with the comment (Ctrl+B)" if has_comment
-                                         else NO_COMMENT_TIP)
-        has_reason = bool(self.reason.currentText().strip())
-        self.eliminate_button.setEnabled(idle and has_reason)
-        self.eliminate_button.setToolTip("Eliminate with the reason (Ctrl+Alt+E)" if has_reason
-                                         else NO_REASON_TIP)
-        self.comment.setEnabled(item is not None)
-        self.reason.setEnabled(item is not None)
+        self.decisions.update(self.current_item(), busy=self._busy, login=self._login)
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
         self.status.setStyleSheet("color: #b00020" if error else "color: #1b5e20")
@@ -333,7 +249,7 @@ class ReviewQueueWidget(QWidget):
     @Slot()
     def send_back(self) -> None:
         item = self.current_item()
-        comment = self.comment.text().strip()
+        comment = self.decisions.comment.text().strip()
         if item is None:
             return
         if not comment:
@@ -345,7 +261,7 @@ class ReviewQueueWidget(QWidget):
     @Slot()
     def eliminate(self) -> None:
         item = self.current_item()
-        reason = self.reason.currentText().strip()
+        reason = self.decisions.reason.currentText().strip()
         if item is None:
             return
         if not reason:
