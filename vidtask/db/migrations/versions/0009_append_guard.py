@@ -74,19 +74,17 @@ def append_function(s: str) -> str:
     function: str = _module("0008_write_path").append_function(s)
     marker = "      top := pg_current_xact_id()::text::bigint;\n"
     assert function.count(marker) == 1
-    rules = f"""      IF NOT trusted AND NOT {s}.vidtask_is_lead() THEN
+    rules = f"""      IF NOT trusted THEN  -- one pass; vidtask_is_lead() only for a lead's action
         SELECT x.event ->> 'action' INTO refused FROM jsonb_array_elements(batch) AS x(event)
-          WHERE x.event ->> 'action' = ANY ({_array(LEAD_ACTIONS)}) LIMIT 1;
-        IF refused IS NOT NULL THEN
-          RAISE EXCEPTION 'vidtask: only coordinators and admins record %', refused {DENIED};
-        END IF;
-      END IF;
-      IF NOT trusted THEN
-        SELECT x.event ->> 'action' INTO refused FROM jsonb_array_elements(batch) AS x(event)
-          WHERE x.event ->> 'action' = ANY ({_array(HOLDER_ACTIONS)})
-            AND NOT coalesce({s}.vidtask_holds_series((x.event ->> 'series_id')::bigint), false)
+          WHERE (x.event ->> 'action' = ANY ({_array(LEAD_ACTIONS)})
+                 AND NOT {s}.vidtask_is_lead())
+             OR (x.event ->> 'action' = ANY ({_array(HOLDER_ACTIONS)})
+                 AND NOT coalesce({s}.vidtask_holds_series((x.event ->> 'series_id')::bigint),
+                                  false))
           LIMIT 1;
-        IF refused IS NOT NULL THEN
+        IF refused = ANY ({_array(LEAD_ACTIONS)}) THEN
+          RAISE EXCEPTION 'vidtask: only coordinators and admins record %', refused {DENIED};
+        ELSIF refused IS NOT NULL THEN
           RAISE EXCEPTION 'vidtask: only the holder of a series records % on it', refused
             {DENIED};
         END IF;
