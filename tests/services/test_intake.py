@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import World
-from tests.interchange.test_icse import icse_file, icse_row
-from tests.interchange.vics_fixtures import (
+from tests.worlds.icse import icse_file, icse_row
+from tests.worlds.sprint import World
+from tests.worlds.vics import (
     V13,
     a_case,
     a_media,
