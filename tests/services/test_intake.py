@@ -482,3 +482,28 @@ def test_a_failed_sqlite_import_leaves_no_scratch_file(world: World, backend: st
         vics(world, vics_doc(*records))
     folder = Path(str(world.db.engine.url.database)).parent
     assert not list(folder.glob(".vidtask-intake-*"))
+
+
+def test_extra_json_is_the_same_through_the_fast_encoder() -> None:
+    """encode_extra takes msgspec for text-only extras: byte for byte what json writes, on
+    clean and messy synthetic files and every real-writer fixture; anything else (floats,
+    unknown keys, a surrogate) goes through json."""
+    from vidtask.services.intake import encode_extra
+
+    plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    from tests.interchange import vics_fixtures
+
+    fixtures = Path(vics_fixtures.__file__).resolve().parent / "fixtures"
+    files = [synth_bytes(300), synth_bytes(300, messy=True)]
+    files += [p.read_bytes() for p in sorted(fixtures.glob("*.json"))]
+    assert len(files) > 5
+    seen = 0
+    for data in files:
+        for record in read_vics(io.BytesIO(data)).records():
+            assert encode_extra(record.extra) == plain(record.extra)
+            seen += 1
+    assert seen > 600
+    for extra in ({"DateUpdated": 1e16}, {"DateUpdated": [1.5]}, {"VendorScore": 2.5},
+                  {"Comments": "\udc80 \u2028 \x00 \x7f é 😀 \"q\" \\"},
+                  {"Tags": ["a", "b"], "IsSuspected": None, "PhotoDNA": "x" * 192}):
+        assert encode_extra(extra) == plain(extra)

@@ -13,6 +13,11 @@ could be fooled before its search_path was pinned). Every personal login gets `L
 (lock, statement and idle-in-transaction timeouts, server-side TCP keepalives): `ALTER ROLE
 group SET` would not reach the group's members, so they are set per login, by `create_login`
 for new ones and by `init_roles` for those that exist.
+
+The advisory-lock functions that take a bigint key are revoked from PUBLIC and granted to the
+owner of the tables (`advisory_lock_statements`, needs a superuser): an appending transaction
+locks a predictable key, and a login that took those keys in advance stopped every write in
+the room (migration 0009).
 """
 
 from __future__ import annotations
@@ -171,6 +176,7 @@ def init_roles(connection: Connection) -> list[str]:
     for login in logins:
         statements += _login_settings_sql(login, settings)
     statements += _watchdog_privileges(connection)
+    statements += advisory_lock_statements(connection)
     for statement in statements:
         connection.execute(text(statement))
     return statements
@@ -187,6 +193,31 @@ def _watchdog_privileges(connection: Connection) -> list[str]:
         return []
     quoted = '"' + str(owner).replace('"', '""') + '"'
     return [f"GRANT pg_signal_backend, pg_read_all_stats TO {quoted}"]
+
+
+#: The advisory-lock functions that take (or wait for) a bigint key: appenders' keys live there.
+ADVISORY_LOCKERS = tuple(f"pg_catalog.{name}(bigint)" for name in (
+    "pg_advisory_lock", "pg_advisory_lock_shared", "pg_advisory_xact_lock",
+    "pg_advisory_xact_lock_shared", "pg_try_advisory_lock", "pg_try_advisory_lock_shared",
+    "pg_try_advisory_xact_lock", "pg_try_advisory_xact_lock_shared"))
+
+
+def advisory_lock_statements(connection: Connection, *, grant_back: bool = False) -> list[str]:
+    """Only the owner of the tables may take bigint advisory locks in this database (the append
+    function and the feed horizon run as the owner). Changing a pg_catalog function's grants
+    needs a superuser: for anybody else, nothing (the watchdog still ends squatters)."""
+    owner, me_super = connection.execute(text(
+        "SELECT r.rolname, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+        "FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+        "WHERE c.oid = 'events'::regclass")).one()
+    if not me_super:
+        return []
+    quoted = '"' + str(owner).replace('"', '""') + '"'
+    if grant_back:
+        return [f"GRANT EXECUTE ON FUNCTION {f} TO PUBLIC" for f in ADVISORY_LOCKERS]
+    return [statement for f in ADVISORY_LOCKERS
+            for statement in (f"REVOKE EXECUTE ON FUNCTION {f} FROM PUBLIC",
+                              f"GRANT EXECUTE ON FUNCTION {f} TO {quoted}")]
 
 
 def create_login(connection: Connection, login: str, password: str, role: Role) -> None:

@@ -4,4 +4,4 @@ Whoever adds a migration after this one sets HEAD to its revision id;
 `tests/db/test_schema_head.py` fails until HEAD equals Alembic's real head.
 """
 
-HEAD = "0008_write_path"
+HEAD = "0009_append_guard"

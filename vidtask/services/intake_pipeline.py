@@ -1,11 +1,13 @@
-"""Parse ahead: read an import file on a second thread while the caller's thread writes rows.
+"""Parse ahead: batches of prepared rows from an import file, read in the caller's thread or
+on a second one.
 
-Parsing is pure Python and costs about as much as the driver's insert, so the reader runs on a
-worker thread and hands the caller batches of prepared rows through a small bounded queue
-(memory stays flat: at most ``QUEUE_BATCHES`` batches wait). The database is only ever touched
-by the caller's thread, inside its one transaction. Anything the reader raises is re-raised on
-the caller's thread; when the caller stops early (error, Cancel, strict refusal) the worker is
-told to stop and joined before the transaction rolls back.
+On a worker thread (``threaded=True``) the reader hands the caller batches of prepared rows
+through a small bounded queue (memory stays flat: at most ``QUEUE_BATCHES`` batches wait); the
+database is only ever touched by the caller's thread, inside its one transaction. Anything the
+reader raises is re-raised on the caller's thread; when the caller stops early (error, Cancel,
+strict refusal) the worker is told to stop and joined before the transaction rolls back.
+Inline (``threaded=False``, what intake uses: parsing holds the GIL, so a thread bought only
+hand-offs) the same batches are made as the caller asks for them.
 """
 
 from __future__ import annotations

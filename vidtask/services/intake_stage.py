@@ -41,8 +41,9 @@ class ScratchSink:
         os.close(fd)
         self.path = Path(name)
         self._db = sqlite3.connect(name, isolation_level=None, check_same_thread=False)
+        # threads: the sort of the staged rows (close()) may use a second core
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=MEMORY",
-                       "cache_size=-65536"):
+                       "cache_size=-65536", "threads=2"):
             self._db.execute(f"PRAGMA {pragma}")
         columns = ", ".join(INSERT_COLUMNS)
         self._db.execute(f"CREATE TABLE stage ({columns})")

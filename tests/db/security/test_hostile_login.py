@@ -79,6 +79,9 @@ CALLS = {
     "vidtask_is_lead": "SELECT vidtask_is_lead()",
     "vidtask_holds_series": "SELECT vidtask_holds_series(:other) OR vidtask_holds_series(:own)",
     "vidtask_end_stalled_sessions": "SELECT vidtask_end_stalled_sessions()",
+    # SECURITY DEFINER since 0009 (its probes need the owner's advisory-lock grant)
+    "vidtask_feed_horizon": "SELECT vidtask_feed_horizon() >> 16 "
+                            "<= pg_snapshot_xmax(pg_current_snapshot())::text::bigint",
 }
 FIRED = {"vidtask_append_events", "vidtask_series_guard", "vidtask_assessment_guard"}
 
@@ -104,8 +107,8 @@ HIJACK = [
 ]
 
 
-def _forged_event(room: Room, series_id: int) -> str:
-    return json.dumps([{"action": "series.confirmed", "entity_type": "series",
+def _forged_event(room: Room, series_id: int, action: str = "series.confirmed") -> str:
+    return json.dumps([{"action": action, "entity_type": "series",
                         "entity_id": series_id, "series_id": series_id,
                         "actor_login": room.login("cora"), "actor_id": pid(room, "cora"),
                         "occurred_at": "2001-01-01T00:00:00+00:00",
@@ -175,14 +178,19 @@ def test_the_temp_table_hijack_fools_no_security_definer_function(room: Room) ->
                     "action, entity_type) VALUES (1, '2001-01-01', :l, 'x', 'x')",
                     l=room.login("cora")),
             }
+            forgeries["append series.confirmed"] = attempt(  # a coordinator's action (0009)
+                connection, "SELECT vidtask_append_events(CAST(:e AS jsonb))",
+                e=_forged_event(room, s1))
             assert forgeries == dict.fromkeys(forgeries, REFUSED)
             assert attempt(connection, "SELECT vidtask_append_events(CAST(:e AS jsonb))",
-                           e=_forged_event(room, s1)) is None  # allowed, but as anna, now
+                           e=_forged_event(room, s1, "comment.added")) is None  # as anna, now
             connection.commit()
     finally:
         run(room.owner, f'REVOKE TEMPORARY ON DATABASE "{database}" FROM "{room.login("anna")}"')
+    assert scalar(room.owner, "SELECT count(*) FROM events "
+                  "WHERE action = 'series.confirmed'") == 0
     forged = query(room.owner)(text(
-        "SELECT actor_login, db_login, occurred_at FROM events WHERE action = 'series.confirmed'"
+        "SELECT actor_login, db_login, occurred_at FROM events WHERE action = 'comment.added'"
     )).one()
     assert forged[:2] == (room.login("anna"), room.login("anna"))
     assert forged[2] > datetime.now(UTC) - timedelta(minutes=5)

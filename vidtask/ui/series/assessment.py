@@ -13,8 +13,9 @@ confidence says what it was given.
 Signals: ``saveRequested()`` and ``proposeRequested()`` (the ranking is `candidates()`);
 ``changed()`` when the user edits the ranking.
 
-Its parts: the suggestions table's model (`suggestions_model`), the texts (`suggestion_text`),
-one line of my ranking (`candidate_row`).
+Its parts: the suggestions (`suggestions_view`, its table model `suggestions_model`, its texts
+`suggestion_text`), one line of my ranking (`candidate_row`), the excluded-country question
+(`excluded_question`).
 """
 
 from __future__ import annotations
@@ -22,19 +23,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,15 +41,11 @@ from vidtask.domain.countries import all_countries
 from vidtask.domain.narrowing import Contradiction
 from vidtask.services.assessments import CandidateInput
 from vidtask.services.series_detail import CandidateInfo
-from vidtask.ui.common import WrappingLabel, country_text, name_widget
-from vidtask.ui.series.candidate_row import CandidateRow, ReasonsView
+from vidtask.ui.common import country_text, name_widget
+from vidtask.ui.series.candidate_row import CandidateRow
 from vidtask.ui.series.excluded_question import ask_rank_excluded
 from vidtask.ui.series.ranking import Suggestions
-from vidtask.ui.series.suggestion_text import PRIOR_NOTE, reasons_html, tie_html
-from vidtask.ui.series.suggestions_model import RankingModel
-
-#: Rows the suggestions table shows before it scrolls.
-TABLE_ROWS = 8
+from vidtask.ui.series.suggestions_view import SuggestionsView, note_label
 
 
 class AssessmentPanel(QGroupBox):
@@ -69,28 +63,11 @@ class AssessmentPanel(QGroupBox):
         #: The row whose confidence was assumed on adding it (the note says so until edited).
         self._assumed: CandidateRow | None = None
 
-        self.ranking_model = RankingModel(self)
-        self.ranking = QTableView()
-        name_widget(self.ranking, "narrowingRanking", "Countries suggested by the clues")
-        self.ranking.setModel(self.ranking_model)
-        self.ranking.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.ranking.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.ranking.setWordWrap(False)
-        self.ranking.verticalHeader().hide()
-        self.ranking.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header = self.ranking.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.ranking.setTabKeyNavigation(False)
-        self.ranking.selectionModel().currentRowChanged.connect(self._show_reasons)
-        self.ranking.doubleClicked.connect(lambda _i: self.add_selected())
-        self.ties = self._note("rankingTies", "Countries the clues cannot tell apart")
-        self.ties.setTextFormat(Qt.TextFormat.RichText)
-        self.ties.setToolTip(PRIOR_NOTE)
-        self.counts = self._note("rankingCounts", "Where every country stands")
-        self.ranking_note = self._note("rankingNote", "About this ranking")
-        self.reasons = ReasonsView()
-        name_widget(self.reasons, "rankingReasons", "Why this country")
+        self.suggested = SuggestionsView(self)
+        self.suggested.addRequested.connect(self.add_selected)
+        self.ranking_model, self.ranking = self.suggested.model, self.suggested.table
+        self.ties, self.counts = self.suggested.ties, self.suggested.counts
+        self.ranking_note, self.reasons = self.suggested.note, self.suggested.reasons
         self.add_button = QPushButton("Add to my ranking ↓")
         name_widget(self.add_button, "addCandidateButton", "Add suggested country to my ranking")
         self.add_button.clicked.connect(self.add_selected)
@@ -101,10 +78,10 @@ class AssessmentPanel(QGroupBox):
             self.other_country.addItem(f"{country.code} {country.name}", country.code)
         self.other_country.activated.connect(self._add_other)
 
-        self.warnings = self._note("rankingWarnings", "Where my ranking disagrees with the clues")
+        self.warnings = note_label("rankingWarnings", "Where my ranking disagrees with the clues")
         self.warnings.setTextFormat(Qt.TextFormat.RichText)
         self.warnings.setStyleSheet("QLabel { color: #8a5a00; }")
-        self.assumed = self._note("candidateAssumption", "Confidence assumed for a new candidate")
+        self.assumed = note_label("candidateAssumption", "Confidence assumed for a new candidate")
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(4)
         self.empty_ranking = QLabel("No candidates yet: pick from the suggestions above.")
@@ -181,70 +158,15 @@ class AssessmentPanel(QGroupBox):
         width = self._scrolled_width(self._content.minimumSizeHint().width())
         return QSize(max(hint.width(), width), hint.height())
 
-    @staticmethod
-    def _note(name: str, accessible: str) -> QLabel:
-        label = WrappingLabel()
-        name_widget(label, name, accessible)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.hide()
-        return label
-
     # ---------------------------------------------------------------- suggestions
     def show_ranking(self, suggestions: Suggestions) -> None:
-        """Show the clues' ranking: listed rows, each tie, the prior, the counts, a note."""
-        selected = self.selected_suggestion()
+        """Show the clues' ranking (`suggestions_view`) and what my ranking says against it."""
         self.suggestions = suggestions
-        ranking, listed = suggestions.ranking, suggestions.listed
-        shown_ranks = {c.rank for c in listed if c.tied > 1}
-        ties = [group for group in ranking.ties() if group.rank in shown_ranks]
-        self.ranking_model.set_candidates(listed, ties)
-        self._fit_table()
-        spoken = any(c.spoken_for for c in ranking.candidates)
-        self.ties.setText("<br>".join(tie_html(group) for group in ties))
-        self.ties.setVisible(bool(ties))
-        self.counts.setText(ranking.counts(len(listed)).sentence() + "." if spoken else "")
-        self.counts.setVisible(spoken)
-        note = suggestions.note
-        if not spoken:
-            note = " ".join(filter(None, (note, "No suggestions yet: add clues with a language, "
-                                          "script, currency, socket, driving side or "
-                                          "supported/excluded countries.")))
-        elif not listed:
-            note = " ".join(filter(None, (note, "No country has support from these clues.")))
-        self.ranking_note.setText(note)
-        self.ranking_note.setVisible(bool(note))
-        codes = [c.country for c in listed]
-        if listed:
-            row = codes.index(selected) if selected in codes else 0
-            self.ranking.selectRow(row)
-            self._show_reasons(self.ranking_model.index(row, 0), QModelIndex())
-        else:
-            self.reasons.clear()
+        self.suggested.show(suggestions)
         self._update_warnings()
 
-    def _fit_table(self) -> None:
-        """As tall as its rows (up to TABLE_ROWS; it scrolls beyond), so the reasons get the
-        rest of the height."""
-        view = self.ranking
-        rows = max(1, min(self.ranking_model.rowCount(), TABLE_ROWS))
-        view.resizeRowsToContents()
-        row_height = view.verticalHeader().sectionSize(0) if self.ranking_model.rowCount() \
-            else view.verticalHeader().defaultSectionSize()
-        view.setFixedHeight(view.horizontalHeader().sizeHint().height() + rows * row_height
-                            + 2 * view.frameWidth())
-
     def selected_suggestion(self) -> str | None:
-        index = self.ranking.currentIndex()
-        if not index.isValid() or index.row() >= len(self.ranking_model.candidates):
-            return None
-        return self.ranking_model.candidates[index.row()].country
-
-    def _show_reasons(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid() or current.row() >= len(self.ranking_model.candidates):
-            self.reasons.clear()
-            return
-        candidate = self.ranking_model.candidates[current.row()]
-        self.reasons.setHtml(reasons_html(candidate))
+        return self.suggested.selected()
 
     def add_selected(self) -> None:
         code = self.selected_suggestion()

@@ -1,5 +1,4 @@
-"""One line of "My ranking": a candidate country with its confidence and rationale, and the
-reasons view beside the suggestions (a text browser that stays a few lines tall).
+"""One line of "My ranking": a candidate country with its confidence and rationale.
 
 Signals of `CandidateRow`: ``changed()`` — confidence or rationale edited;
 ``moveRequested(int)`` — up (-1) or down (+1); ``removeRequested()``.
@@ -7,33 +6,19 @@ Signals of `CandidateRow`: ``changed()`` — confidence or rationale edited;
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
-    QTextBrowser,
     QToolButton,
     QWidget,
 )
 
 from vidtask.services.assessments import CandidateInput
 from vidtask.ui.common import country_text, name_widget
-
-
-class ReasonsView(QTextBrowser):
-    """The selected country's reasons: asks for a few lines and takes any height left over
-    (a plain QTextBrowser asks for 192 px and pushes My ranking out of view)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
-
-    def sizeHint(self) -> QSize:
-        return QSize(super().sizeHint().width(), self.fontMetrics().lineSpacing() * 7)
-
 
 
 class CandidateRow(QWidget):
