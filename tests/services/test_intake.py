@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import World
-from tests.interchange.test_icse import icse_file, icse_row
-from tests.interchange.vics_fixtures import (
+from tests.worlds.icse import icse_file, icse_row
+from tests.worlds.sprint import World
+from tests.worlds.vics import (
     V13,
     a_case,
     a_media,
@@ -491,9 +491,9 @@ def test_extra_json_is_the_same_through_the_fast_encoder() -> None:
     from vidtask.services.intake import encode_extra
 
     plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    from tests.interchange import vics_fixtures
+    import tests.interchange
 
-    fixtures = Path(vics_fixtures.__file__).resolve().parent / "fixtures"
+    fixtures = Path(tests.interchange.__file__).resolve().parent / "fixtures"
     files = [synth_bytes(300), synth_bytes(300, messy=True)]
     files += [p.read_bytes() for p in sorted(fixtures.glob("*.json"))]
     assert len(files) > 5
