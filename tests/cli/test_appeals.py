@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.conftest import World
-from tests.interchange.crop_samples import jpeg_with_metadata
-from tests.services.appeal_world import tips_csv
+from tests.worlds.appeals import tips_csv
+from tests.worlds.crops import jpeg_with_metadata
+from tests.worlds.sprint import World
 from vidtask.cli import main
 from vidtask.interchange.crops import metadata_blocks
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import World
-from tests.interchange.vics_fixtures import a_media, fake_hash, vics_doc
+from tests.worlds.sprint import World
+from tests.worlds.vics import a_media, fake_hash, vics_doc
 from vidtask.cli import main
 from vidtask.interchange.vics import read_vics
 

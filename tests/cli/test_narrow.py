@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import World
+from tests.worlds.sprint import World
 from vidtask.cli import main
 from vidtask.services import claims
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import World
-from tests.interchange.crop_samples import jpeg_with_metadata
+from tests.worlds.crops import jpeg_with_metadata
+from tests.worlds.sprint import World
 from vidtask.db.models import Media, Participant, Series, Sprint
 from vidtask.interchange.appeal_site import PublicObject, site_files
 from vidtask.interchange.crops import metadata_blocks

@@ -8,7 +8,7 @@ import warnings
 import pytest
 from PIL import Image
 
-from tests.interchange.crop_samples import (
+from tests.worlds.crops import (
     SECRET_WORDS,
     jpeg_with_metadata,
     png_with_metadata,

@@ -6,10 +6,9 @@ import io
 
 import pytest
 
+from tests.worlds.vics import fake_hash
 from vidtask.domain.media import ImportFormatError, MediaRecord
 from vidtask.interchange.hashlist import read_hashlist
-
-from .vics_fixtures import fake_hash
 
 
 def read(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 
@@ -10,6 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.worlds.icse import HEADER, icse_file, icse_row, photodna_b64, photodna_hex
+from tests.worlds.vics import fake_hash
 from vidtask.domain.media import ImportFormatError, MediaRecord
 from vidtask.interchange.icse import (
     ICSE_2022_COLUMNS,
@@ -19,51 +20,6 @@ from vidtask.interchange.icse import (
     read_icse,
     write_icse_csv,
 )
-
-from .vics_fixtures import fake_hash
-
-HEADER = ";".join(ICSE_COLUMNS)
-
-
-def photodna_hex(n: int) -> str:
-    """288 upper-case hex characters, as ICSE writes a PhotoDNA (made up, not of any image)."""
-    return (fake_hash(n, "sha256") * 5)[:288].upper()
-
-
-def photodna_b64(n: int) -> str:
-    return base64.b64encode(bytes.fromhex(photodna_hex(n))).decode()
-
-
-def icse_row(n: int, **cells: str) -> dict[str, str]:
-    row = {c: "" for c in ICSE_COLUMNS}
-    row.update(
-        {
-            "MD5": fake_hash(n).upper(),
-            "SHA1": fake_hash(n, "sha1"),
-            "PhotoDNA": photodna_hex(n),
-            "Image ID": f"IMG-{n}",
-            "Is distributed": "Yes",
-            "Victim identified": "false",
-            "Offender identified": "0",
-            "Series name": "Pink wall",
-            "Number of submissions": "3",
-            "File Available": "True",
-            "Media Type": "Image",
-            "Baseline": "No",
-        }
-    )
-    row.update(cells)
-    return row
-
-
-def icse_file(
-    *rows: dict[str, str],
-    columns: tuple[str, ...] = ICSE_COLUMNS,
-    eol: str = "\r\n",
-    bom: bool = False,
-) -> bytes:
-    lines = [";".join(columns)] + [";".join(r[c] for c in columns) for r in rows]
-    return (b"\xef\xbb\xbf" if bom else b"") + (eol.join(lines) + eol).encode()
 
 
 def read(data: bytes, **limits: int) -> tuple[list[MediaRecord], list[str]]:

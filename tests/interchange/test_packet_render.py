@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tests.interchange.packet_samples import sample_content
+from tests.worlds.packets import sample_content
 from vidtask.interchange import packet_signing
 from vidtask.interchange.packet_render import PacketBuilder
 from vidtask.interchange.packets import build_packet

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.interchange.packet_samples import RawEntry, deflate_zeros, raw_zip, sample_content
+from tests.worlds.packets import RawEntry, deflate_zeros, raw_zip, sample_content
 from vidtask.interchange import packet_signing
 from vidtask.interchange.packets import (
     MANIFEST,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import World
+from tests.worlds.sprint import World
 from vidtask.db.models import IntakeCase, Media
 from vidtask.services import sprints
 from vidtask.services.intake import (

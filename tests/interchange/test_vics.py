@@ -12,11 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.worlds.vics import V2, V13, a_case, a_media, fake_hash, read_all, synth_bytes, vics_doc
 from vidtask.domain.media import CaseInfo, ImportFormatError, MediaRecord
 from vidtask.interchange import vics
 from vidtask.interchange.vics import read_vics
-
-from .vics_fixtures import V2, V13, a_case, a_media, fake_hash, read_all, synth_bytes, vics_doc
 
 
 def only_media(items: list[Any]) -> list[MediaRecord]:

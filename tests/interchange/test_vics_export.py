@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.worlds.vics import fake_hash
 from vidtask.domain.media import CaseInfo, MediaRecord
 from vidtask.interchange.vics import MEDIA_KEYS, REGION_SCHEMES, read_vics
 from vidtask.interchange.vics_export import (
@@ -21,8 +22,6 @@ from vidtask.interchange.vics_export import (
     write_vics_cases,
     write_vics_media,
 )
-
-from .vics_fixtures import fake_hash
 
 REGIONS = ["Default", "US", "UK", "CUSTOM"]
 _KNOWN_LOWER = {k.lower() for k in MEDIA_KEYS}

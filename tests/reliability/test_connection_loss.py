@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import World
 from tests.reliability.tcp_proxy import TcpProxy
+from tests.worlds.sprint import World
 from vidtask.db.engine import Database
 from vidtask.db.models import Clue, Comment
 from vidtask.services import claims, clues

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import World, build_world
 from tests.reliability import workload
+from tests.worlds.sprint import World, build_world
 from vidtask.db.engine import Database
 from vidtask.services import participants
 from vidtask.sync.feed import current_version

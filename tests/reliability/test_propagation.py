@@ -10,7 +10,7 @@ import statistics
 import threading
 import time
 
-from tests.conftest import World, build_world
+from tests.worlds.sprint import World, build_world
 from vidtask.db.engine import Database
 from vidtask.domain.changes import ChangeEvent
 from vidtask.services import claims

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import World
-from tests.services.appeal_world import published, tips_csv
 from tests.services.test_report import pdf_text
+from tests.worlds.appeals import published, tips_csv
+from tests.worlds.sprint import World
 from vidtask.services import appeals, claims, tips
 from vidtask.services.appeal_stats import appeal_stats
 from vidtask.services.dashboard import sprint_dashboard

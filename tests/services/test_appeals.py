@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from tests.conftest import World
-from tests.interchange.crop_samples import SECRET_WORDS, jpeg_with_metadata
-from tests.services.appeal_world import draft, published
+from tests.worlds.appeals import draft, published
+from tests.worlds.crops import SECRET_WORDS, jpeg_with_metadata
+from tests.worlds.sprint import World
 from vidtask.db.models import AppealObject, Event
 from vidtask.domain.errors import ClaimRequired, InvalidInput, PermissionDenied
 from vidtask.interchange.crops import CropRejected, metadata_blocks

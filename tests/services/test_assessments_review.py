@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import World
+from tests.worlds.sprint import World
 from vidtask.domain.errors import InvalidInput, InvalidTransition, PermissionDenied
 from vidtask.services import assessments, claims, comments, review
 from vidtask.services.assessments import CandidateInput

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from tests.conftest import World
+from tests.worlds.sprint import World
 from vidtask.db.engine import Database
 from vidtask.db.models import Event, Series
 from vidtask.domain.errors import ClaimConflict, InvalidInput, PermissionDenied

@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import select, update
 
-from tests.conftest import World
+from tests.worlds.sprint import World
 from vidtask.db.engine import Database
 from vidtask.db.models import Participant, Series
 from vidtask.domain.errors import ClaimRequired

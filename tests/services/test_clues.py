@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import World
+from tests.worlds.sprint import World
 from vidtask.db.models import Clue, Event
 from vidtask.domain.errors import ClaimRequired, InvalidInput, StaleVersion
 from vidtask.services import claims, clues

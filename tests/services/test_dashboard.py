@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from tests.conftest import build_world
-from tests.services.dashboard_scenario import JUNE_2, worked_sprint
+from tests.worlds.dashboard import JUNE_2, worked_sprint
+from tests.worlds.sprint import build_world
 from vidtask.db.engine import Database
 from vidtask.services import claims
 from vidtask.services.dashboard import BurnUpDay, sprint_dashboard

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import World
+from tests.worlds.sprint import World
 from vidtask.domain.errors import InvalidInput, PermissionDenied
 from vidtask.services.handling import may_export, record_handling_override
 from vidtask.services.series_detail import series_timeline

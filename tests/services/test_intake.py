@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import World
-from tests.interchange.test_icse import icse_file, icse_row
-from tests.interchange.vics_fixtures import (
+from tests.worlds.icse import icse_file, icse_row
+from tests.worlds.sprint import World
+from tests.worlds.vics import (
     V13,
     a_case,
     a_media,
@@ -491,9 +491,9 @@ def test_extra_json_is_the_same_through_the_fast_encoder() -> None:
     from vidtask.services.intake import encode_extra
 
     plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    from tests.interchange import vics_fixtures
+    import tests.interchange
 
-    fixtures = Path(vics_fixtures.__file__).resolve().parent / "fixtures"
+    fixtures = Path(tests.interchange.__file__).resolve().parent / "fixtures"
     files = [synth_bytes(300), synth_bytes(300, messy=True)]
     files += [p.read_bytes() for p in sorted(fixtures.glob("*.json"))]
     assert len(files) > 5
@@ -507,3 +507,20 @@ def test_extra_json_is_the_same_through_the_fast_encoder() -> None:
                   {"Comments": "\udc80 \u2028 \x00 \x7f é 😀 \"q\" \\"},
                   {"Tags": ["a", "b"], "IsSuspected": None, "PhotoDNA": "x" * 192}):
         assert encode_extra(extra) == plain(extra)
+
+
+@pytest.mark.parametrize("cases", [2, 40])  # SQLite: ids mapped by a CASE, then by a join
+def test_each_media_points_to_its_own_case(world: World, cases: int) -> None:
+    from vidtask.db.models import IntakeCase
+
+    doc = vics_doc(*[a_case(n, a_media(n, Series=f"S{n % 3}")) for n in range(1, cases + 1)],
+                   shape="Cases")
+    report = vics(world, doc)
+    assert report.new == cases
+    with world.db.read() as session:
+        numbers = {c.id: c.case_number for c in session.scalars(select(IntakeCase))}
+        media = {m.md5: (numbers[m.intake_case_id], m.series_id)
+                 for m in session.scalars(select(Media).where(Media.intake_case_id.is_not(None)))}
+        series = {s.id: s.code for s in session.scalars(select(Series))}
+    assert {md5: (case, series[sid]) for md5, (case, sid) in media.items()} == {
+        fake_hash(n): (f"SYN-{n}", f"S{n % 3}") for n in range(1, cases + 1)}

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from tests.conftest import World
+from tests.worlds.sprint import World
 from vidtask.db.engine import Database
 from vidtask.db.models import Series
 from vidtask.services import claims

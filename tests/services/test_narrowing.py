@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import World
+from tests.worlds.sprint import World
 from vidtask.cli import main
 from vidtask.db.models import Clue
 from vidtask.domain.errors import InvalidInput

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import World
+from tests.worlds.sprint import World
 from vidtask.services import claims
 from vidtask.services.offline import OfflineWriter, database_key
 from vidtask.services.series_detail import get_series_detail

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import World
+from tests.worlds.review import confirmed
+from tests.worlds.sprint import World
 from vidtask.cli import main
 from vidtask.db.engine import Database
 from vidtask.domain.errors import InvalidInput, PermissionDenied
@@ -27,26 +28,6 @@ from vidtask.services.review import dissemination_list, review_queue
 from vidtask.services.series import NewSeries, create_series, series_id_by_code, update_series
 from vidtask.services.series_detail import get_series_detail, series_timeline
 from vidtask.services.stats import sprint_stats
-
-
-def confirm(world: World, series_id: int, countries: tuple[str, ...] = ("DE", "AT"), *,
-            confirm_for: tuple[str, ...] = ("DE",), h2_clue: bool = False) -> None:
-    claims.claim_series(world.db, "anna", series_id)
-    md5 = get_series_detail(world.db, series_id).media[0].md5
-    clues.add_clue(world.db, "anna", series_id, clues.ClueInput(
-        "product", "Zindle shampoo bottle sold only here", evidence_md5=md5,
-        evidence_time="00:12", supports=countries))
-    clues.add_clue(world.db, "anna", series_id, clues.ClueInput(
-        "tv_radio", "TV logo not broadcast there", excludes=("FR",)))
-    if h2_clue:
-        clues.add_clue(world.db, "anna", series_id, clues.ClueInput(
-            "text", "Informant says the flat is in Kassel", handling="H2"))
-        clues.add_clue(world.db, "anna", series_id, clues.ClueInput(
-            "text", "Partner agency: suspect drives a green van", handling="H3"))
-    assessments.set_candidates(world.db, "anna", series_id, [
-        CandidateInput(c, 70 - 20 * i, f"reason {i}") for i, c in enumerate(countries)])
-    assessments.propose(world.db, "anna", series_id)
-    review.confirm_countries(world.db, "cora", series_id, list(confirm_for))
 
 
 def zip_text(path: Path) -> str:
@@ -89,8 +70,8 @@ def test_no_packet_names_another_countrys_series(db: Database, tmp_path: Path) -
 
 def test_reexport_is_byte_identical_and_a_change_bumps_the_version(world: World,
                                                                     tmp_path: Path) -> None:
-    confirm(world, world.series_ids[0])
-    confirm(world, world.series_ids[1])
+    confirmed(world, world.series_ids[0])
+    confirmed(world, world.series_ids[1])
     first = export_country_packets(world.db, "cora", world.sprint_id, tmp_path / "a")
     assert [(r.country, r.packet_version, r.outcome) for r in first] == [("DE", 1, "new")]
     assert {s.status for s in (get_series_detail(world.db, i) for i in world.series_ids[:2])} \
@@ -121,7 +102,7 @@ def test_hostile_names_stay_inside_the_output_folder(world: World, db_url: str,
         NewSeries(code=c, alias=f"../{nul}<b>evil</b> " + "long " * 30, media=[
             {"md5": f"{i:032x}", "mime_type": "image/jpeg"}]) for i, c in enumerate(codes, 100)])
     for code in codes:
-        confirm(world, series_id_by_code(world.db, world.sprint_id, code))
+        confirmed(world, series_id_by_code(world.db, world.sprint_id, code))
     out = tmp_path / "jail" / "out"
     results = export_country_packets(world.db, "cora", world.sprint_id, out)
     files = [p for p in (tmp_path / "jail").rglob("*") if p.is_file()]
@@ -133,7 +114,7 @@ def test_hostile_names_stay_inside_the_output_folder(world: World, db_url: str,
 
 def test_verify_packet_finds_tampering(world: World, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
-    confirm(world, world.series_ids[0])
+    confirmed(world, world.series_ids[0])
     path = export_country_packets(world.db, "cora", world.sprint_id, tmp_path)[0].path
     assert path is not None
     assert main(["verify-packet", str(path)]) == 0
@@ -151,7 +132,7 @@ def test_verify_packet_finds_tampering(world: World, tmp_path: Path,
 
 def test_packets_are_signed_with_the_sprints_key_and_checked_against_its_fingerprint(
         world: World, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    confirm(world, world.series_ids[0])
+    confirmed(world, world.series_ids[0])
     path = export_country_packets(world.db, "cora", world.sprint_id, tmp_path)[0].path
     assert path is not None
     capsys.readouterr()
@@ -187,7 +168,7 @@ def test_packets_are_signed_with_the_sprints_key_and_checked_against_its_fingerp
 def test_specialists_neither_export_nor_read_the_signing_key(world: World) -> None:
     from vidtask.services.sprints import signing_key
 
-    confirm(world, world.series_ids[0])
+    confirmed(world, world.series_ids[0])
     with pytest.raises(PermissionDenied):
         export_country_packets(world.db, "anna", world.sprint_id, Path("/nonexistent"))
     assert "BEGIN PRIVATE KEY" in signing_key(world.db, "cora", world.sprint_id)
@@ -202,8 +183,8 @@ def test_deeply_nested_feedback_gives_one_sentence(world: World) -> None:
 
 
 def test_pdf_names_every_series_country_and_handling_code(world: World, tmp_path: Path) -> None:
-    confirm(world, world.series_ids[0])
-    confirm(world, world.series_ids[1], ("AT", "DE"), confirm_for=("AT", "DE"))
+    confirmed(world, world.series_ids[0])
+    confirmed(world, world.series_ids[1], ("AT", "DE"), proposed=("AT", "DE"))
     results = export_country_packets(world.db, "cora", world.sprint_id, tmp_path, handling="H1")
     assert [r.country for r in results] == ["AT", "DE"]
     for result in results:
@@ -222,7 +203,7 @@ def test_pdf_names_every_series_country_and_handling_code(world: World, tmp_path
 
 
 def test_h2_clues_need_a_logged_override(world: World, tmp_path: Path) -> None:
-    confirm(world, world.series_ids[0], h2_clue=True)
+    confirmed(world, world.series_ids[0], h2_clue=True)
     with pytest.raises(PermissionDenied):
         export_country_packets(world.db, "anna", world.sprint_id, tmp_path, override_h2=True,
                                override_reason="court order")
@@ -265,7 +246,7 @@ def test_review_queue_shows_four_eyes_and_the_dissemination_list(world: World) -
 
 def test_feedback_import_feeds_the_statistics(world: World, db_url: str, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    confirm(world, world.series_ids[0])
+    confirmed(world, world.series_ids[0])
     path = export_country_packets(world.db, "cora", world.sprint_id, tmp_path)[0].path
     assert path is not None
     document = json.loads(zipfile.ZipFile(path).read("packet.json"))
@@ -288,7 +269,7 @@ def test_hash_annex_reads_back_with_the_intake_readers(world: World, tmp_path: P
     from vidtask.interchange.icse import read_icse
     from vidtask.interchange.vics import read_vics
 
-    confirm(world, world.series_ids[0])
+    confirmed(world, world.series_ids[0])
     path = export_country_packets(world.db, "cora", world.sprint_id, tmp_path)[0].path
     assert path is not None
     with zipfile.ZipFile(path) as archive:
@@ -345,7 +326,7 @@ def test_a_failed_commit_leaves_no_packet_on_disk(world: World, tmp_path: Path,
     from sqlalchemy.exc import OperationalError
     from sqlalchemy.orm import Session
 
-    confirm(world, world.series_ids[0])
+    confirmed(world, world.series_ids[0])
     out = tmp_path / "out"
     out.mkdir()
 
@@ -386,7 +367,7 @@ def test_a_change_committed_during_the_export_is_in_the_packet(world: World,
                                                                tmp_path: Path) -> None:
     """The export reads its plans first and writes each packet later: a change to a planned
     series committed in between is seen and the packet re-planned, not sent stale."""
-    confirm(world, world.series_ids[0])
+    confirmed(world, world.series_ids[0])
     detail = get_series_detail(world.db, world.series_ids[0])
 
     def meanwhile(done: int, total: int, country: str) -> None:
@@ -406,7 +387,7 @@ def test_a_transaction_that_appended_earlier_but_commits_later_is_not_missed(
         pytest.skip("SQLite writers are serialised: versions are commit-ordered")
     import psycopg
 
-    confirm(world, world.series_ids[0])
+    confirmed(world, world.series_ids[0])
     sid = world.series_ids[0]
     early = psycopg.connect(world.db.url.set(drivername="postgresql").render_as_string(
         hide_password=False))

@@ -6,9 +6,10 @@ import json
 import zipfile
 from pathlib import Path
 
-from tests.conftest import World
-from tests.services.appeal_world import draft, published, tips_csv
-from tests.services.test_packets import confirm, zip_text
+from tests.services.test_packets import zip_text
+from tests.worlds.appeals import draft, published, tips_csv
+from tests.worlds.review import confirmed
+from tests.worlds.sprint import World
 from vidtask.services import tips
 from vidtask.services.packets import export_country_packets
 
@@ -24,7 +25,7 @@ def test_a_packet_lists_its_series_appeal_objects_with_their_tips(world: World,
         "G30,2026-06-03T11:00:00Z,Seen in France,FR,"]))
     first = tips.list_tips(world.db, world.sprint_id, appeal="G19")[0]
     tips.triage_tip(world.db, "bert", first.id, "relevant")
-    confirm(world, world.series_ids[0])
+    confirmed(world, world.series_ids[0])
     (result,) = export_country_packets(world.db, "cody", world.sprint_id, tmp_path / "out")
     assert result.path is not None
     with zipfile.ZipFile(result.path) as archive:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from tests.conftest import World
+from tests.worlds.sprint import World
 from vidtask.db.models import Event, Participant
 from vidtask.domain.errors import InvalidInput, NotFound, PermissionDenied
 from vidtask.services.presence import end_presence, heartbeat, viewers_of, who_is_online

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.services.dashboard_scenario import worked_sprint
+from tests.worlds.dashboard import worked_sprint
 from vidtask.cli import main
 from vidtask.db.engine import Database
 from vidtask.services.report import (

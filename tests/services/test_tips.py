@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import World
-from tests.services.appeal_world import published, tips_csv
+from tests.worlds.appeals import published, tips_csv
+from tests.worlds.sprint import World
 from vidtask.db.models import Event, Tip, TipContact
 from vidtask.domain.errors import ClaimRequired, InvalidInput, PermissionDenied
 from vidtask.interchange.tips_file import TipsFileError

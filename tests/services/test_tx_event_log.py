@@ -8,7 +8,7 @@ import time
 
 from sqlalchemy import select
 
-from tests.conftest import World
+from tests.worlds.sprint import World
 from vidtask.db.engine import Database
 from vidtask.db.models import Event
 from vidtask.domain.errors import ClaimConflict

@@ -11,7 +11,8 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.conftest import World, pg_admin_url
+from tests.conftest import pg_admin_url
+from tests.worlds.sprint import World
 from vidtask.services.tx import write_tx
 from vidtask.sync.feed import changes_since, current_version
 

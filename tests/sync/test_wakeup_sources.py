@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from tests.conftest import World, silent_event
+from tests.conftest import silent_event
+from tests.worlds.sprint import World
 from vidtask.db.engine import Database
 from vidtask.services import claims
 from vidtask.services.tx import NOTIFY_CHANNEL

@@ -22,7 +22,7 @@ from sqlalchemy import update
 from tests.conftest import World
 from tests.ui.conftest import WindowFactory
 from tests.ui.find import action, child, row, select, text, trigger, workspace
-from tests.ui.review_world import confirmed, propose
+from tests.worlds.review import confirmed, propose
 from vidtask.db.engine import Database
 from vidtask.db.models import Series
 from vidtask.services import claims, clues, presence

@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
-from tests.services.appeal_world import published, tips_csv
 from tests.ui.conftest import WindowFactory
 from tests.ui.find import child, trigger
 from tests.ui.first_start import opened
 from tests.ui.screens import save_screen
+from tests.worlds.appeals import published, tips_csv
 from vidtask.domain.enums import StructuredKind
 from vidtask.services import assessments, claims, clues, tips
 from vidtask.services.assessments import CandidateInput

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
-from tests.db.security.conftest import Room
 from tests.ui.find import child
 from tests.ui.first_start import connected, opened, started
 from tests.ui.screens import save_screen
+from tests.worlds.room import Room
 from vidtask.domain import dates
 from vidtask.services import participants
 from vidtask.ui import app

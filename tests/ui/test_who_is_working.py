@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QTextBrow
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
-from tests.db.security.conftest import Room
 from tests.ui.conftest import WindowFactory
 from tests.ui.find import child, trigger
 from tests.ui.screens import save_screen
+from tests.worlds.room import Room
 from vidtask import __version__
 from vidtask.config import read_config_file, user_data_dir
 from vidtask.db.engine import Database

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import World
-from tests.services.appeal_world import draft
+from tests.worlds.appeals import draft
+from tests.worlds.sprint import World
 from vidtask.interchange.crops import metadata_blocks
 from vidtask.services import appeals
 

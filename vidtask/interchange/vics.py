@@ -1341,9 +1341,12 @@ def _media_from_struct(m: _FastMedia, scheme: str | None) -> MediaRecord | None:
      files) = _astuple(m)
     if md5 is None or (series is not None and "," in series):
         return None
-    flag = _TEXT_FLAGS.get
-    victim, offender, distributed = flag(victim, victim), flag(offender, offender), flag(
-        distributed, distributed)
+    if type(victim) is str:  # "true"/"false" spellings, as _Flag allows
+        victim = _TEXT_FLAGS[victim]
+    if type(offender) is str:
+        offender = _TEXT_FLAGS[offender]
+    if type(distributed) is str:
+        distributed = _TEXT_FLAGS[distributed]
     if type(precategorized) is str:
         precategorized = _TEXT_FLAGS[precategorized]
     if type(suspected) is str:

@@ -122,15 +122,31 @@ def copy_staged(connection: Any, scratch: Path, series_map: dict[int, int],
     connection.connection.info[_CACHE] = old_cache
     driver.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     columns = ", ".join(INSERT_COLUMNS)
+    series_id, series_join = _mapped("series_id", series_map, f"{alias}.series_map", "sm")
+    case_id, case_join = _mapped("intake_case_id", case_map, f"{alias}.case_map", "cm")
     values = ", ".join(
-        "coalesce(sm.real, s.series_id)" if c == "series_id"
-        else "coalesce(cm.real, s.intake_case_id)" if c == "intake_case_id"
-        else f"s.{c}" for c in INSERT_COLUMNS)
+        series_id if c == "series_id" else case_id if c == "intake_case_id" else f"s.{c}"
+        for c in INSERT_COLUMNS)
     driver.execute(
         f"INSERT OR IGNORE INTO media ({columns}) SELECT {values} FROM {alias}.sorted s "
-        f"LEFT JOIN {alias}.series_map sm ON sm.staged = s.series_id "
-        f"LEFT JOIN {alias}.case_map cm ON cm.staged = s.intake_case_id "
-        "ORDER BY s.rowid")
+        f"{series_join}{case_join}ORDER BY s.rowid")
+
+
+CASE_MAP_LIMIT = 32  # provisional ids mapped by a CASE expression; more: a join on the map
+
+
+def _mapped(column: str, mapping: dict[int, int], table: str, name: str) -> tuple[str, str]:
+    """The real id of ``s.<column>``: a few provisional ids by a CASE (no lookup per row in
+    the write lock: a million rows made two million index seeks in the attached maps), many
+    by a LEFT JOIN on the map table. Ids not in the map are real already."""
+    if not mapping:
+        return f"s.{column}", ""
+    if len(mapping) <= CASE_MAP_LIMIT:
+        whens = " ".join(f"WHEN {int(staged)} THEN {int(real)}"
+                         for staged, real in mapping.items())
+        return f"CASE s.{column} {whens} ELSE s.{column} END", ""
+    return (f"coalesce({name}.real, s.{column})",
+            f"LEFT JOIN {table} {name} ON {name}.staged = s.{column} ")
 
 
 def shared_with_stored(connection: Any, scratch: Path, sprint_id: int

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.db.security.conftest import Room
 from tests.db.security.test_database_refuses import participant_id, refused, run, scalar
-from tests.interchange.crop_samples import jpeg_with_metadata
-from tests.services.appeal_world import tips_csv
+from tests.worlds.appeals import tips_csv
+from tests.worlds.crops import jpeg_with_metadata
+from tests.worlds.room import Room
 from vidtask.services import appeals, claims, tips
 
 

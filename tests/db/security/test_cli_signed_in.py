@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from tests.db.security.conftest import Room
+from tests.worlds.room import Room
 from vidtask.cli import main
 from vidtask.db.models import Event
 from vidtask.db.roles import create_login

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from tests.db.security.conftest import Room
+from tests.worlds.room import Room
 from vidtask.db.engine import Database
 from vidtask.services import assessments, claims, clues
 

@@ -19,7 +19,6 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from tests.conftest import silent_event
-from tests.db.security.conftest import Room
 from tests.db.security.test_database_refuses import (
     REFUSED,
     participant_id,
@@ -28,6 +27,7 @@ from tests.db.security.test_database_refuses import (
     run,
     scalar,
 )
+from tests.worlds.room import Room
 from vidtask.db.engine import PG_KEEPALIVES, Database
 from vidtask.db.roles import LOGIN_SETTINGS
 from vidtask.domain.errors import DatabaseBusy, DatabaseRefused

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import TEST_ISSUER
-from tests.db.security.conftest import Room
 from tests.db.security.test_database_refuses import refused, scalar
+from tests.worlds.room import Room
+from tests.worlds.sprint import TEST_ISSUER
 from vidtask.interchange.packets import verify_packet
 from vidtask.services import assessments, claims, review, sprints
 from vidtask.services.packets import export_country_packets

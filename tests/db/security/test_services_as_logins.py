@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from tests.db.security.conftest import Room
+from tests.worlds.room import Room
 from vidtask.db.models import Event
 from vidtask.domain.errors import DatabaseRefused, PermissionDenied
 from vidtask.services import assessments, claims, clues, comments, handling, participants, review

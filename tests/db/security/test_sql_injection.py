@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from tests.conftest import World
+from tests.worlds.sprint import World
 from vidtask.db.models import Event, Participant
 from vidtask.services import claims, clues, comments
 from vidtask.services.series import NewSeries, SeriesFilter, create_series, list_series

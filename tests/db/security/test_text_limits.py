@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import World
+from tests.worlds.sprint import World
 from vidtask.cli import main
 from vidtask.db.models import Base
 from vidtask.domain.errors import InvalidInput, NotFound, VidtaskError

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableV
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
-from tests.interchange.crop_samples import jpeg_with_metadata
 from tests.ui.conftest import Decisions
 from tests.ui.find import child
+from tests.worlds.crops import jpeg_with_metadata
 from vidtask.interchange.crops import metadata_blocks
 from vidtask.services import appeals
 from vidtask.services.appeals import AppealInfo

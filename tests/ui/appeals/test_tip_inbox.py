@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
-from tests.services.appeal_world import published, tips_csv
 from tests.ui.conftest import WindowFactory
 from tests.ui.find import child, trigger
+from tests.worlds.appeals import published, tips_csv
 from vidtask.services import claims, tips
 from vidtask.services.narrowing import series_ranking
 from vidtask.ui.appeals.tip_inbox import TipInbox

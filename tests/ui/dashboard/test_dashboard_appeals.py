@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
-from tests.services.appeal_world import published, tips_csv
 from tests.ui.find import child
+from tests.worlds.appeals import published, tips_csv
 from vidtask.services import appeals, tips
 from vidtask.ui.context import AppContext
 from vidtask.ui.dashboard import DashboardWidget

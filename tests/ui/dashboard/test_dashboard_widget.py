@@ -13,8 +13,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World, build_world
-from tests.services.dashboard_scenario import worked_sprint
 from tests.ui.find import child, text
+from tests.worlds.dashboard import worked_sprint
 from vidtask.db.engine import Database
 from vidtask.domain.changes import Changes
 from vidtask.services import assessments, claims, review

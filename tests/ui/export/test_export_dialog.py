@@ -24,7 +24,7 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import World
 from tests.ui.conftest import Decisions
 from tests.ui.find import child, text
-from tests.ui.review_world import confirmed
+from tests.worlds.review import confirmed
 from vidtask.interchange.packets import verify_packet
 from vidtask.ui.context import AppContext
 from vidtask.ui.export.dialog import ExportPacketsDialog, PacketResultsModel

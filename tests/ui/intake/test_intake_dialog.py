@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from tests.conftest import World
-from tests.interchange.vics_fixtures import a_media, synth_bytes, vics_doc
 from tests.ui.find import child, text
+from tests.worlds.vics import a_media, synth_bytes, vics_doc
 from vidtask.db.models import Media
 from vidtask.ui.context import AppContext
 from vidtask.ui.intake.dialog import ImportDialog

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import World
 from tests.ui.conftest import WindowFactory
 from tests.ui.find import child, select, trigger, workspace
-from tests.ui.review_world import confirmed
+from tests.worlds.review import confirmed
 from vidtask.ui.export.dialog import ExportPacketsDialog
 from vidtask.ui.main_window import MainWindow
 from vidtask.ui.operations import ChangeBatch

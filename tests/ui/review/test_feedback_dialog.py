@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
 from tests.ui.find import child, text
-from tests.ui.review_world import confirmed
+from tests.worlds.review import confirmed
 from vidtask.services.stats import sprint_stats
 from vidtask.ui.context import AppContext
 from vidtask.ui.operations import ChangeBatch

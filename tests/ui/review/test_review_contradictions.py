@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
 from tests.ui.find import child
-from tests.ui.review_world import propose
+from tests.worlds.review import propose
 from vidtask.services import assessments, claims, clues
 from vidtask.ui.context import AppContext
 from vidtask.ui.review.queue import ReviewQueueWidget

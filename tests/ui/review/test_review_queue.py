@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import World
 from tests.ui.conftest import Decisions
 from tests.ui.find import child, text
-from tests.ui.review_world import propose
+from tests.worlds.review import propose
 from vidtask.domain.changes import Changes
 from vidtask.services import claims, review
 from vidtask.services.series_detail import get_series_detail

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import World
-from tests.interchange.crop_samples import jpeg_with_metadata, png_with_metadata
+from tests.worlds.crops import jpeg_with_metadata, png_with_metadata
+from tests.worlds.sprint import World
 from vidtask.services import appeals, claims
 
 TIPS_HEADER = "public_id,received_at,text,suggested_country,contact\n"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.conftest import World, build_world
+from tests.worlds.sprint import World, build_world
 from vidtask.db.engine import Database
 from vidtask.domain.enums import Priority
 from vidtask.services import assessments, claims, clues, review
