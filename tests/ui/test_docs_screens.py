@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QLabel, QListWidget, QPushButton, QTableView, QWid
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
-from tests.interchange.crop_samples import jpeg_with_metadata
-from tests.services.appeal_world import draft, published, tips_csv
 from tests.ui.conftest import WindowFactory
 from tests.ui.find import child, text, trigger
-from tests.ui.review_world import propose
 from tests.ui.screens import save_screen
+from tests.worlds.appeals import draft, published, tips_csv
+from tests.worlds.crops import jpeg_with_metadata
+from tests.worlds.review import propose
 from vidtask.interchange.crops import metadata_blocks
 from vidtask.services import appeals, claims, clues, tips
 from vidtask.ui.main_window import MainWindow
