@@ -1,6 +1,6 @@
 """40 desktops, 300 series, one database: nobody ever overwrites anybody, nothing is lost.
 
-Bounded by default (VIDTASK_RELIABILITY_SECONDS, 20 s of load per backend); the soak variant
+Bounded by default (VIDTASK_RELIABILITY_SECONDS, 12 s of load per backend); the soak variant
 runs 10 minutes when VIDTASK_SOAK=1. Afterwards, from the event log: no series ever had two
 holders, every acknowledged clue write is stored, versions have no gaps (SQLite; PostgreSQL's are
 sparse positions), each feed reader saw every event once and in order, and no client met an
@@ -121,7 +121,7 @@ def _check(db: Database, world: World, seconds: float, tmp_path: Path) -> None:
 
 
 def _seconds() -> float:
-    return float(os.environ.get("VIDTASK_RELIABILITY_SECONDS", "20"))
+    return float(os.environ.get("VIDTASK_RELIABILITY_SECONDS", "12"))
 
 
 def test_forty_desktops_never_overwrite_each_other(db: Database, tmp_path: Path) -> None:

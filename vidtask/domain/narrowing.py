@@ -362,9 +362,11 @@ class Ranking:
                     f"{name} is your first choice but no clue supports it."))
             share = round(candidate.share * 100)
             if abs(confidence - share) >= CONFIDENCE_GAP:
+                # a supported country's small share is not nothing: say "under 1 %", not "0 %"
+                said = f"{share} %" if share or candidate.share == 0 else "under 1 %"
                 found.append(Contradiction(
                     "confidence", code,
-                    f"You give {name} {confidence} %; the clues alone give it {share} %."))
+                    f"You give {name} {confidence} %; the clues alone give it {said}."))
         return found
 
 
