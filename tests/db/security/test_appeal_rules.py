@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.db.security.test_database_refuses import participant_id, refused, run, scalar
+from tests.db.security.raw_sql import participant_id, refused, run, scalar
 from tests.worlds.appeals import tips_csv
 from tests.worlds.crops import jpeg_with_metadata
 from tests.worlds.room import Room

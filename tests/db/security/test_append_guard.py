@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 import pytest
-from sqlalchemy import select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vidtask.db.engine import Database
+from tests.db.security.raw_sql import REFUSED, participant_id, refused, run, scalar
 from vidtask.db.models import Series
 from vidtask.db.roles import ADVISORY_LOCKERS
 from vidtask.services import assessments, claims, clues, comments, review
@@ -28,31 +27,6 @@ if TYPE_CHECKING:  # the `room` fixture comes from this folder's conftest.py
 
 APPEND_LOCK = 0x5644_0000_0000_0000
 RU = [assessments.CandidateInput("RU", 80, "Cyrillic on the packaging")]
-REFUSED = "42501"  # insufficient_privilege
-
-
-def run(db: Database, sql: str, **params: Any) -> int:
-    with db.engine.begin() as connection:
-        return connection.execute(text(sql), params).rowcount
-
-
-def refused(db: Database, sql: str, **params: Any) -> str:
-    with pytest.raises(DBAPIError) as caught:
-        run(db, sql, **params)
-    assert getattr(caught.value.orig, "sqlstate", None) == REFUSED, caught.value
-    return str(caught.value.orig)
-
-
-def scalar(db: Database, sql: str, **params: Any) -> Any:
-    with db.engine.connect() as connection:
-        return connection.execute(text(sql), params).scalar()
-
-
-def participant_id(room: Room, short: str) -> int:
-    return int(scalar(room.owner, "SELECT id FROM participants WHERE login = :l",
-                      l=room.login(short)))
-
-
 def _raw(room: Room, short: str) -> psycopg.Connection:
     url = room.db(short).url.set(drivername="postgresql").render_as_string(hide_password=False)
     return psycopg.connect(url, autocommit=True)

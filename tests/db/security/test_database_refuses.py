@@ -4,43 +4,13 @@ do, even when the app's own checks are bypassed."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 
+from tests.db.security.raw_sql import participant_id, query, refused, run, scalar
 from tests.worlds.room import Room
-from vidtask.db.engine import Database
 from vidtask.services import assessments, claims, clues
-
-REFUSED = "42501"  # insufficient_privilege: grants, row-level security, vidtask's triggers
-
-
-def run(db: Database, sql: str, **params: Any) -> int:
-    with db.engine.begin() as connection:
-        return connection.execute(text(sql), params).rowcount
-
-
-def refused(db: Database, sql: str, **params: Any) -> str:
-    with pytest.raises(DBAPIError) as caught:
-        run(db, sql, **params)
-    assert getattr(caught.value.orig, "sqlstate", None) == REFUSED, caught.value
-    return str(caught.value.orig)
-
-
-def scalar(db: Database, sql: str, **params: Any) -> Any:
-    with db.engine.connect() as connection:
-        return connection.execute(text(sql), params).scalar()
-
-
-def query(db: Database) -> Any:
-    """`connection.execute` on a connection closed at once (the rows are buffered): a leaked
-    open one would hold its locks and block the next test's TRUNCATE."""
-    def execute(statement: Any, params: dict[str, Any] | None = None) -> Any:
-        with db.engine.connect() as connection:
-            return connection.execute(statement, params or {}).freeze()()
-    return execute
 
 
 def bert_holds_s2_with_a_clue(room: Room) -> int:
@@ -48,11 +18,6 @@ def bert_holds_s2_with_a_clue(room: Room) -> int:
     clue_id, _ = clues.add_clue(room.db("bert"), room.login("bert"), room.series_ids[1],
                                 clues.ClueInput(category="toy", description="Bert's clue"))
     return clue_id
-
-
-def participant_id(room: Room, short: str) -> int:
-    return int(scalar(room.owner, "SELECT id FROM participants WHERE login = :l",
-                      l=room.login(short)))
 
 
 # ------------------------------------------------------------------ clues and assessments

@@ -19,7 +19,7 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from tests.conftest import silent_event
-from tests.db.security.test_database_refuses import (
+from tests.db.security.raw_sql import (
     REFUSED,
     participant_id,
     query,

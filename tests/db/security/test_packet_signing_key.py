@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.db.security.test_database_refuses import refused, scalar
+from tests.db.security.raw_sql import refused, scalar
 from tests.worlds.room import Room
 from tests.worlds.sprint import TEST_ISSUER
 from vidtask.interchange.packets import verify_packet
