@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Integer, and_, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
+from vidtask.db.bulk_rows import collector_paused
 from vidtask.db.engine import Database
 from vidtask.db.models import Clue, CountryAssessment, Media, Participant, Series, SeriesLink
 from vidtask.domain.changes import Changes
@@ -214,9 +215,10 @@ def list_series(db: Database, sprint_id: int, filters: SeriesFilter | None = Non
         query = query.where(Series.id.in_(sorted(filters.series_ids)))
     if filters.limit:
         query = query.limit(filters.limit)
-    with db.read() as session:
+    with db.read() as session, collector_paused():
         # A Core execution: these are plain tuples, so ORM row loading would only cost time.
-        return [SeriesRow._make(row) for row in session.connection().execute(query)]
+        rows = session.connection().execute(query).all()  # one fetchall, not a fetchone a row
+        return [SeriesRow._make(row) for row in rows]
 
 
 def _escape_like(text: str) -> str:

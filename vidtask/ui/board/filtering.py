@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 
+from vidtask.db.bulk_rows import collector_paused
 from vidtask.db.engine import Database
 from vidtask.domain.claims import holds_live_claim, is_claimable, lease_is_live
 from vidtask.domain.countries import UnknownCountry, country_name
@@ -112,9 +113,10 @@ class BoardRows:
 
 
 def prepare_rows(rows: Iterable[SeriesRow]) -> BoardRows:
-    rows = list(rows)
-    return BoardRows(rows, [search_key(row) for row in rows],
-                     {row.id: position for position, row in enumerate(rows)})
+    with collector_paused():
+        rows = list(rows)
+        return BoardRows(rows, [search_key(row) for row in rows],
+                         {row.id: position for position, row in enumerate(rows)})
 
 
 def load_board_rows(db: Database, sprint_id: int,
