@@ -26,7 +26,7 @@ from vidtask.services.claims import MyClaim
 from vidtask.ui import claims as claim_ops
 from vidtask.ui.common import lease_left, name_widget
 from vidtask.ui.context import AppContext
-from vidtask.ui.operations import ChangeBatch, Op
+from vidtask.ui.operations import ChangeBatch, Op, Reload
 
 SERIES_ROLE = Qt.ItemDataRole.UserRole + 1
 SOON_SECONDS = 15 * 60
@@ -72,6 +72,8 @@ class MyClaimsPane(QWidget):
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         self._show()
+        self._reload = Reload(lambda: Op(self.ctx, claims.my_claims, self.ctx.db,
+                                         self.ctx.login).success(self._loaded).owned_by(self))
         ctx.bus.subscribe(self.on_changes)
 
     def on_changes(self, batch: ChangeBatch) -> None:
@@ -79,8 +81,7 @@ class MyClaimsPane(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        Op(self.ctx, claims.my_claims, self.ctx.db, self.ctx.login).success(self._loaded)\
-            .owned_by(self).run()
+        self._reload.request()
 
     def _loaded(self, mine: list[MyClaim]) -> None:
         self.claims = mine

@@ -47,7 +47,7 @@ from vidtask.ui.appeals.tips_model import TipFilter, TipsModel
 from vidtask.ui.commands import Command, Handler
 from vidtask.ui.context import AppContext
 from vidtask.ui.naming import named
-from vidtask.ui.operations import ChangeBatch, Op
+from vidtask.ui.operations import ChangeBatch, Op, Reload
 
 #: Keys of the triage steps (see the window's action table) and the state each sets.
 TRIAGE: dict[Command, TipStatus] = {
@@ -69,8 +69,10 @@ class TipInbox(QWidget):
         self.setObjectName("tipInbox")
         self.setAccessibleName("Tip inbox")
         self.loaded = False
-        self._loading = False
-        self._reload_again = False
+        self._reload = Reload(lambda: Op(self.ctx, tips.inbox_rows, self.ctx.db,
+                                         self.ctx.sprint.id)
+                              .success(self._loaded).failure(self.ctx.notices.failure)
+                              .owned_by(self))
         self._busy = False
         self.detail_tip: TipDetail | None = None
 
@@ -182,28 +184,15 @@ class TipInbox(QWidget):
     # ------------------------------------------------------------ loading
     @Slot()
     def reload(self) -> None:
-        if self._loading:
-            self._reload_again = True
-            return
-        self._loading = True
-        Op(self.ctx, tips.inbox_rows, self.ctx.db, self.ctx.sprint.id).success(self._loaded)\
-            .failure(self._load_failed).owned_by(self).run()
+        self._reload.request()
 
     def _loaded(self, rows: list[InboxRow]) -> None:
-        self._loading = False
         keep = self.current_tip_id()
         self.model.set_rows(rows)
         self.filters.fill(self.model)
         self._refresh_counts()
         self.loaded = True
         self._select_tip(keep)
-        if self._reload_again:
-            self._reload_again = False
-            self.reload()
-
-    def _load_failed(self, error: BaseException) -> None:
-        self._loading = False
-        self.ctx.notices.failure(error)
 
     def on_changes(self, batch: ChangeBatch) -> None:
         changes = batch.changes

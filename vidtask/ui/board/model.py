@@ -116,6 +116,9 @@ class SeriesBoardModel(QAbstractTableModel):
         self._where: dict[int, int] = {}  # series id -> position in _all
         self._order: list[int] = []  # every position in _all, in display (sort) order
         self._order_stale = False  # a changed row's sort key moved: sort again before use
+        # rows update_rows applied since the last load: a load read before them (two reads on
+        # two pool threads finish in either order) must not put their older state back
+        self._updated_since_load: dict[int, SeriesRow] = {}
         self._visible: list[int] = []  # positions in _all that pass the filter, in order
         self._texts: dict[int, tuple[str, ...]] = {}  # position -> cell texts, once painted
         self._filter = BoardFilter(me=me)
@@ -222,6 +225,12 @@ class SeriesBoardModel(QAbstractTableModel):
     def set_rows(self, rows: BoardRows | Iterable[SeriesRow]) -> None:
         """All rows anew (a load). Give `BoardRows` prepared off the GUI thread when you can."""
         prepared = rows if isinstance(rows, BoardRows) else prepare_rows(rows)
+        for row in self._updated_since_load.values():
+            position = prepared.where.get(row.id)
+            if position is not None and prepared.rows[position].version < row.version:
+                prepared.rows[position] = row
+                prepared.keys[position] = search_key(row)
+        self._updated_since_load = {}
         self.beginResetModel()
         self._all, self._keys, self._where = prepared.rows, prepared.keys, prepared.where
         self._texts = {}
@@ -244,12 +253,17 @@ class SeriesBoardModel(QAbstractTableModel):
         return self._filter
 
     def update_rows(self, rows: Iterable[SeriesRow]) -> None:
-        """Replace changed rows in place; new series are added. Keeps the view's selection."""
+        """Replace changed rows in place; new series are added. Keeps the view's selection.
+        A row older than the one shown (a lower version: an earlier read that came back
+        late) is left out."""
         changed: list[int] = []
         added = False
         key = COLUMNS[self._sort_column].key if self._sort_column >= 0 else None
         for row in rows:
             position = self._where.get(row.id)
+            if position is not None and row.version < self._all[position].version:
+                continue
+            self._updated_since_load[row.id] = row
             if position is None:
                 position = self._where[row.id] = len(self._all)
                 self._all.append(row)

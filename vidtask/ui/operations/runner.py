@@ -68,6 +68,7 @@ class Op(Generic[T]):
         self.name: str = getattr(fn, "__qualname__", None) or repr(fn)
         self._on_success: Callable[[T], object] | None = None
         self._on_failure: Callable[[BaseException], object] | None = None
+        self._afterwards: Callable[[], object] | None = None
         self._extract: Callable[[T], Changes] = changes_in
         self._owner: QObject | None = None
         self.label = ""
@@ -82,6 +83,12 @@ class Op(Generic[T]):
     def failure(self, callback: Callable[[BaseException], object]) -> Op[T]:
         """Show the failure yourself (it is logged either way)."""
         self._on_failure = callback
+        return self
+
+    def afterwards(self, callback: Callable[[], object]) -> Op[T]:
+        """Called on the GUI thread once the call is back, after `success` or `failure`
+        (not if the runner closed or the owner is gone)."""
+        self._afterwards = callback
         return self
 
     def publishing(self, extract: Callable[[T], Changes]) -> Op[T]:
@@ -244,6 +251,8 @@ class OpRunner(QObject):
             if self.notices is not None:
                 self.notices.failure(error)
         finally:
+            if op._afterwards is not None and not self._closed and not op._gone():
+                op._afterwards()
             self.finished.emit(op.name)
             if op.label:
                 self._activity()

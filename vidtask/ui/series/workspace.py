@@ -41,7 +41,7 @@ from vidtask.ui.commands import Command, Handler
 from vidtask.ui.common import name_widget
 from vidtask.ui.context import AppContext
 from vidtask.ui.decisions import ask
-from vidtask.ui.operations import ChangeBatch, Op, sentence
+from vidtask.ui.operations import ChangeBatch, Op, Reload, sentence
 from vidtask.ui.series.clues_tab import CluesTab
 from vidtask.ui.series.comments import CommentsPane
 from vidtask.ui.series.header import WorkspaceHeader
@@ -138,6 +138,8 @@ class SeriesWorkspace(QWidget):
         self.comments.postRequested.connect(
             lambda text: self.edits.post_comment(text, self._show_comments))
         self._apply_claim_state()
+        self._reload = Reload(lambda: Op(self.ctx, load_workspace, self.ctx.db, self.series_id)
+                              .success(self._loaded).owned_by(self))
         ctx.bus.subscribe(self.on_changes)
         self.reload()
 
@@ -157,8 +159,7 @@ class SeriesWorkspace(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        Op(self.ctx, load_workspace, self.ctx.db, self.series_id).success(self._loaded)\
-            .owned_by(self).run()
+        self._reload.request()
 
     def _loaded(self, data: WorkspaceData) -> None:
         detail, timeline = data.detail, data.timeline

@@ -30,7 +30,7 @@ from vidtask.ui.board.view import BoardView
 from vidtask.ui.commands import Command, Handler
 from vidtask.ui.common import name_widget
 from vidtask.ui.context import AppContext
-from vidtask.ui.operations import ChangeBatch, Op, sentence
+from vidtask.ui.operations import ChangeBatch, Op, Reload, sentence
 
 #: Above this many changed series a full board reload is cheaper than a targeted one.
 FULL_RELOAD_THRESHOLD = 500
@@ -53,6 +53,10 @@ class BoardPage(QWidget):
         self.setObjectName("boardPage")
         self.ctx = ctx
         self.loaded = False
+        # the query and every row's search key on the worker: the GUI thread only swaps lists
+        self._reload = Reload(lambda: Op(self.ctx, load_board_rows, self.ctx.db,
+                                         self.ctx.sprint.id)
+                              .success(self._loaded).failure(self._failed))
         self.model = SeriesBoardModel(ctx.login, self)
         self.board = BoardView(self.model)
         self.open_button = _button("Open", "openButton", "Open the selected series (Enter)")
@@ -103,9 +107,7 @@ class BoardPage(QWidget):
 
     # ---------------------------------------------------------------- rows
     def reload(self) -> None:
-        # the query and every row's search key on the worker: the GUI thread only swaps lists
-        Op(self.ctx, load_board_rows, self.ctx.db, self.ctx.sprint.id).success(self._loaded)\
-            .failure(self._failed).run()
+        self._reload.request()
 
     def on_changes(self, batch: ChangeBatch) -> None:
         series_ids = batch.changes.series_ids
