@@ -79,6 +79,8 @@ def test_approval_is_four_eyes(world: World) -> None:
     appeals.approve_appeal(world.db, "cody", public)
     info = appeals.get_appeal(world.db, public)
     assert (info.status, info.created_by, info.approved_by) == ("approved", "cora", "cody")
+    assert (info.created_by_name, info.approved_by_name) == ("Cora Coordinator",
+                                                             "Cody Coordinator")
     assert not info.may_approve("admin")  # approved already
     with pytest.raises(InvalidInput, match="cannot become approved"):
         appeals.approve_appeal(world.db, "admin", public)

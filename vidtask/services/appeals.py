@@ -82,6 +82,8 @@ class AppealInfo:
     tips_total: int = 0
     tips_new: int = 0
     tips_useful: int = 0
+    created_by_name: str = ""  # display names: `created_by`/`approved_by` are logins
+    approved_by_name: str | None = None
 
     def may_approve(self, login: str) -> bool:
         """Only a draft, and never by the person who drafted it (four-eyes)."""
@@ -118,7 +120,8 @@ def _info_query():  # type: ignore[no-untyped-def]
             .group_by(Tip.appeal_object_id).subquery())
     return (select(AppealObject, Series.code, Series.sprint_id, creator.login, approver.login,
                    func.coalesce(tips.c.total, 0), func.coalesce(tips.c.new, 0),
-                   func.coalesce(tips.c.useful, 0))
+                   func.coalesce(tips.c.useful, 0), creator.display_name,
+                   approver.display_name)
             .join(Series, Series.id == AppealObject.series_id)
             .join(creator, creator.id == AppealObject.created_by_id)
             .outerjoin(approver, approver.id == AppealObject.approved_by_id)
@@ -126,7 +129,7 @@ def _info_query():  # type: ignore[no-untyped-def]
 
 
 def _info(row: tuple[Any, ...]) -> AppealInfo:
-    o, code, sprint_id, creator, approver, total, new, useful = row
+    o, code, sprint_id, creator, approver, total, new, useful, creator_name, approver_name = row
     return AppealInfo(
         id=o.id, public_id=o.public_id, series_id=o.series_id, series_code=code,
         sprint_id=sprint_id, clue_id=o.clue_id, object_type=o.object_type, question=o.question,
@@ -136,7 +139,8 @@ def _info(row: tuple[Any, ...]) -> AppealInfo:
         crop_height=o.crop_height, created_by=creator, approved_by=approver,
         created_at=o.created_at, approved_at=o.approved_at, published_at=o.published_at,
         withdrawn_at=o.withdrawn_at, version=o.version, tips_total=int(total),
-        tips_new=int(new), tips_useful=int(useful))
+        tips_new=int(new), tips_useful=int(useful), created_by_name=creator_name,
+        approved_by_name=approver_name)
 
 
 def list_appeals(db: Database, sprint_id: int | None = None, *,

@@ -7,15 +7,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableView
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTextBrowser,
+)
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
 from tests.ui.conftest import Decisions
 from tests.ui.find import child
+from tests.worlds.appeals import published, tips_csv
 from tests.worlds.crops import jpeg_with_metadata
 from vidtask.interchange.crops import metadata_blocks
-from vidtask.services import appeals
+from vidtask.services import appeals, tips
 from vidtask.services.appeals import AppealInfo
 from vidtask.ui.appeals import AppealsScreen
 from vidtask.ui.context import AppContext
@@ -105,3 +113,17 @@ def test_a_refused_crop_is_one_sentence_in_the_dialog(
     error = child(dialog, QLabel, "newAppealDialogError")
     qtbot.waitUntil(lambda: "only PNG and JPEG" in error.text(), timeout=10_000)
     assert dialog.isVisible() and listed(screen) == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the services' tests cover PostgreSQL
+def test_the_detail_names_people_and_counts_one_tip_as_one_tip(
+        qtbot: QtBot, world: World, make_ctx: MakeCtx, tmp_path: Path) -> None:
+    published(world, tmp_path / "site", "G19")
+    tips.import_tips(world.db, "cora", tips_csv(tmp_path / "t.csv", [
+        "G19,2026-06-03T10:00:00Z,Sold at Lidl in Germany,DE,"]))
+    screen = open_screen(qtbot, make_ctx, "cora")
+    assert screen.select("G19")
+    text = child(screen, QTextBrowser, "appealDetail").toPlainText()
+    assert "drafted by Cora Coordinator," in text
+    assert "approved by Cody Coordinator," in text
+    assert "1 tip (1 new)" in text and "1 tips" not in text

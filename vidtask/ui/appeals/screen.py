@@ -63,6 +63,12 @@ def four_eyes_reason(appeal: AppealInfo, login: str) -> str:
             "coordinator must approve it.")
 
 
+def tips_line(appeal: AppealInfo) -> str:
+    if appeal.tips_total == 1:
+        return f"1 tip ({appeal.tips_new:,} new)"
+    return f"{appeal.tips_total:,} tips ({appeal.tips_new:,} new)"
+
+
 class AppealsScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -213,9 +219,10 @@ class AppealsScreen(QWidget):
             return
         e = html.escape
         outcome = wording.appeal_outcome(appeal.outcome, appeal.outcome_country)
-        steps = [f"drafted by {e(appeal.created_by)}, {e(format_datetime(appeal.created_at))}"]
+        steps = [f"drafted by {e(appeal.created_by_name or appeal.created_by)}, "
+                 f"{e(format_datetime(appeal.created_at))}"]
         if appeal.approved_by:
-            steps.append(f"approved by {e(appeal.approved_by)}, "
+            steps.append(f"approved by {e(appeal.approved_by_name or appeal.approved_by)}, "
                          f"{e(format_datetime(appeal.approved_at))}")
         if appeal.published_at:
             steps.append(f"public since {e(format_datetime(appeal.published_at))}")
@@ -228,7 +235,7 @@ class AppealsScreen(QWidget):
             + (f"<p>Where to look: {e(appeal.region_hint)}</p>" if appeal.region_hint else "")
             + f"<p>Series {e(appeal.series_code)} · {e(wording.appeal_status(appeal.status))}"
             + (f" · {e(outcome)}" if outcome else "")
-            + f" · {appeal.tips_total:,} tips ({appeal.tips_new:,} new)</p>"
+            + f" · {tips_line(appeal)}</p>"
             f"<p><small>{'<br>'.join(steps)}<br>crop {e(appeal.crop_mime)} "
             f"{appeal.crop_width}×{appeal.crop_height}, metadata stripped</small></p>")
         if refresh_crop or self.crop.pixmap().isNull():
