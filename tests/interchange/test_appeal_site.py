@@ -100,3 +100,25 @@ def test_the_same_objects_give_the_same_bytes() -> None:
     ids = [o["id"] for o in json.loads(first["objects.json"])["objects"]]
     assert ids == ["G1", "G2", "G10"]
     assert list(first)[-1] == "index.html"
+
+
+def _visible(page: bytes) -> str:
+    return " ".join(re.sub(r"<[^>]+>", "", page.decode()).split())
+
+
+def test_dates_read_as_in_the_app_and_packets_whoever_publishes() -> None:
+    from vidtask.domain.dates import set_user_locale
+
+    obj = PublicObject("G19", "bag", "Where?", "", b"\x89PNG", "image/png", 5, 5,
+                       date(2026, 12, 1))
+    set_user_locale("de_DE")  # the publisher's desktop; the English pages do not follow it
+    try:
+        files = site_files([obj], published_on=date(2026, 12, 2))
+    finally:
+        set_user_locale(None)
+    page, index = _visible(files["objects/G19.html"]), _visible(files["index.html"])
+    assert "Object G19, on appeal since 1 Dec 2026." in page
+    assert "Updated 2 Dec 2026." in index
+    assert not re.search(r"\d{4}-\d\d-\d\d", page + index)
+    assert '<time datetime="2026-12-01">' in files["objects/G19.html"].decode()
+    assert json.loads(files["objects.json"])["objects"][0]["on_appeal_since"] == "2026-12-01"

@@ -12,6 +12,9 @@ Accessibility (WCAG 2.1 AA, checked by axe-core in a real browser in the tests):
 titles, a skip link, landmarks, one h1 per page and headings in order, every image with a text
 alternative naming the object, text contrast above 4.5:1, links that say where they go, no
 layout table, sizes given so nothing jumps while images load.
+
+Dates read as everywhere else in vidtask (`domain.dates.format_date`), in one fixed locale like
+packets: the pages are English and must not depend on who published them.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from vidtask.domain.dates import format_date
+
 PROGRAMME = "Trace an Object"
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg"}
 #: Files this module writes, relative to the output folder (the publisher removes stale ones
@@ -30,6 +35,7 @@ EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg"}
 PAGE_FOLDER = "objects"
 IMAGE_FOLDER = "images"
 _SAFE_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
+PAGE_LOCALE = "en_GB"  # the pages' language is English (lang="en"); packets use the same
 
 STYLE = """\
 :root { color-scheme: light; }
@@ -106,6 +112,12 @@ def _how_to_tip(obj: PublicObject | None, tip_url: str | None) -> str:
             f"this page and {quote}. You may stay anonymous.</p>")
 
 
+def _day(day: date) -> str:
+    """'1 Dec 2026', with the ISO date for machines in the <time> element."""
+    return (f"<time datetime=\"{day.isoformat()}\">"
+            f"{_e(format_date(day, locale=PAGE_LOCALE))}</time>")
+
+
 def _alt(obj: PublicObject) -> str:
     return f"Object {obj.public_id}: {obj.object_type}, cropped from a photograph"
 
@@ -135,7 +147,7 @@ def index_page(objects: Sequence[PublicObject], *, tip_url: str | None,
         "</header>\n"
         f"<main id=\"main\">\n<h2>Objects on appeal ({count})</h2>\n{listing}"
         f"<h2>How to help</h2>\n{_how_to_tip(None, tip_url)}\n</main>\n"
-        f"<footer>\n<p>Updated {published_on.isoformat()}. "
+        f"<footer>\n<p>Updated {_day(published_on)}. "
         "<a href=\"objects.json\">The same objects as data (JSON)</a>.</p>\n</footer>\n")
     return _page(f"{PROGRAMME}: do you recognise one of these objects?", body, css="style.css")
 
@@ -152,7 +164,7 @@ def object_page(obj: PublicObject, *, tip_url: str | None) -> bytes:
         f"<img src=\"../{IMAGE_FOLDER}/{_e(obj.image_name)}\" width=\"{obj.width}\" "
         f"height=\"{obj.height}\" alt=\"{_e(_alt(obj))}\">\n"
         f"<figcaption>Object {_e(obj.public_id)}, on appeal since "
-        f"{obj.published_on.isoformat()}.</figcaption>\n</figure>\n"
+        f"{_day(obj.published_on)}.</figcaption>\n</figure>\n"
         f"<h2>Our question</h2>\n<p class=\"question\">{_e(obj.question)}</p>\n{hint}"
         f"<h2>How to help</h2>\n{_how_to_tip(obj, tip_url)}\n</main>\n"
         "<footer>\n<p><a href=\"../index.html\">Back to all objects</a></p>\n</footer>\n")
