@@ -74,3 +74,13 @@ def test_seconds_and_a_chart_day_follow_the_locale_too() -> None:
     assert dates.format_time(moment, utc=True, seconds=True, locale="de_DE") == "17:05:09 UTC"
     assert dates.format_day(date(2026, 12, 1), locale="en_GB") == "1 Dec"
     assert dates.format_day(date(2026, 12, 1), locale="en_US") == "Dec 1"
+
+
+@pytest.mark.parametrize(("stored", "words"), [
+    ("177,552,120,80", "region 120 × 80 px at (177, 552)"),
+    (" 0, 0 ,50,50 ", "region 50 × 50 px at (0, 0)"),
+    ("top left", "region top left"),
+    ("appeal object G19", "region appeal object G19"),
+    ("", ""), (None, "")])
+def test_an_evidence_region_reads_in_words(stored: str | None, words: str) -> None:
+    assert wording.evidence_region(stored) == words

@@ -8,6 +8,8 @@ emits has one.
 
 from __future__ import annotations
 
+import re
+
 from vidtask.domain.enums import (
     AppealOutcome,
     AppealStatus,
@@ -247,3 +249,18 @@ def appeal_outcome(code: str | None, country: str | None = None) -> str:
 def event_action(action: str) -> str:
     """'claim.taken' → 'claimed the series'; an unknown action reads as its words."""
     return EVENT_ACTION.get(action, action.replace(".", " ").replace("_", " "))
+
+
+_REGION_BOX = re.compile(r"^\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*$")
+
+
+def evidence_region(text: str | None) -> str:
+    """Where in the image a clue is: 'region 120 × 80 px at (177, 552)' for the "x,y,w,h" the
+    clue editor asks for; any other description as 'region top left'; '' for none."""
+    if not text or not text.strip():
+        return ""
+    box = _REGION_BOX.match(text)
+    if box is None:
+        return f"region {text.strip()}"
+    x, y, width, height = box.groups()
+    return f"region {width} × {height} px at ({x}, {y})"

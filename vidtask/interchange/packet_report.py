@@ -306,7 +306,7 @@ def _clue_rows(clues: Sequence[PacketClue], country: str) -> list[list[Any]]:
             lines.append(f"Names countries: {named}")
         effect = [f"{_EFFECT_WORDS[clue.effect]} {country}", *clue.effect_reasons]
         evidence = [x for x in (clue.evidence_md5 or "", clue.evidence_time,
-                                clue.evidence_region) if x] or ["—"]
+                                wording.evidence_region(clue.evidence_region)) if x] or ["—"]
         rows.append([clue.reference, "\n".join(lines), "\n".join(effect), "\n".join(evidence)])
     return rows
 

@@ -24,7 +24,7 @@ from tests.ui.conftest import Decisions
 from tests.ui.find import child, text
 from tests.worlds.review import propose
 from vidtask.domain.changes import Changes
-from vidtask.services import claims, review
+from vidtask.services import claims, clues, review
 from vidtask.services.series_detail import get_series_detail
 from vidtask.ui.context import AppContext
 from vidtask.ui.operations import ChangeBatch, Origin
@@ -263,3 +263,18 @@ def test_the_decision_box_defaults_to_cancel(qtbot: QtBot) -> None:
     assert default is not None and box.buttonRole(default) == QMessageBox.ButtonRole.RejectRole
     assert box.escapeButton() is default
     assert "S-001" in box.text()
+
+
+def test_a_clues_image_region_reads_in_words_in_the_detail(
+        qtbot: QtBot, world: World, make_ctx: MakeCtx) -> None:
+    series_id = world.series_ids[0]
+    claims.claim_series(world.db, "anna", series_id)
+    clues.add_clue(world.db, "anna", series_id, clues.ClueInput(
+        "furniture", "Wall socket by the bed", evidence_time="00:06",
+        evidence_region="177,552,120,80"))
+    propose(world, series_id)
+    widget = open_queue(qtbot, make_ctx, "cora", 1)
+    select(widget, "S-001")
+    detail = child(widget, QTextBrowser, "reviewDetail").toPlainText()
+    assert "region 120 × 80 px at (177, 552)" in detail
+    assert "177,552,120,80" not in detail

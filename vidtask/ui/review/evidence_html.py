@@ -25,7 +25,7 @@ def _clue_lines(clues: Iterable[ReviewClue]) -> str:
         if info.evidence_time:
             evidence.append(f"at {info.evidence_time}")
         if info.evidence_region:
-            evidence.append(f"region {info.evidence_region}")
+            evidence.append(wording.evidence_region(info.evidence_region))
         named = " ".join([*(f"+{c}" for c in info.supports), *(f"−{c}" for c in info.excludes)])
         effects = " · ".join(f"{EFFECT_MARK[stance]} {country}" for country, stance in clue.effects)
         value = f"<br><b>{html.escape(clue.value_words)}</b>" if clue.value_words else ""
