@@ -388,6 +388,7 @@ def test_gb_and_crown_dependencies_share_rank_and_say_what_would_separate_them()
     assert group.sentence().startswith("United Kingdom and 3 territories share this evidence: ")
     for name in ("Isle of Man", "Jersey", "Guernsey"):
         assert name in group.sentence()
+    assert group.members() == "1 country and 3 territories"  # counted as the sentence counts
     assert [s.kind for s in group.separated_by] == [K.LANGUAGE]
     assert "Welsh" in group.separation()
     assert ranking.candidate("GB").share > 0.9  # type: ignore[union-attr]
@@ -399,6 +400,7 @@ def test_a_tie_nothing_in_the_tables_separates_says_so() -> None:
     group = ranking.tie_of("SM")
     assert group is not None and group.rank == 1 and set(group.countries) == {"SM", "VA"}
     assert group.sentence().startswith("San Marino and 1 territory share this evidence")
+    assert group.members() == "1 country and 1 territory"
     assert group.separated_by == ()
     assert "only a clue that names a country" in group.separation()
 

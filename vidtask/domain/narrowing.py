@@ -206,6 +206,10 @@ class Separator(NamedTuple):
     values: tuple[str, ...]  # held by some of the tied countries but not all, best split first
 
 
+def _counted(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
 class TieGroup(NamedTuple):
     """Countries the evidence cannot tell apart, in prior order, and what kind of clue could."""
 
@@ -220,8 +224,8 @@ class TieGroup(NamedTuple):
         lead, *rest = self.countries
         countries = sum(1 for code in rest if is_un_member(code))
         territories = len(rest) - countries
-        others = f"{countries} other {'country' if countries == 1 else 'countries'}"
-        places = f"{territories} {'territory' if territories == 1 else 'territories'}"
+        others = _counted(countries, "other country", "other countries")
+        places = _counted(territories, "territory", "territories")
         if countries and territories:
             head = f"{_display_name(lead)}, {others} and {places}"
         else:
@@ -230,6 +234,15 @@ class TieGroup(NamedTuple):
         if len(rest) > shown:
             names.append(f"{len(rest) - shown} more")
         return f"{head} share this evidence: {', '.join(names)}."
+
+    def members(self) -> str:
+        """Who shares the rank, counted as `sentence` counts them: "1 country and 3
+        territories", "64 countries and 9 territories", "4 countries"."""
+        countries = sum(1 for code in self.countries if is_un_member(code))
+        territories = len(self.countries) - countries
+        return " and ".join(words for number, words in (
+            (countries, _counted(countries, "country", "countries")),
+            (territories, _counted(territories, "territory", "territories"))) if number)
 
     def separation(self, examples: int = 3) -> str:
         """Which kind of clue would tell them apart (with values), or that only a name can."""

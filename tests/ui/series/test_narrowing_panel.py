@@ -82,7 +82,8 @@ def test_one_schuko_clue_is_a_tie_in_population_order_with_counts_that_add_up(
     assert counts.startswith("15 listed, 59 more possible")
     assert "other countries are ruled out" not in text(workspace, "rankingNote")
     reasons = child(workspace, QTextBrowser, "rankingReasons").toPlainText()
-    assert "rank =1, shared by 73 countries" in reasons and "the prior within the tie" in reasons
+    assert "rank =1, shared by 64 countries and 9 territories" in reasons  # as the tie line
+    assert "the prior within the tie" in reasons
     assert "1 reason, together +1.0 = the score" in reasons
 
 
@@ -104,6 +105,8 @@ def test_four_clues_tie_gb_with_its_crown_dependencies_and_show_every_reason(
         assert all(r.explanation in shown for r in candidate.reasons)
         assert f"{len(candidate.reasons)} reasons, together {candidate.score:+.1f} = the score" \
             in shown
+        assert "rank =1, shared by 1 country and 3 territories," in shown  # as the tie line
+        assert "4 countries" not in shown
 
 
 def test_my_ranking_warns_and_an_excluded_country_needs_a_yes(

@@ -45,10 +45,20 @@ def tie_html(group: TieGroup) -> str:
             f"evidence</i>. {escape(group.separation())}")
 
 
-def reasons_html(candidate: Candidate) -> str:
-    """Every reason for one country, supporting then opposing, and that they sum to the score."""
-    rank = (f"rank ={candidate.rank}, shared by {candidate.tied} countries"
-            if candidate.tied > 1 else f"rank {candidate.rank}")
+def rank_text(candidate: Candidate, tie: TieGroup | None) -> str:
+    """"rank 2", or "rank =1, shared by 1 country and 3 territories" (counted as the tie line
+    counts them)."""
+    if candidate.tied == 1:
+        return f"rank {candidate.rank}"
+    if tie is None:
+        return f"rank ={candidate.rank}, shared by {candidate.tied}"
+    return f"rank ={candidate.rank}, shared by {tie.members()}"
+
+
+def reasons_html(candidate: Candidate, tie: TieGroup | None = None) -> str:
+    """Every reason for one country, supporting then opposing, and that they sum to the score;
+    `tie` is the candidate's tie group, if it shares its rank."""
+    rank = rank_text(candidate, tie)
     lines = [f"<b>{escape(country_text(candidate.country))}</b> — {rank}, score "
              f"{candidate.score:+.1f}, share {share_text(candidate.share)}"]
     if candidate.tied > 1:

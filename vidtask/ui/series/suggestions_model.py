@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from vidtask.domain.narrowing import Candidate, TieGroup
 from vidtask.ui.common import country_text
-from vidtask.ui.series.suggestion_text import people_text, share_text
+from vidtask.ui.series.suggestion_text import people_text, rank_text, share_text
 
 Index: TypeAlias = QModelIndex | QPersistentModelIndex
 
@@ -18,7 +18,8 @@ class RankingModel(QAbstractTableModel):
     """Suggested candidates from narrowing (the listed ones: at most RANKING_LIMIT rows)."""
 
     HEADERS = ("#", "Country", "Score", "Share", "Population")
-    HEADER_TIPS = ("Rank by score; \"=1\" is shared by every country with the same score",
+    HEADER_TIPS = ("Rank by score; \"=1\" is shared by every country or territory with the "
+                   "same score",
                    "", "Log-odds score: the sum of the reasons (higher is likelier)",
                    "The clues' share (a guide, not a statistic); within a tie split by population",
                    "Within a tie only: population, the prior that orders the tie and splits its "
@@ -68,8 +69,7 @@ class RankingModel(QAbstractTableModel):
                 return f"{group.sentence()} {group.separation()}"
             return None
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
-            return (f"rank {candidate.rank}, shared by {candidate.tied}"
-                    if candidate.tied > 1 else f"rank {candidate.rank}")
+            return rank_text(candidate, self.ties.get(candidate.rank))
         if role == Qt.ItemDataRole.TextAlignmentRole and column != 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

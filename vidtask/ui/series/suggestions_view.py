@@ -131,4 +131,5 @@ class SuggestionsView(QObject):
         if not current.isValid() or current.row() >= len(self.model.candidates):
             self.reasons.clear()
             return
-        self.reasons.setHtml(reasons_html(self.model.candidates[current.row()]))
+        candidate = self.model.candidates[current.row()]
+        self.reasons.setHtml(reasons_html(candidate, self.model.ties.get(candidate.rank)))
