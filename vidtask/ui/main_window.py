@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         header = self.settings.value("board/header")
         if header is not None:
-            self.board_page.board.table.horizontalHeader().restoreState(header)
+            self.board_page.board.restore_header(header)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         dirty = [w for w in self.workspaces.values() if w.dirty]

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTableView, QToolButton
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStyle, QTableView, QToolButton
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
+from tests.ui.conftest import WindowFactory
 from tests.ui.find import board, child, codes, row, select, text, trigger
+from tests.worlds.review import propose
+from vidtask.domain.enums import SeriesStatus
+from vidtask.domain.wording import series_status
 from vidtask.services import claims
 from vidtask.services.series import list_series
-from vidtask.ui.board.model import SeriesBoardModel
+from vidtask.ui.board.model import STATUS_COLUMN, SeriesBoardModel
 from vidtask.ui.main_window import MainWindow
 
 
@@ -107,3 +112,24 @@ def test_change_updates_the_row_in_place(qtbot: QtBot, window: MainWindow, world
     assert model.data(table.currentIndex()) == "S-003"
     at = model.row_of(world.series_ids[0])
     assert at is not None and model.data(model.index(at, 4)) == "Bert Specialist"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # column widths: the backend plays no part
+def test_the_status_column_shows_every_status_whole(
+        world: World, make_window: WindowFactory) -> None:
+    propose(world, world.series_ids[1])  # "awaiting review", cut to "awaiting revi…" before
+    window = make_window("cora")
+    window.resize(1400, 900)
+    table = child(window, QTableView, "seriesBoard")
+    metrics, icon = table.fontMetrics(), table.style().pixelMetric(
+        QStyle.PixelMetric.PM_SmallIconSize, None, table)
+    widest = max(metrics.horizontalAdvance(series_status(s)) for s in SeriesStatus)
+    assert table.columnWidth(STATUS_COLUMN) >= widest + icon
+    model = board(window)
+    assert "awaiting review" in [model.data(model.index(r, STATUS_COLUMN)) for r in range(3)]
+    assert table.columnWidth(STATUS_COLUMN) >= table.sizeHintForColumn(STATUS_COLUMN)
+
+    header = table.horizontalHeader()  # a header saved narrower (before the fix) is widened
+    header.resizeSection(STATUS_COLUMN, 120)
+    window.board_page.board.restore_header(header.saveState())
+    assert table.columnWidth(STATUS_COLUMN) >= widest + icon

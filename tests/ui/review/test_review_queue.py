@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import World
-from tests.ui.conftest import Decisions
-from tests.ui.find import child, text
+from tests.ui.conftest import Decisions, WindowFactory
+from tests.ui.find import child, text, trigger
 from tests.worlds.review import propose
 from vidtask.domain.changes import Changes
 from vidtask.services import claims, clues, review
@@ -278,3 +278,23 @@ def test_a_clues_image_region_reads_in_words_in_the_detail(
     detail = child(widget, QTextBrowser, "reviewDetail").toPlainText()
     assert "region 120 × 80 px at (177, 552)" in detail
     assert "177,552,120,80" not in detail
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # column widths: the backend plays no part
+def test_the_top_candidates_column_shows_whole_in_a_1400_by_900_window(
+        qtbot: QtBot, world: World, make_window: WindowFactory) -> None:
+    propose(world, world.series_ids[1], ("PL", "DE", "AT"))
+    window = make_window("cora")
+    window.resize(1400, 900)
+    trigger(window, "actShowReview")
+    widget = child(window, ReviewQueueWidget, "reviewQueueWidget")
+    qtbot.waitUntil(lambda: queue(widget).rowCount() == 1, timeout=10_000)
+    qtbot.wait(100)  # the splitter settles
+    view = child(widget, QTableView, "reviewQueue")
+    shown = queue(widget).data(queue(widget).index(0, 2))
+    assert shown == "PL 70 %, DE 50 %, AT 30 %"
+    width = view.columnWidth(2)
+    assert width >= view.fontMetrics().horizontalAdvance(shown)
+    assert width >= view.sizeHintForColumn(2)  # what the delegate needs: nothing elided
+    left = view.horizontalHeader().sectionViewportPosition(2)
+    assert left >= 0 and left + width <= view.viewport().width()  # not cut by the pane

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,14 @@ from vidtask.domain.claims import CLAIMABLE
 from vidtask.domain.countries import all_countries
 from vidtask.domain.enums import SeriesStatus
 from vidtask.domain.wording import series_status
-from vidtask.ui.board.model import COLUMNS, SERIES_ID_ROLE, BoardFilter, SeriesBoardModel
+from vidtask.ui.board.model import (
+    COLUMNS,
+    SERIES_ID_ROLE,
+    STATUS_COLUMN,
+    BoardFilter,
+    SeriesBoardModel,
+)
+from vidtask.ui.column_fit import text_cell_width
 from vidtask.ui.common import name_widget
 
 ROW_HEIGHT = 24
@@ -99,6 +106,7 @@ class BoardView(QWidget):
         header.setHighlightSections(False)
         for column, spec in enumerate(COLUMNS):
             self.table.setColumnWidth(column, spec.width)
+        self._fit_status()
         header.setStretchLastSection(True)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -134,6 +142,17 @@ class BoardView(QWidget):
         model.layoutChanged.connect(self._update_empty_state)
         self._loaded = False
         self._update_empty_state()
+
+    def restore_header(self, state: QByteArray) -> None:
+        """The columns as the user left them, but never narrower than the longest status."""
+        self.table.horizontalHeader().restoreState(state)
+        self._fit_status()
+
+    def _fit_status(self) -> None:
+        needed = text_cell_width(self.table, (series_status(s) for s in SeriesStatus),
+                                 decorated=True)
+        if self.table.columnWidth(STATUS_COLUMN) < needed:
+            self.table.setColumnWidth(STATUS_COLUMN, needed)
 
     def _chip(self, text: str, object_name: str, tip: str) -> QToolButton:
         chip = QToolButton()

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from vidtask.domain.dates import format_datetime
 from vidtask.services.review import DisseminationEntry, ReviewItem
 from vidtask.ui.rows_model import Column, RowsModel
 
+TOP_LIMIT = 3
 
-def top_candidates(item: ReviewItem, limit: int = 3) -> str:
-    return ", ".join(f"{c.country} {c.confidence} %" for c in item.candidates[:limit])
+
+def _candidates_text(candidates: Iterable[tuple[str, int]]) -> str:
+    return ", ".join(f"{country} {confidence} %" for country, confidence in candidates)
+
+
+def top_candidates(item: ReviewItem, limit: int = TOP_LIMIT) -> str:
+    return _candidates_text((c.country, c.confidence) for c in item.candidates[:limit])
+
+
+#: The widest text the Top candidates column can show (its width is measured on it).
+WIDEST_TOP_CANDIDATES = _candidates_text([("WM", 100)] * TOP_LIMIT)
 
 
 QUEUE_COLUMNS: list[Column[ReviewItem]] = [

@@ -36,6 +36,7 @@ from vidtask.db.engine import Database
 from vidtask.domain.changes import Changes
 from vidtask.services import review
 from vidtask.services.review import DisseminationEntry, ReviewItem
+from vidtask.ui.column_fit import shown_width, text_cell_width
 from vidtask.ui.commands import Command, Handler
 from vidtask.ui.context import AppContext
 from vidtask.ui.decisions import ask, countries_in_words
@@ -44,7 +45,11 @@ from vidtask.ui.operations import ChangeBatch, Op, sentence
 from vidtask.ui.review.contradictions import ContradictionNote
 from vidtask.ui.review.decision_controls import NO_COMMENT_TIP, NO_REASON_TIP, DecisionControls
 from vidtask.ui.review.evidence_html import detail_html, series_title
-from vidtask.ui.review.models import DisseminationModel, ReviewQueueModel
+from vidtask.ui.review.models import (
+    WIDEST_TOP_CANDIDATES,
+    DisseminationModel,
+    ReviewQueueModel,
+)
 
 # events after which the queue or the dissemination list may look different; claims only
 # touch series that are open for work, never one waiting for review or confirmed
@@ -74,8 +79,10 @@ class ReviewQueueWidget(QWidget):
         self.queue.verticalHeader().hide()
         self.queue.verticalHeader().setDefaultSectionSize(24)
         self.queue.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((125, 140, 170, 110)):
+        widest = text_cell_width(self.queue, [WIDEST_TOP_CANDIDATES, "Top candidates"])
+        for column, width in enumerate((125, 140, widest, 110)):
             self.queue.setColumnWidth(column, width)
+        self.queue.setMinimumWidth(shown_width(self.queue, columns=3))  # series, alias, top
         self.queue.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.detail = named(QTextBrowser(), "reviewDetail", "Selected series: evidence")
