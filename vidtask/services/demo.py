@@ -195,6 +195,15 @@ def _work_time(outcome: str, fraction: float, start: date, now: datetime) -> dat
         position - WORKDAY * day)
 
 
+STEP = timedelta(minutes=5)  # between one step of the work on a series and the next
+
+
+def _later(at: datetime, steps: int, now: datetime) -> datetime:
+    """The time of the `steps`-th step after `at`: the log keeps the work's real order
+    (claim, clues, assessment, proposal), never in the future."""
+    return min(at + STEP * steps, now)
+
+
 def generate_demo(db: Database, *, series_count: int = 320, seed: int = 7,
                   sprint_name: str = DEMO_SPRINT_NAME, today: date | None = None,
                   progress: Callable[[int, int], None] | None = None) -> DemoSummary:
@@ -291,26 +300,34 @@ def generate_demo(db: Database, *, series_count: int = 320, seed: int = 7,
             from vidtask.services.series_detail import get_series_detail
 
             md5s = [m.md5 for m in get_series_detail(db, row.id).media]
-            for clue in _clue_inputs(rng, country, md5s):
-                clues.add_clue(db, specialist, row.id, clue)
+            step = 0
+            for step, clue in enumerate(_clue_inputs(rng, country, md5s), start=1):
+                with backdated_events(_later(at, step, now)):  # clues first, one by one
+                    clues.add_clue(db, specialist, row.id, clue)
                 clue_total += 1
             second = NEIGHBOURS.get(country, "DE")
-            assessments.set_candidates(db, specialist, row.id, [
-                assessments.CandidateInput(country, rng.randint(55, 90),
-                                           "Language, currency and product availability agree."),
-                assessments.CandidateInput(second, rng.randint(10, 40),
-                                           "Product also sold here; language less likely."),
-            ])
+            with backdated_events(_later(at, step + 1, now)):  # then the assessment
+                assessments.set_candidates(db, specialist, row.id, [
+                    assessments.CandidateInput(
+                        country, rng.randint(55, 90),
+                        "Language, currency and product availability agree."),
+                    assessments.CandidateInput(
+                        second, rng.randint(10, 40),
+                        "Product also sold here; language less likely."),
+                ])
             if outcome == "in_assessment":
                 if rng.random() < 0.3:
-                    comments.add_comment(db, specialist, row.id,
-                                         "Checking the socket type against reference photos.")
+                    with backdated_events(_later(at, step + 2, now)):
+                        comments.add_comment(db, specialist, row.id,
+                                             "Checking the socket type against reference photos.")
                 continue
-            if outcome == "eliminated":
-                review.eliminate(db, rng.choice(coordinators), row.id,
-                                 "Too widespread: every clue points to products sold EU-wide.")
-                continue
-            assessments.propose(db, specialist, row.id)
+            with backdated_events(_later(at, step + 2, now)):  # then the decision
+                if outcome == "eliminated":
+                    review.eliminate(db, rng.choice(coordinators), row.id,
+                                     "Too widespread: every clue points to products sold "
+                                     "EU-wide.")
+                    continue
+                assessments.propose(db, specialist, row.id)
             if outcome == "confirmed":
                 # Coordinators confirm some hours after the proposal: the burn-up's lines part.
                 with backdated_events(min(at + timedelta(hours=1 + 3 * (index % 7)), now)):

@@ -48,7 +48,7 @@ from vidtask.interchange.packet_content import (
 from vidtask.services.handling import may_export
 from vidtask.services.narrowing import clue_effect
 
-AUDIT_ACTIONS = ("claim.taken", "assessment.ranked", "series.proposed")
+AUDIT_ACTIONS = ("claim.taken", "clue.added", "assessment.ranked", "series.proposed")
 #: The event behind each audit step, to say who entered it for somebody (`events.db_login`).
 STEP_OF_ACTION = {"claim.taken": "claimed", "clue.added": "clues recorded",
                   "assessment.ranked": "assessed", "series.proposed": "proposed",
@@ -247,8 +247,10 @@ def _audit(s: Series, country: str, *, candidates: list[CountryAssessment], clue
     for e in events:
         if e.action == "claim.taken":
             add("claimed", e.actor_id, e.occurred_at)
+    # The log's time, as for the other steps (a row's own stamp where no event exists).
+    added = {e.entity_id: e.occurred_at for e in events if e.action == "clue.added"}
     for c in clues:
-        add("clues recorded", c.author_id, c.created_at)
+        add("clues recorded", c.author_id, added.get(c.id, c.created_at))
     for e in events:
         if e.action == "assessment.ranked":
             add("assessed", e.actor_id, e.occurred_at)
