@@ -41,7 +41,7 @@ from vidtask.ui.commands import Command, Handler
 from vidtask.ui.context import AppContext
 from vidtask.ui.decisions import ask
 from vidtask.ui.naming import named
-from vidtask.ui.operations import ChangeBatch, Op, sentence
+from vidtask.ui.operations import ChangeBatch, Op, Reload, sentence
 from vidtask.ui.rows_model import Column, RowsModel
 
 COLUMNS: list[Column[AppealInfo]] = [
@@ -76,7 +76,11 @@ class AppealsScreen(QWidget):
         self.setObjectName("appealsScreen")
         self.setAccessibleName("Trace an Object: public appeal objects")
         self.loaded = False
-        self._loading = self._again = self._busy = False
+        self._busy = False
+        self._reload = Reload(lambda: Op(self.ctx, appeals.list_appeals, self.ctx.db,
+                                         self.ctx.sprint.id)
+                              .success(self._loaded).failure(self.ctx.notices.failure)
+                              .owned_by(self))
         self.last_publication: Publication | None = None
         self.open_dialog: NewAppealDialog | OutcomeDialog | None = None
 
@@ -164,15 +168,9 @@ class AppealsScreen(QWidget):
     # ------------------------------------------------------------ loading
     @Slot()
     def reload(self) -> None:
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
-        Op(self.ctx, appeals.list_appeals, self.ctx.db, self.ctx.sprint.id)\
-            .success(self._loaded).failure(self._load_failed).owned_by(self).run()
+        self._reload.request()
 
     def _loaded(self, rows: list[AppealInfo]) -> None:
-        self._loading = False
         keep = self.current()
         self.model.set_rows(rows)
         self.loaded = True
@@ -181,13 +179,6 @@ class AppealsScreen(QWidget):
         elif rows and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
         self._show(self.current(), refresh_crop=False)
-        if self._again:
-            self._again = False
-            self.reload()
-
-    def _load_failed(self, error: BaseException) -> None:
-        self._loading = False
-        self.ctx.notices.failure(error)
 
     def on_changes(self, batch: ChangeBatch) -> None:
         if batch.changes.has_actions("appeal.*", "tips.imported", "tip.*"):
