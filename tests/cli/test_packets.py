@@ -4,6 +4,7 @@ clues that hold only structured values, confirm, export, verify — on both back
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -32,6 +33,9 @@ OPERATIONAL = {
 }
 MD5 = {code: [f"{n:02d}" + "ab" * 15 for n in range(first, first + 2)]
        for code, first in (("CLI-ALPHA", 10), ("CLI-BRAVO", 20), ("CLI-CHARLIE", 30))}
+#: A PhotoDNA (144 bytes) per series: ICSE gives it as hex, VICS as base64.
+PHOTODNA = {code: bytes((n * 7 + first) % 256 for n in range(144))
+            for code, first in (("CLI-ALPHA", 1), ("CLI-BRAVO", 2), ("CLI-CHARLIE", 3))}
 
 
 def icse_file(path: Path) -> Path:
@@ -40,7 +44,8 @@ def icse_file(path: Path) -> Path:
             ("CLI-ALPHA", OPERATIONAL["agencies"][0], OPERATIONAL["investigations"][0]),
             ("CLI-BRAVO", OPERATIONAL["agencies"][1], OPERATIONAL["investigations"][1])):
         for md5 in MD5[code]:
-            rows.append(f"{md5};;ZZ40-sekret-value;;lace-sekret-value;77{md5[:4]};Yes;No;No;"
+            rows.append(f"{md5};;ZZ40-sekret-value;{PHOTODNA[code].hex().upper()};"
+                        f"lace-sekret-value;77{md5[:4]};Yes;No;No;"
                         f"{code};{investigation};{agency};3;Yes;Image;No;Hauptkommissarin Weber")
     path.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
     return path
@@ -52,6 +57,7 @@ def vics_file(path: Path) -> Path:
                "$metadata#Cases")
     media = [{"MD5": md5, "Category": 1, "Series": "CLI-CHARLIE", "MimeType": "video/mp4",
               "RelativeFilePath": OPERATIONAL["paths"][0],
+              "PhotoDNA": base64.b64encode(PHOTODNA["CLI-CHARLIE"]).decode(),
               "Comments": "a comment naming Officer Braga",
               "MediaFiles": [{"MD5": md5, "FileName": "IMG_0001.JPG",
                               "FilePath": OPERATIONAL["paths"][1]}]}
@@ -77,8 +83,9 @@ def stored_source_strings(url: str) -> set[str]:
 
     def walk(value: Any) -> None:
         if isinstance(value, dict):
-            for item in value.values():
-                walk(item)
+            for key, item in value.items():
+                if key != "PhotoDNA":  # a hash: the annexes carry it (checked on its own)
+                    walk(item)
         elif isinstance(value, list):
             for item in value:
                 walk(item)
@@ -224,6 +231,16 @@ def test_export_packets_end_to_end(capsys: pytest.CaptureFixture[str], db_url: s
                     assert person not in text, (country, name, person)
             for value in forbidden:
                 assert value.lower() not in folded, (country, name, value)
+
+    # the hash annexes carry each series' PhotoDNA, as ICSE (hex) and VICS (base64) write it
+    for country, code in series_of.items():
+        assert PHOTODNA[code].hex().upper() in texts[country]["hashes.icse.csv"]
+        vics_media = json.loads(texts[country]["hashes.vics.json"])["value"]
+        assert {m["PhotoDNA"] for m in vics_media} == {
+            base64.b64encode(PHOTODNA[code]).decode()}
+        for other, other_code in series_of.items():
+            if other != country:
+                assert PHOTODNA[other_code].hex().upper() not in texts[country]["hashes.icse.csv"]
 
     # re-export of unchanged data: the same bytes
     again = tmp_path / "again"

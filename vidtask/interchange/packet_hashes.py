@@ -52,7 +52,14 @@ def _record(media: PacketMedia, series_name: str, *, region_scheme: str | None =
         victim_identified=media.victim_identified,
         offender_identified=media.offender_identified, is_distributed=media.is_distributed,
         series_names=(series_name,) if series_name else (),
-        vics_media_id=None if media_id is None else str(media_id), extra=dict(extra or {}))
+        vics_media_id=None if media_id is None else str(media_id),
+        extra={**(extra or {}), **_photodna(media)})
+
+
+def _photodna(media: PacketMedia) -> dict[str, object]:
+    """The PhotoDNA for the annexes: each writer puts it in its own encoding (VICS base64, ICSE
+    hex) and leaves out a value that is not 144 bytes (an import keeps such a one as written)."""
+    return {"PhotoDNA": media.photodna} if media.photodna else {}
 
 
 def vics_records(series: Sequence[PacketSeries], region: str) -> Iterator[MediaRecord]:

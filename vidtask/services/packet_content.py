@@ -5,8 +5,9 @@ people who worked on those series. Comments and series links are left out (they 
 series); each series' own assessment may name other countries, and that stays.
 
 Hash annexes come from an allow-list of media columns (`ANNEX_COLUMNS`): hashes, category with
-its scheme, the identified/distributed flags, size and MIME type. Nothing a source file brought
-along (`media.extra`: agency, investigation name, file paths, unknown keys) is even read.
+its scheme, the identified/distributed flags, size and MIME type, and of what a source file
+brought along (`media.extra`) only the PhotoDNA hash: agency, investigation name, file paths and
+unknown keys are not even read.
 Each clue's effect on the recipient country is the narrowing model's (`domain.narrowing`).
 """
 
@@ -56,7 +57,8 @@ STEP_OF_ACTION = {"claim.taken": "claimed", "clue.added": "clues recorded",
 #: The only media columns a packet's hash annex is built from (never `Media.extra`).
 ANNEX_COLUMNS = (Media.md5, Media.sha1, Media.sha256, Media.size_bytes, Media.mime_type,
                  Media.category_code, Media.category_scheme, Media.victim_identified,
-                 Media.offender_identified, Media.is_distributed)
+                 Media.offender_identified, Media.is_distributed,
+                 Media.extra["PhotoDNA"].as_string())
 #: Tips counted as "verified" in the packet's appeal section: found relevant, or more.
 USEFUL = [s.value for s in USEFUL_TIPS]
 
