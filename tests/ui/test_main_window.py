@@ -4,9 +4,10 @@ and lease warnings — each as the person at the keyboard would notice it."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,7 +28,9 @@ from vidtask.db.engine import Database
 from vidtask.db.models import Series
 from vidtask.services import claims, clues, presence
 from vidtask.services.leases import ActivityClock
+from vidtask.services.participants import get_participant
 from vidtask.services.series_detail import get_series_detail
+from vidtask.services.sprints import find_sprint
 from vidtask.ui.app import wants_password
 from vidtask.ui.export.dialog import ExportPacketsDialog
 from vidtask.ui.intake.dialog import ImportDialog
@@ -300,3 +303,18 @@ def test_a_wakeup_during_a_read_is_answered_by_one_more_read(
     qtbot.wait(300)
     assert len(reads) == 2
     assert workspace(window, world.series_ids[0]) is None
+
+
+def test_the_board_offers_no_claim_or_release_while_nothing_is_selected(
+        qtbot: QtBot, world: World, qsettings: QSettings, tmp_path: Path) -> None:
+    window = MainWindow(world.db, get_participant(world.db, "anna"), find_sprint(world.db),
+                        settings=qsettings, outbox_path=tmp_path / "o.sqlite3")
+    qtbot.addWidget(window)
+    try:
+        # the board's rows are still being read: no row, so nothing to open, claim or release
+        assert not window.loaded
+        for name in ("openButton", "claimButton", "releaseButton"):
+            assert not child(window, QPushButton, name).isEnabled(), name
+        qtbot.waitUntil(lambda: window.loaded, timeout=10_000)
+    finally:
+        window.shutdown()

@@ -85,6 +85,7 @@ class BoardPage(QWidget):
         self.board.currentSeriesChanged.connect(lambda _i: self._selection_changed())
         self.board.filterChanged.connect(self._selection_changed)
         ctx.bus.subscribe(self.on_changes)
+        self._selection_changed()  # nothing selected yet: Open, Claim and Release start disabled
 
     def set_context_actions(self, actions: list[QAction]) -> None:
         self.board.context_actions = actions
