@@ -110,7 +110,7 @@ def region_and_records(draw: st.DrawFn) -> tuple[str, list[MediaRecord]]:
     return region, draw(st.lists(media_records(scheme), max_size=5))
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(region_and_records())
 def test_media_export_then_read_keeps_every_field(case: tuple[str, list[MediaRecord]]) -> None:
     region, records = case
@@ -144,7 +144,7 @@ case_infos = st.builds(
 )
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(case_infos, st.lists(media_records("VICS-UK"), max_size=3)), max_size=3))
 def test_cases_export_then_read_keeps_cases_and_media(
     cases: list[tuple[CaseInfo, list[MediaRecord]]],
