@@ -24,6 +24,7 @@ from tests.ui.screens import save_screen
 from vidtask.config import read_config_file
 from vidtask.db.engine import Database
 from vidtask.db.migrate import upgrade
+from vidtask.domain.dates import format_date
 from vidtask.services import demo
 from vidtask.ui.identity import IdentityDialog
 from vidtask.ui.people_picker import PeoplePicker
@@ -86,7 +87,8 @@ def test_first_start_loads_the_demo_and_picks_a_person(
         login = picker.current_login()
         assert login is not None and login in picker.visible_logins()
         save_screen(dialog, f"first-start-people-{db.backend}.png")
-        assert dialog.findChild(QDateEdit, "newSprintStart").text().count("/") == 2  # en_GB
+        first_day = dialog.findChild(QDateEdit, "newSprintStart")
+        assert first_day.text() == format_date(first_day.date().toPython())  # as listed
         started(qtbot, dialog)
         assert dialog.result_identity is not None
         assert dialog.result_identity[0].login == login

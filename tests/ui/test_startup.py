@@ -240,7 +240,8 @@ def test_the_first_start_dialog_shows_dates_in_the_users_locale(
         app.use_system_locale("C")  # no real convention: British English, never "1 12 2026"
         dialog = opened(qtbot, IdentityDialog(world.db, qsettings))
         assert sprint_text(dialog) == "Test sprint (1 Jun 2026 – 12 Jun 2026)"
-        assert child(dialog, QDateEdit, "newSprintStart").displayFormat() == "dd/MM/yyyy"
+        # the field reads like the sprint line beside it ("1 Jun 2026"), not "01/06/2026"
+        assert child(dialog, QDateEdit, "newSprintStart").displayFormat() == "d MMM yyyy"
     finally:
         dates.set_user_locale(None)
         QLocale.setDefault(QLocale.system())

@@ -103,6 +103,33 @@ def format_datetime(moment: datetime | None, *, utc: bool = False,
     return f"{text} UTC" if utc else text
 
 
+def date_pattern(locale: str | None = None) -> str:
+    """The CLDR pattern `format_date` uses ('d MMM y' en_GB, 'dd.MM.y' de_DE), for a date
+    field that must show what the rest of the app shows."""
+    return _date_pattern(locale or user_locale())
+
+
+def datetime_patterns(locale: str | None = None) -> tuple[str, str, str]:
+    """`format_datetime`'s parts: its combination ('{1}, {0}'), the date and the time
+    pattern ('HH:mm' en_GB, 'h:mm a' en_US)."""
+    chosen = locale or user_locale()
+    return _datetime_pattern(chosen), _date_pattern(chosen), _time_pattern(chosen)
+
+
+@cache
+def _date_pattern(locale: str) -> str:
+    from babel import Locale
+
+    return str(Locale.parse(locale).date_formats["medium"].pattern)
+
+
+@cache
+def _time_pattern(locale: str) -> str:
+    from babel import Locale
+
+    return str(Locale.parse(locale).time_formats["short"].pattern)
+
+
 @cache
 def _datetime_pattern(locale: str) -> str:
     from babel import Locale

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QLocale, QSettings
+from PySide6.QtCore import QDate, QSettings
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -40,6 +39,7 @@ from vidtask.services import demo
 from vidtask.services.participants import ParticipantInfo
 from vidtask.services.sprints import SprintInfo
 from vidtask.ui.common import name_widget
+from vidtask.ui.date_fields import date_field
 from vidtask.ui.identity_choice import (
     Choice,
     FirstStart,
@@ -62,16 +62,6 @@ def sprint_line(sprint: SprintInfo) -> str:
     """'VIDTF 10 (1 Jun 2026 – 12 Jun 2026)' in the user's locale."""
     return f"{sprint.name} ({dates.format_date(sprint.starts_on)} – " \
            f"{dates.format_date(sprint.ends_on)})"
-
-
-def _date_edit(day: QDate) -> QDateEdit:
-    edit = QDateEdit(day)
-    edit.setCalendarPopup(True)
-    locale = QLocale(dates.user_locale())  # the C locale reads as en_GB, never "1 12 2026"
-    edit.setLocale(locale)
-    short = locale.dateFormat(QLocale.FormatType.ShortFormat)
-    edit.setDisplayFormat(short if "yyyy" in short else short.replace("yy", "yyyy"))
-    return edit
 
 
 def _load_demo(db: Database, progress: Progress) -> demo.DemoSummary:
@@ -118,9 +108,9 @@ class IdentityDialog(QDialog):
         self.sprint_name = QLineEdit()
         name_widget(self.sprint_name, "newSprintName", "New sprint name")
         self.sprint_name.setPlaceholderText("e.g. VIDTF 10")
-        self.sprint_start = _date_edit(QDate.currentDate())
+        self.sprint_start = date_field(QDate.currentDate())
         name_widget(self.sprint_start, "newSprintStart", "New sprint's first day")
-        self.sprint_end = _date_edit(QDate.currentDate().addDays(11))
+        self.sprint_end = date_field(QDate.currentDate().addDays(11))
         name_widget(self.sprint_end, "newSprintEnd", "New sprint's last day")
         self.demo_button = QPushButton("Load the demo sprint (invented data)")
         name_widget(self.demo_button, "loadDemoButton", "Load the demo sprint")

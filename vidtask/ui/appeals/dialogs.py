@@ -11,11 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -36,6 +35,7 @@ from vidtask.services.appeals import AppealInfo, AppealWritten
 from vidtask.services.series import SeriesRow, list_series
 from vidtask.services.tips import TipWritten
 from vidtask.ui.context import AppContext
+from vidtask.ui.date_fields import datetime_field
 from vidtask.ui.naming import named
 from vidtask.ui.operations import Op, sentence
 
@@ -164,10 +164,7 @@ class RecordTipDialog(_WriteDialog):
         self.appeal = named(QComboBox(), "tipAppeal", "Object the tip is about")
         self.channel = named(QComboBox(), "tipChannel", "How the tip came in")
         self.channel.addItems([c for c in TIP_CHANNELS if c != "web form"])
-        self.received = named(QDateTimeEdit(QDateTime.currentDateTime()), "tipReceivedAt",
-                              "When the tip came in")
-        self.received.setCalendarPopup(True)
-        self.received.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.received = named(datetime_field(), "tipReceivedAt", "When the tip came in")
         self.text = named(QPlainTextEdit(), "tipText", "What the tipster said")
         self.text.setPlaceholderText("What the tipster said, in their words")
         self.suggested = named(QLineEdit(), "tipSuggested", "Country or place the tip names")

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -28,6 +26,7 @@ from vidtask.domain.changes import Changes
 from vidtask.domain.countries_basic import country_label
 from vidtask.services.feedback import record_feedback
 from vidtask.ui.context import AppContext
+from vidtask.ui.date_fields import date_field
 from vidtask.ui.naming import named
 from vidtask.ui.operations import Op, sentence
 
@@ -60,10 +59,7 @@ class FeedbackDialog(QDialog):
         self.offender_identified = _answer_combo("feedbackOffenderIdentified",
                                                  "Offender identified")
         self.icse_updated = _answer_combo("feedbackIcseUpdated", "ICSE updated")
-        self.reported_on = named(QDateEdit(), "feedbackDate", "Date the country reported")
-        self.reported_on.setCalendarPopup(True)
-        self.reported_on.setDisplayFormat("yyyy-MM-dd")
-        self.reported_on.setDate(QDate.currentDate())
+        self.reported_on = named(date_field(), "feedbackDate", "Date the country reported")
         self.text = named(QPlainTextEdit(), "feedbackText", "What the country wrote")
         self.text.setPlaceholderText("What the country reported, in their words")
         self.error = named(QLabel(), "feedbackError", "Feedback problem")
