@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -63,6 +64,7 @@ def test_specialist_journey(capsys: pytest.CaptureFixture[str], db_url: str) -> 
     db.dispose()
     code, out, _ = run(capsys, db_url, "claim", "PINK-1", "--as", "anna")
     assert code == 0 and "Claimed PINK-1" in out
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", out)  # the app's one date format, not ISO
     code, out, err = run(capsys, db_url, "clue", "add", "PINK-1", "--as", "anna", "--category",
                          "electrical", "--description", "Type F socket", "--kind", "socket",
                          "--value", "F", "--supports", "DE,AT", "--confidence", "high")
@@ -77,6 +79,11 @@ def test_specialist_journey(capsys: pytest.CaptureFixture[str], db_url: str) -> 
     assert detail["status"] == "confirmed"
     assert [e["action"] for e in detail["timeline"]][-5:] == [
         "claim.taken", "clue.added", "assessment.ranked", "series.proposed", "series.confirmed"]
+    # for a person: what happened in words, when in the app's date format
+    code, out, _ = run(capsys, db_url, "timeline", "PINK-1")
+    lines = out.splitlines()
+    assert code == 0 and lines[-5].endswith("claimed the series")
+    assert "claim.taken" not in out and not re.search(r"\d{4}-\d{2}-\d{2}", out)
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -12,6 +12,7 @@ from vidtask.cli.context import (
     series_id,
     sprint_id,
 )
+from vidtask.domain.dates import format_datetime
 
 #: The top-level command words `register` adds (main.py builds only those a command needs).
 COMMANDS = ("claim", "renew", "claim-next", "release")
@@ -22,7 +23,7 @@ def cmd_claim(args: argparse.Namespace) -> int:
 
     db = open_database(args)
     result = claim_series(db, actor(args), series_id(db, args, args.series))
-    print(f"Claimed {result.code} until {result.expires_at:%Y-%m-%d %H:%M} UTC.")
+    print(f"Claimed {result.code} until {format_datetime(result.expires_at, utc=True)}.")
     return 0
 
 
@@ -34,7 +35,7 @@ def cmd_claim_next(args: argparse.Namespace) -> int:
     if result is None:
         print("No unclaimed series left.")
         return 0
-    print(f"Claimed {result.code} until {result.expires_at:%Y-%m-%d %H:%M} UTC.")
+    print(f"Claimed {result.code} until {format_datetime(result.expires_at, utc=True)}.")
     return 0
 
 
@@ -43,7 +44,7 @@ def cmd_renew(args: argparse.Namespace) -> int:
 
     db = open_database(args)
     result = renew_claim(db, actor(args), series_id(db, args, args.series))
-    print(f"Renewed {result.code} until {result.expires_at:%Y-%m-%d %H:%M} UTC.")
+    print(f"Renewed {result.code} until {format_datetime(result.expires_at, utc=True)}.")
     return 0
 
 

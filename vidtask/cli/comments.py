@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from vidtask.cli.context import CommonOptions, Subparsers, actor, open_database, series_id
+from vidtask.domain.dates import format_datetime
+from vidtask.domain.wording import event_action
 
 #: The top-level command words `register` adds (main.py builds only those a command needs).
 COMMANDS = ("comment", "timeline")
@@ -24,8 +26,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
     db = open_database(args)
     for entry in series_timeline(db, series_id(db, args, args.series)):
-        print(f"{entry.occurred_at:%Y-%m-%d %H:%M:%S}  v{entry.version:<6} {entry.who:<20} "
-              f"{entry.action}")
+        print(f"{format_datetime(entry.occurred_at, seconds=True):<22}  {entry.who:<20} "
+              f"{event_action(entry.action)}")
     return 0
 
 

@@ -18,6 +18,7 @@ from vidtask.cli.context import (
     print_json,
     sprint_id,
 )
+from vidtask.domain.dates import format_datetime
 
 #: The top-level command words `register` adds (main.py builds only those a command needs).
 COMMANDS = ("tips",)
@@ -74,7 +75,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         place = r.suggested_country or (f"“{r.suggested_place}”" if r.suggested_place else "—")
         text = r.text if len(r.text) <= 70 else r.text[:69] + "…"
         contact = f"  [{r.contact}]" if contacts and r.contact else ""
-        print(f"{r.reference:<10} {r.public_id:<6} {r.received_at:%Y-%m-%d %H:%M} "
+        print(f"{r.reference:<10} {r.public_id:<6} {format_datetime(r.received_at):<20} "
               f"{wording.tip_status(r.status):<13} {place:<6}{same:<5} {text}{contact}")
     per_object = Counter(r.public_id for r in rows)
     per_country = Counter(r.suggested_country or "?" for r in rows)

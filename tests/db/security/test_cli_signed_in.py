@@ -17,6 +17,7 @@ from vidtask.cli import main
 from vidtask.db.models import Event
 from vidtask.db.roles import create_login
 from vidtask.domain.enums import Role
+from vidtask.domain.wording import event_action
 
 
 @pytest.fixture(autouse=True)
@@ -132,11 +133,12 @@ def test_what_the_maintenance_login_entered_for_somebody_says_so(
     bert, anna = room.login("bert"), room.login("anna")
     assert run(capsys, owner_url(room), "claim", "S-001", "--as", bert)[0] == 0
     assert run(capsys, url_of(room, "anna"), "claim", "S-002")[0] == 0
+    claimed_words = event_action("claim.taken")  # "claimed the series", as a person reads it
     code, out, _ = run(capsys, url_of(room, "anna"), "timeline", "S-001")
-    claim_line = next(line for line in out.splitlines() if line.endswith("claim.taken"))
+    claim_line = next(line for line in out.splitlines() if line.endswith(claimed_words))
     assert code == 0 and f"{bert} (entered by postgres)" in claim_line
     _, out, _ = run(capsys, url_of(room, "anna"), "timeline", "S-002")
-    claim_line = next(line for line in out.splitlines() if line.endswith("claim.taken"))
+    claim_line = next(line for line in out.splitlines() if line.endswith(claimed_words))
     assert anna in claim_line and "entered by" not in claim_line
     [claimed] = [e for e in series_timeline(room.owner, room.series_ids[0])
                  if e.action == "claim.taken"]
