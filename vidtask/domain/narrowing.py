@@ -48,7 +48,7 @@ from vidtask.domain.countries import (
 from vidtask.domain.enums import ClueConfidence, StructuredKind
 from vidtask.domain.errors import InvalidInput
 from vidtask.domain.vocabulary import STRUCTURED_KINDS, canonical, read_value, value_words
-from vidtask.domain.wording import clue_category
+from vidtask.domain.wording import clue_category, counted
 
 # Dyadic weights keep every sum exact in binary floating point; fsum makes order irrelevant anyway.
 SUPPORT_WEIGHT = 1.0
@@ -206,10 +206,6 @@ class Separator(NamedTuple):
     values: tuple[str, ...]  # held by some of the tied countries but not all, best split first
 
 
-def _counted(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
-
-
 class TieGroup(NamedTuple):
     """Countries the evidence cannot tell apart, in prior order, and what kind of clue could."""
 
@@ -224,8 +220,8 @@ class TieGroup(NamedTuple):
         lead, *rest = self.countries
         countries = sum(1 for code in rest if is_un_member(code))
         territories = len(rest) - countries
-        others = _counted(countries, "other country", "other countries")
-        places = _counted(territories, "territory", "territories")
+        others = counted(countries, "other country", "other countries")
+        places = counted(territories, "territory", "territories")
         if countries and territories:
             head = f"{_display_name(lead)}, {others} and {places}"
         else:
@@ -241,8 +237,8 @@ class TieGroup(NamedTuple):
         countries = sum(1 for code in self.countries if is_un_member(code))
         territories = len(self.countries) - countries
         return " and ".join(words for number, words in (
-            (countries, _counted(countries, "country", "countries")),
-            (territories, _counted(territories, "territory", "territories"))) if number)
+            (countries, counted(countries, "country", "countries")),
+            (territories, counted(territories, "territory", "territories"))) if number)
 
     def separation(self, examples: int = 3) -> str:
         """Which kind of clue would tell them apart (with values), or that only a name can."""

@@ -246,6 +246,11 @@ def appeal_outcome(code: str | None, country: str | None = None) -> str:
     return words
 
 
+def counted(number: int, one: str, many: str) -> str:
+    """'1 tip', '2 tips', '1,204 tips'."""
+    return f"{number:,} {one if number == 1 else many}"
+
+
 def event_action(action: str) -> str:
     """'claim.taken' → 'claimed the series'; an unknown action reads as its words."""
     return EVENT_ACTION.get(action, action.replace(".", " ").replace("_", " "))

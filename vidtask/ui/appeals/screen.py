@@ -64,9 +64,7 @@ def four_eyes_reason(appeal: AppealInfo, login: str) -> str:
 
 
 def tips_line(appeal: AppealInfo) -> str:
-    if appeal.tips_total == 1:
-        return f"1 tip ({appeal.tips_new:,} new)"
-    return f"{appeal.tips_total:,} tips ({appeal.tips_new:,} new)"
+    return f"{wording.counted(appeal.tips_total, 'tip', 'tips')} ({appeal.tips_new:,} new)"
 
 
 class AppealsScreen(QWidget):
