@@ -95,7 +95,7 @@ class PacketMedia:
     victim_identified: bool | None
     offender_identified: bool | None
     is_distributed: bool | None
-    photodna: str | None = None  # base64, as stored from VICS/ICSE (validated on import)
+    photodna: str | None = None  # as stored: base64, or as written if an import warned
 
 
 @dataclass(frozen=True, slots=True)
